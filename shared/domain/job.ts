@@ -1,0 +1,93 @@
+import type { Schedule } from './schedule';
+
+/**
+ * The statuses a job can be stored in. `late` is never stored: it is derived for display
+ * (past the expected time, still inside grace), see `statusAt`.
+ */
+export const STORED_STATUSES = ['new', 'healthy', 'missing', 'failed', 'paused'] as const;
+export type StoredStatus = (typeof STORED_STATUSES)[number];
+export const STATUSES = ['new', 'healthy', 'late', 'missing', 'failed', 'paused'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Statuses in which something is wrong and people have been told. */
+export const DOWN_STATUSES: readonly StoredStatus[] = ['missing', 'failed'];
+
+export const SIGNAL_KINDS = ['success', 'start', 'fail', 'log'] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+
+/** A ping as the domain sees it: what the job said and when. */
+export interface Signal {
+  readonly kind: SignalKind;
+  readonly at: number;
+  readonly exitCode?: number;
+  /** Pairs a start with its finish (`?rid=`). */
+  readonly runId?: string;
+}
+
+/**
+ * Something people may need to hear about: a status change (`flip`), or a `reminder` that a job
+ * is still down. Recorded once, delivered at least once, never twice per channel.
+ * The id is `<job id>:<state version>`: the write that made it is unique, so the id is too.
+ */
+export interface Notice {
+  readonly id: string;
+  readonly kind: 'flip' | 'reminder';
+  readonly jobId: string;
+  readonly projectId: string;
+  readonly from: StoredStatus;
+  readonly to: StoredStatus;
+  readonly at: number;
+  readonly reason: string;
+}
+
+/**
+ * The hot, small part of a job that every ping reads and writes. Descriptions, tags and channel
+ * lists live elsewhere (see JobProfile) so that a ping stays one write unit.
+ */
+export interface JobState {
+  readonly id: string;
+  readonly projectId: string;
+  readonly schedule: Schedule;
+  readonly graceMs: number;
+  readonly status: StoredStatus;
+  readonly statusSince: number;
+  /** Bumped by every write: the compare-and-set token that makes races lose cleanly. */
+  readonly version: number;
+  readonly lastPingAt?: number;
+  readonly lastPingKind?: SignalKind;
+  readonly lastSuccessAt?: number;
+  readonly lastExitCode?: number;
+  readonly lastDurationMs?: number;
+  /** When the next success ping is expected; set while the job is monitored. */
+  readonly expectedAt?: number;
+  /** Runs that started and have not finished: run id (or `-` for an anonymous run) → start time. */
+  readonly runs: Readonly<Record<string, number>>;
+  /**
+   * The wake-up time in the sparse due index. It may be *earlier* than the real deadline (the
+   * checker re-checks the item), never later; absent when nothing can go wrong (new, paused, down).
+   */
+  readonly wakeAt?: number;
+  /** Remind every this often while down; absent = never. */
+  readonly reminderEveryMs?: number;
+  /** When the next reminder is due (only while down with reminders on). */
+  readonly remindAt?: number;
+  /** Notices written but not yet handed to the alert bus (the outbox). */
+  readonly pending: readonly Notice[];
+}
+
+/** The descriptive part of a job, kept out of the hot item. */
+export interface JobProfile {
+  readonly id: string;
+  readonly projectId: string;
+  readonly name: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly channelIds: readonly string[];
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface Job {
+  readonly state: JobState;
+  readonly profile: JobProfile;
+}

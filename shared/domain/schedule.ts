@@ -1,0 +1,121 @@
+import { CronExpressionParser } from 'cron-parser';
+import cronstrue from 'cronstrue';
+import { describeDuration, formatDuration, parseDuration } from './durations';
+
+/**
+ * A job's schedule: a cron expression evaluated in an IANA time zone, or a fixed interval.
+ * Pure: every function takes the instant it reasons about; nothing reads the clock.
+ */
+export type Schedule =
+  | { readonly kind: 'cron'; readonly expression: string; readonly timezone: string }
+  | { readonly kind: 'interval'; readonly everyMs: number; readonly timezone: string };
+
+export class ScheduleError extends Error {
+  constructor(
+    readonly field: 'schedule' | 'timezone',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ScheduleError';
+  }
+}
+
+const CRON_MACROS: Record<string, string> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+const INTERVAL_PATTERN = /^every\s+(\S+)$/i;
+
+export function isValidTimezone(timezone: string): boolean {
+  if (timezone.length === 0 || timezone.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Parses the user's `schedule` text. Cron must have exactly five fields (cron-parser would also
+ * accept a seconds field, which no crontab has); macros are expanded so the stored form is plain.
+ */
+export function parseSchedule(text: string, timezone = 'UTC'): Schedule {
+  if (!isValidTimezone(timezone)) {
+    throw new ScheduleError('timezone', `unknown time zone "${timezone}" (use an IANA name such as Europe/Berlin)`);
+  }
+  const trimmed = text.trim().replace(/\s+/g, ' ');
+  const interval = INTERVAL_PATTERN.exec(trimmed);
+  if (interval) {
+    const everyMs = parseDuration(interval[1] ?? '');
+    if (everyMs === undefined || everyMs <= 0) {
+      throw new ScheduleError('schedule', 'interval must look like "every 30s", "every 5m", "every 2h" or "every 1d"');
+    }
+    return { kind: 'interval', everyMs, timezone };
+  }
+  const expression = CRON_MACROS[trimmed.toLowerCase()] ?? trimmed;
+  if (expression.startsWith('@')) {
+    throw new ScheduleError('schedule', `unknown macro "${trimmed}" (use @hourly, @daily, @weekly, @monthly or @yearly)`);
+  }
+  if (expression.split(' ').length !== 5) {
+    throw new ScheduleError('schedule', 'cron expression must have 5 fields: minute hour day-of-month month day-of-week');
+  }
+  try {
+    CronExpressionParser.parse(expression, { tz: timezone, currentDate: new Date(0) }).next();
+  } catch (error) {
+    throw new ScheduleError('schedule', `invalid cron expression: ${(error as Error).message}`);
+  }
+  return { kind: 'cron', expression, timezone };
+}
+
+/** The first moment strictly after `afterMs` at which the schedule expects a ping. */
+export function nextExpectedAt(schedule: Schedule, afterMs: number): number {
+  if (schedule.kind === 'interval') return afterMs + schedule.everyMs;
+  // cron-parser resolves DST gaps (a skipped 02:30 runs once, after the jump) and overlaps
+  // (a repeated 02:30 runs once, the first time) the way cron daemons do.
+  const cron = CronExpressionParser.parse(schedule.expression, {
+    tz: schedule.timezone,
+    currentDate: new Date(afterMs),
+  });
+  return cron.next().getTime();
+}
+
+/** The next `count` expected times after `afterMs` (for previews). */
+export function upcoming(schedule: Schedule, afterMs: number, count: number): number[] {
+  const times: number[] = [];
+  let cursor = afterMs;
+  for (let i = 0; i < count; i += 1) {
+    cursor = nextExpectedAt(schedule, cursor);
+    times.push(cursor);
+  }
+  return times;
+}
+
+/**
+ * The shortest gap between two expected pings, sampled over the next year: used to reject
+ * schedules tighter than the installation's minimum.
+ */
+export function shortestPeriodMs(schedule: Schedule, fromMs: number): number {
+  if (schedule.kind === 'interval') return schedule.everyMs;
+  const times = upcoming(schedule, fromMs, 64);
+  let shortest = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < times.length; i += 1) shortest = Math.min(shortest, times[i]! - times[i - 1]!);
+  return shortest;
+}
+
+/** The schedule as the user wrote it (the canonical text stored and returned by the API). */
+export function scheduleText(schedule: Schedule): string {
+  return schedule.kind === 'cron' ? schedule.expression : `every ${formatDuration(schedule.everyMs)}`;
+}
+
+/** "At 00:00, every day (Europe/Berlin)" or "Every 5 min". */
+export function describeSchedule(schedule: Schedule): string {
+  if (schedule.kind === 'interval') return `Every ${describeDuration(schedule.everyMs)}`;
+  const words = cronstrue.toString(schedule.expression, { use24HourTimeFormat: true, verbose: false });
+  return `${words} (${schedule.timezone})`;
+}
