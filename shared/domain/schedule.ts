@@ -60,10 +60,16 @@ export function parseSchedule(text: string, timezone = 'UTC'): Schedule {
   }
   const expression = CRON_MACROS[trimmed.toLowerCase()] ?? trimmed;
   if (expression.startsWith('@')) {
-    throw new ScheduleError('schedule', `unknown macro "${trimmed}" (use @hourly, @daily, @weekly, @monthly or @yearly)`);
+    throw new ScheduleError(
+      'schedule',
+      `unknown macro "${trimmed}" (use @hourly, @daily, @weekly, @monthly or @yearly)`,
+    );
   }
   if (expression.split(' ').length !== 5) {
-    throw new ScheduleError('schedule', 'cron expression must have 5 fields: minute hour day-of-month month day-of-week');
+    throw new ScheduleError(
+      'schedule',
+      'cron expression must have 5 fields: minute hour day-of-month month day-of-week',
+    );
   }
   try {
     CronExpressionParser.parse(expression, { tz: timezone, currentDate: new Date(0) }).next();

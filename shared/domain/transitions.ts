@@ -71,7 +71,13 @@ export function applySignal(state: JobState, signal: Signal): Transition {
     runs[signal.runId ?? ANONYMOUS_RUN] = at;
     base.runs = capRuns(runs);
     if (state.status === 'paused') {
-      return flipTo(state, { ...base, expectedAt: nextExpectedAt(state.schedule, at) }, 'healthy', at, 'a start signal resumed the paused job');
+      return flipTo(
+        state,
+        { ...base, expectedAt: nextExpectedAt(state.schedule, at) },
+        'healthy',
+        at,
+        'a start signal resumed the paused job',
+      );
     }
     return settle(state, base);
   }
@@ -89,7 +95,8 @@ export function applySignal(state: JobState, signal: Signal): Transition {
   }
   // fail
   if (state.status === 'failed') return settle(state, base);
-  const reason = signal.exitCode !== undefined ? `the job exited with code ${signal.exitCode}` : 'the job signalled a failure';
+  const reason =
+    signal.exitCode !== undefined ? `the job exited with code ${signal.exitCode}` : 'the job signalled a failure';
   return flipTo(state, base, 'failed', at, reason);
 }
 
@@ -102,7 +109,11 @@ export function evaluate(state: JobState, now: number): Transition {
   if (deadline !== undefined && now >= deadline) {
     return flipTo(state, { ...state }, 'missing', now, missingReason(state, deadline));
   }
-  if ((state.status === 'missing' || state.status === 'failed') && state.remindAt !== undefined && now >= state.remindAt) {
+  if (
+    (state.status === 'missing' || state.status === 'failed') &&
+    state.remindAt !== undefined &&
+    now >= state.remindAt
+  ) {
     const every = state.reminderEveryMs ?? 0;
     const version = state.version + 1;
     const notice: Notice = {
@@ -124,7 +135,13 @@ export function evaluate(state: JobState, now: number): Transition {
 
 export function pause(state: JobState, now: number): Transition {
   if (state.status === 'paused') return { state };
-  return flipTo(state, { ...state, runs: {}, expectedAt: undefined, remindAt: undefined }, 'paused', now, 'paused by a user');
+  return flipTo(
+    state,
+    { ...state, runs: {}, expectedAt: undefined, remindAt: undefined },
+    'paused',
+    now,
+    'paused by a user',
+  );
 }
 
 /** Monitoring starts again from `now`; a job that never succeeded goes back to `new`. */

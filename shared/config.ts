@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * Every setting CronSentry reads, validated once per process. `process.env` is read here and
+ * nowhere else; a missing or malformed setting fails at start-up (cold start), not mid-request.
+ */
+const settingsSchema = z.object({
+  TABLE_NAME: z.string().min(1).default('cronsentry').describe('DynamoDB table holding everything'),
+  ALERTS_TOPIC_ARN: z.string().optional().describe('SNS topic every notice is published to (AWS only)'),
+  ALERT_EMAIL_FROM: z.string().optional().describe('verified SES sender for e-mail alerts'),
+  CRONSENTRY_PUBLIC_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('base URL for ping URLs and dashboard links; defaults to the request host'),
+  CRONSENTRY_MIN_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(60)
+    .describe('smallest interval and grace accepted'),
+  CRONSENTRY_SWEEP_SECONDS: z.coerce.number().min(0.2).max(60).default(10).describe('seconds between checker sweeps'),
+  CHECKER_WINDOW_SECONDS: z.coerce
+    .number()
+    .min(1)
+    .max(900)
+    .default(60)
+    .describe('how long one checker invocation keeps sweeping (the EventBridge rate)'),
+  PING_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(30).describe('days a ping log entry is kept'),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export function readSettings(env: Record<string, string | undefined> = process.env): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid CronSentry configuration: ${problems}`);
+  }
+  return parsed.data;
+}
