@@ -1,0 +1,94 @@
+/**
+ * The errors CronSentry's use cases raise. One place (the HTTP error middleware) maps them to
+ * status codes; anything else is an internal error and says nothing about internals.
+ */
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+export abstract class CronSentryError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+}
+
+export class ValidationError extends CronSentryError {
+  readonly status = 400;
+  readonly code = 'validation_failed';
+  readonly field: string;
+  constructor(
+    readonly details: readonly FieldProblem[],
+    options?: { cause?: unknown },
+  ) {
+    super(details.map((problem) => `${problem.field}: ${problem.message}`).join('; '), options);
+    this.name = 'ValidationError';
+    this.field = details[0]?.field ?? 'body';
+  }
+
+  static of(field: string, message: string): ValidationError {
+    return new ValidationError([{ field, message }]);
+  }
+}
+
+export class NotFoundError extends CronSentryError {
+  readonly status = 404;
+  readonly code = 'not_found';
+  constructor(what = 'resource') {
+    super(`${what} not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class UnauthorizedError extends CronSentryError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+  constructor(message = 'a valid API key is required (Authorization: Bearer <key> or X-Api-Key)') {
+    super(message);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class ForbiddenError extends CronSentryError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+  constructor(message = 'this API key is read-only') {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class ConflictError extends CronSentryError {
+  readonly status = 409;
+  readonly code = 'conflict';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export class PayloadTooLargeError extends CronSentryError {
+  readonly status = 413;
+  readonly code = 'payload_too_large';
+  constructor(limitBytes: number) {
+    super(`request body is larger than ${limitBytes} bytes`);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+export class RateLimitedError extends CronSentryError {
+  readonly status = 429;
+  readonly code = 'rate_limited';
+  constructor(message: string) {
+    super(message);
+    this.name = 'RateLimitedError';
+  }
+}
+
+/** Someone else changed the item between our read and our write; the caller re-reads and retries. */
+export class WriteConflict extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('the item changed since it was read', options);
+    this.name = 'WriteConflict';
+  }
+}

@@ -1,0 +1,395 @@
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { JobProfile, JobState, Notice } from '../domain/job';
+import type { Schedule } from '../domain/schedule';
+import { WriteConflict } from '../errors';
+import { CursorError, decodeCursor, encodeCursor, keys, shardOf } from './keys';
+import { DUE_INDEX, OUTBOX_INDEX } from './table-definition';
+import { isConditionFailure } from './document-client';
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+/** The hot item as stored. Attribute names stay readable; the item stays well under 1 KB. */
+interface StateItem {
+  pk: string;
+  sk: string;
+  projectId: string;
+  schedule:
+    { kind: 'cron'; expression: string; timezone: string } | { kind: 'interval'; everyMs: number; timezone: string };
+  graceMs: number;
+  status: JobState['status'];
+  statusSince: number;
+  version: number;
+  lastPingAt?: number;
+  lastPingKind?: JobState['lastPingKind'];
+  lastSuccessAt?: number;
+  lastExitCode?: number;
+  lastDurationMs?: number;
+  expectedAt?: number;
+  runs: Record<string, number>;
+  reminderEveryMs?: number;
+  remindAt?: number;
+  /** Keyed by notice id so a delivered notice can be removed on its own. */
+  pending: Record<string, Notice>;
+  dueShard?: string;
+  dueAt?: number;
+  outboxShard?: string;
+  outboxAt?: number;
+}
+
+interface ProfileItem {
+  pk: string;
+  sk: string;
+  jobId: string;
+  projectId: string;
+  name: string;
+  description: string;
+  tags: string[];
+  channelIds: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * Jobs in DynamoDB: the hot state item (what pings and the checker touch) and the profile item
+ * (what people read and edit). Every state write is conditional on the version the writer read.
+ */
+export class JobRepository {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(state: JobState, profile: JobProfile): Promise<void> {
+    // The profile goes first: a state without a profile would be a job nobody can see or delete.
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: toProfileItem(profile),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: toStateItem(state),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getState(jobId: string): Promise<JobState | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.jobState(jobId), ConsistentRead: true }),
+    );
+    return result.Item ? fromStateItem(result.Item as StateItem) : undefined;
+  }
+
+  async getProfile(projectId: string, jobId: string): Promise<JobProfile | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.jobProfile(projectId, jobId), ConsistentRead: true }),
+    );
+    return result.Item ? fromProfileItem(result.Item as ProfileItem) : undefined;
+  }
+
+  /** States of many jobs (any order); missing ones are left out. */
+  async getStates(jobIds: readonly string[]): Promise<JobState[]> {
+    const states: JobState[] = [];
+    for (let i = 0; i < jobIds.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
+        [this.tableName]: { Keys: jobIds.slice(i, i + 100).map((id) => keys.jobState(id)), ConsistentRead: true },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
+        if (attempt > 0) await backoff(attempt);
+        const result = await this.documents.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.tableName] ?? []) states.push(fromStateItem(item as StateItem));
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return states;
+  }
+
+  /**
+   * Writes a new state if nobody wrote since `expectedVersion` was read; throws WriteConflict
+   * otherwise. A Put (not an Update) because the whole small item is rewritten anyway; index
+   * keys that did not change cost no index write.
+   */
+  async saveState(state: JobState, expectedVersion: number): Promise<void> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toStateItem(state),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new WriteConflict({ cause: error });
+      throw error;
+    }
+  }
+
+  /**
+   * Takes delivered notices out of the outbox. When nothing was written since the state was read,
+   * one write also leaves the outbox index; otherwise each notice is removed on its own and the
+   * index entry is cleaned by the next sweep (see `clearOutboxMarker`).
+   */
+  async acknowledge(state: JobState, noticeIds: readonly string[]): Promise<void> {
+    if (noticeIds.length === 0) return;
+    const remaining = state.pending.filter((notice) => !noticeIds.includes(notice.id));
+    const names: Record<string, string> = { '#version': 'version', '#pending': 'pending' };
+    noticeIds.forEach((id, index) => (names[`#n${index}`] = id));
+    const removals = noticeIds.map((_, index) => `#pending.#n${index}`).join(', ');
+    if (remaining.length === 0) {
+      try {
+        await this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.jobState(state.id),
+            UpdateExpression: 'SET #pending = :empty, #version = :next REMOVE outboxShard, outboxAt',
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version', '#pending': 'pending' },
+            ExpressionAttributeValues: { ':empty': {}, ':next': state.version + 1, ':expected': state.version },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    // The version still moves, so that a writer holding an older read cannot put the notice back.
+    await this.documents
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.jobState(state.id),
+          UpdateExpression: `REMOVE ${removals} SET #version = #version + :one`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  /** Removes the outbox index entry of a job whose outbox is empty (left by a raced acknowledge). */
+  async clearOutboxMarker(state: JobState): Promise<void> {
+    await this.documents
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.jobState(state.id),
+          UpdateExpression: 'REMOVE outboxShard, outboxAt SET #version = :next',
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':next': state.version + 1, ':expected': state.version },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  async saveProfile(profile: JobProfile): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: toProfileItem(profile),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async listProfiles(projectId: string, limit: number, cursor?: string): Promise<Page<JobProfile>> {
+    const partition = keys.projectPartition(projectId);
+    const start = decodeCursor(cursor);
+    if (start && (start.pk !== partition || !String(start.sk).startsWith(keys.jobProfilePrefix)))
+      throw new CursorError();
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.jobProfilePrefix },
+        Limit: limit,
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map((item) => fromProfileItem(item as ProfileItem)),
+      nextCursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  }
+
+  /** Ids of jobs whose wake-up time has come, from one shard of the sparse due index. */
+  async dueJobIds(shard: string, now: number): Promise<string[]> {
+    return this.indexIds(DUE_INDEX, 'dueShard', 'dueAt', shard, now);
+  }
+
+  /** Ids of jobs holding notices written at or before `writtenBefore`. */
+  async outboxJobIds(shard: string, writtenBefore: number): Promise<string[]> {
+    return this.indexIds(OUTBOX_INDEX, 'outboxShard', 'outboxAt', shard, writtenBefore);
+  }
+
+  /** The earliest wake-up time in one shard, if any: lets an idle checker return at once. */
+  async earliestWake(shard: string): Promise<number | undefined> {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'dueShard = :shard',
+        ExpressionAttributeValues: { ':shard': shard },
+        ScanIndexForward: true,
+        Limit: 1,
+      }),
+    );
+    const first = result.Items?.[0] as { dueAt?: number } | undefined;
+    return first?.dueAt;
+  }
+
+  /** Deletes a job and everything recorded under it. */
+  async delete(projectId: string, jobId: string): Promise<void> {
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.jobState(jobId) }));
+    await this.deletePartition(keys.jobPartition(jobId));
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.jobProfile(projectId, jobId) }));
+  }
+
+  private async deletePartition(partition: string): Promise<void> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: start,
+        }),
+      );
+      await Promise.all(
+        (page.Items ?? []).map((item) =>
+          this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } })),
+        ),
+      );
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  private async indexIds(index: string, shardName: string, timeName: string, shard: string, upTo: number) {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: '#shard = :shard AND #time <= :upTo',
+          ExpressionAttributeNames: { '#shard': shardName, '#time': timeName },
+          ExpressionAttributeValues: { ':shard': shard, ':upTo': upTo },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.pk).slice('JOB#'.length));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+}
+
+function toStateItem(state: JobState): StateItem {
+  const pending = Object.fromEntries(state.pending.map((notice) => [notice.id, notice]));
+  const shard = shardOf(state.id);
+  return {
+    ...keys.jobState(state.id),
+    projectId: state.projectId,
+    schedule: { ...state.schedule } as Schedule,
+    graceMs: state.graceMs,
+    status: state.status,
+    statusSince: state.statusSince,
+    version: state.version,
+    lastPingAt: state.lastPingAt,
+    lastPingKind: state.lastPingKind,
+    lastSuccessAt: state.lastSuccessAt,
+    lastExitCode: state.lastExitCode,
+    lastDurationMs: state.lastDurationMs,
+    expectedAt: state.expectedAt,
+    runs: { ...state.runs },
+    reminderEveryMs: state.reminderEveryMs,
+    remindAt: state.remindAt,
+    pending,
+    // Sparse indexes: a job appears in them only while it has something for the checker.
+    ...(state.wakeAt !== undefined ? { dueShard: shard, dueAt: state.wakeAt } : {}),
+    ...(state.pending.length > 0
+      ? { outboxShard: shard, outboxAt: Math.min(...state.pending.map((notice) => notice.at)) }
+      : {}),
+  };
+}
+
+function fromStateItem(item: StateItem): JobState {
+  const pending = Object.values(item.pending ?? {}).sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  return {
+    id: item.pk.slice('JOB#'.length),
+    projectId: item.projectId,
+    schedule: item.schedule,
+    graceMs: item.graceMs,
+    status: item.status,
+    statusSince: item.statusSince,
+    version: item.version,
+    lastPingAt: item.lastPingAt,
+    lastPingKind: item.lastPingKind,
+    lastSuccessAt: item.lastSuccessAt,
+    lastExitCode: item.lastExitCode,
+    lastDurationMs: item.lastDurationMs,
+    expectedAt: item.expectedAt,
+    runs: item.runs ?? {},
+    reminderEveryMs: item.reminderEveryMs,
+    remindAt: item.remindAt,
+    pending,
+    wakeAt: item.dueAt,
+  };
+}
+
+function toProfileItem(profile: JobProfile): ProfileItem {
+  return {
+    ...keys.jobProfile(profile.projectId, profile.id),
+    jobId: profile.id,
+    projectId: profile.projectId,
+    name: profile.name,
+    description: profile.description,
+    tags: [...profile.tags],
+    channelIds: [...profile.channelIds],
+    createdAt: profile.createdAt,
+    updatedAt: profile.updatedAt,
+  };
+}
+
+function fromProfileItem(item: ProfileItem): JobProfile {
+  return {
+    id: item.jobId,
+    projectId: item.projectId,
+    name: item.name,
+    description: item.description ?? '',
+    tags: item.tags ?? [],
+    channelIds: item.channelIds ?? [],
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+export function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+}

@@ -1,0 +1,66 @@
+import { INDEX_SHARDS } from './table-definition';
+
+/**
+ * Item keys of the single table. A job's hot state lives in its own partition so a ping never
+ * needs the project; descriptive data lives under the project so listing is one Query and a key
+ * of another project cannot even address it.
+ */
+export const keys = {
+  jobState: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'STATE' }),
+  jobProfile: (projectId: string, jobId: string) => ({ pk: `PROJECT#${projectId}`, sk: `JOB#${jobId}` }),
+  jobProfilePrefix: 'JOB#',
+  project: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' }),
+  projectPartition: (projectId: string) => `PROJECT#${projectId}`,
+  jobPartition: (jobId: string) => `JOB#${jobId}`,
+  /** Ping log entries sort by time; the suffix keeps two pings in one millisecond apart. */
+  ping: (jobId: string, at: number, suffix: string) => ({ pk: `JOB#${jobId}`, sk: `PING#${pad(at)}#${suffix}` }),
+  pingPrefix: 'PING#',
+  flip: (jobId: string, at: number, noticeId: string) => ({ pk: `JOB#${jobId}`, sk: `FLIP#${pad(at)}#${noticeId}` }),
+  flipPrefix: 'FLIP#',
+  apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
+  apiKeyListing: (projectId: string, keyId: string) => ({ pk: `PROJECT#${projectId}`, sk: `KEY#${keyId}` }),
+  apiKeyListingPrefix: 'KEY#',
+} as const;
+
+function pad(ms: number): string {
+  return String(ms).padStart(15, '0');
+}
+
+/** A stable shard for a job id, so its index entries always land in the same index partition. */
+export function shardOf(id: string): string {
+  let hash = 0;
+  for (let i = 0; i < id.length; i += 1) hash = (hash * 31 + id.charCodeAt(i)) | 0;
+  return String(Math.abs(hash) % INDEX_SHARDS);
+}
+
+export function allShards(): string[] {
+  return Array.from({ length: INDEX_SHARDS }, (_, shard) => String(shard));
+}
+
+/** Opaque pagination cursors: the store's LastEvaluatedKey, base64url-encoded JSON. */
+export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+}
+
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const values = Object.values(parsed);
+      if (values.every((value) => typeof value === 'string' || typeof value === 'number')) {
+        return parsed as Record<string, unknown>;
+      }
+    }
+  } catch {
+    // fall through: a cursor we cannot read is the caller's mistake
+  }
+  throw new CursorError();
+}
+
+export class CursorError extends Error {
+  constructor() {
+    super('cursor is not one this API returned');
+    this.name = 'CursorError';
+  }
+}
