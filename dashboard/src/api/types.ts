@@ -1,0 +1,140 @@
+/**
+ * The JSON shapes of the CronSentry HTTP API as the dashboard reads them (snake_case, ISO times).
+ * They mirror the API contract; the status words come from the domain so both sides agree.
+ */
+import type { SignalKind, Status } from '../../../shared/domain/job';
+
+export type { SignalKind, Status };
+
+export type Role = 'read-write' | 'read-only';
+
+export interface Me {
+  project: { id: string; name: string };
+  key: { id: string; name: string; role: Role };
+}
+
+export interface Job {
+  id: string;
+  name: string;
+  description: string;
+  tags: string[];
+  channels: string[];
+  schedule: string;
+  timezone: string;
+  schedule_description: string;
+  grace_time: number | string;
+  grace_seconds: number;
+  reminder_every: string | null;
+  status: Status;
+  status_since: string;
+  run_in_progress: boolean;
+  last_ping_at: string | null;
+  last_ping_kind: SignalKind | null;
+  last_exit_code: number | null;
+  last_duration_ms: number | null;
+  next_expected_at: string | null;
+  deadline_at: string | null;
+  /** Absent for read-only keys. */
+  ping_url?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobInput {
+  name: string;
+  description?: string;
+  schedule: string;
+  timezone?: string;
+  grace_time: number | string;
+  tags?: string[];
+  channels?: string[];
+  reminder_every?: string | null;
+}
+
+export interface JobPage {
+  jobs: Job[];
+  next_cursor: string | null;
+}
+
+export interface JobSummary {
+  counts: Record<Status, number>;
+  total: number;
+  tags: string[];
+}
+
+export interface Ping {
+  kind: SignalKind;
+  at: string;
+  exit_code: number | null;
+  duration_ms: number | null;
+  run_id: string | null;
+  method: string;
+  source_ip: string;
+  user_agent: string;
+  body: string;
+  body_truncated: boolean;
+}
+
+export interface Flip {
+  id: string;
+  from: Status;
+  to: Status;
+  at: string;
+  reason: string;
+}
+
+export interface SchedulePreview {
+  schedule_description: string;
+  next: string[];
+}
+
+export const CHANNEL_KINDS = ['webhook', 'slack', 'discord', 'email', 'sns'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+export type ChannelEvent = 'down' | 'up';
+
+export interface Channel {
+  id: string;
+  kind: ChannelKind;
+  name: string;
+  settings: Record<string, unknown>;
+  events: ChannelEvent[];
+  is_default: boolean;
+  last_delivery: null | { at: string; outcome: 'sent' | 'failed'; error?: string };
+  created_at: string;
+}
+
+export interface ChannelInput {
+  kind: ChannelKind;
+  name: string;
+  settings: Record<string, unknown>;
+  events: ChannelEvent[];
+  is_default: boolean;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface Delivery {
+  notice_id: string;
+  channel_id: string;
+  job_id: string;
+  at: string;
+  outcome: 'sent' | 'failed';
+  error?: string;
+  attempts: number;
+}
+
+export interface ApiErrorBody {
+  error: {
+    code: string;
+    message: string;
+    field?: string;
+    details?: { field: string; message: string }[];
+  };
+}
