@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import cronstrue from 'cronstrue';
-import { describeDuration, formatDuration, parseDuration } from './durations';
+import { HOUR, MINUTE, describeDuration, formatDuration, parseDuration } from './durations';
 
 /**
  * A job's schedule: a cron expression evaluated in an IANA time zone, or a fixed interval.
@@ -65,11 +65,17 @@ export function parseSchedule(text: string, timezone = 'UTC'): Schedule {
       `unknown macro "${trimmed}" (use @hourly, @daily, @weekly, @monthly or @yearly)`,
     );
   }
-  if (expression.split(' ').length !== 5) {
+  const fields = expression.split(' ');
+  if (fields.length !== 5) {
     throw new ScheduleError(
       'schedule',
       'cron expression must have 5 fields: minute hour day-of-month month day-of-week',
     );
+  }
+  // cron-parser reads Jenkins' `H` as a random value unless given a seed: every parse would then
+  // expect the job at another minute. (The h of THU is part of a name, not a hash.)
+  if (fields.some((field) => /(^|[^a-z])h/i.test(field))) {
+    throw new ScheduleError('schedule', 'hashed values ("H") are not supported: write the minute and hour you mean');
   }
   try {
     CronExpressionParser.parse(expression, { tz: timezone, currentDate: new Date(0) }).next();
@@ -79,16 +85,56 @@ export function parseSchedule(text: string, timezone = 'UTC'): Schedule {
   return { kind: 'cron', expression, timezone };
 }
 
+/** More than any daylight-saving shift (Antarctica/Troll moves its clocks by 2 h). */
+const CLOCK_CHANGE_WINDOW_MS = 3 * HOUR;
+
 /** The first moment strictly after `afterMs` at which the schedule expects a ping. */
 export function nextExpectedAt(schedule: Schedule, afterMs: number): number {
   if (schedule.kind === 'interval') return afterMs + schedule.everyMs;
-  // cron-parser resolves DST gaps (a skipped 02:30 runs once, after the jump) and overlaps
-  // (a repeated 02:30 runs once, the first time) the way cron daemons do.
+  // cron-parser resolves DST gaps (a skipped 02:30 runs once, at 03:30 after the jump) and overlaps
+  // (a repeated 02:30 runs once, the first time) the way cron daemons do, but only when it walks
+  // through the change. Started inside the repeated hour it sees only the wall clock and expects a
+  // second 02:30: a long job that began at 02:30 and reported at 02:10 (second pass) would be
+  // reported missing. So for a few hours after clocks go back, walk from before the change: the
+  // expected times must not depend on when the last ping happened to arrive.
+  const windowStart = afterMs - CLOCK_CHANGE_WINDOW_MS;
+  if (utcOffsetMs(schedule.timezone, windowStart) > utcOffsetMs(schedule.timezone, afterMs)) {
+    try {
+      return firstCronTimeAfter(schedule, windowStart, afterMs);
+    } catch {
+      // cron-parser gives up ("loop limit exceeded") near Lord Howe's 30-minute change; judging
+      // from `afterMs` alone is what it would do without the walk.
+    }
+  }
+  return firstCronTimeAfter(schedule, afterMs, afterMs);
+}
+
+function firstCronTimeAfter(schedule: Extract<Schedule, { kind: 'cron' }>, startMs: number, afterMs: number): number {
   const cron = CronExpressionParser.parse(schedule.expression, {
     tz: schedule.timezone,
-    currentDate: new Date(afterMs),
+    currentDate: new Date(startMs),
   });
-  return cron.next().getTime();
+  let next = cron.next().getTime();
+  while (next <= afterMs) next = cron.next().getTime();
+  return next;
+}
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at an instant (Europe/Berlin in summer: +2 h). */
+export function utcOffsetMs(timezone: string, atMs: number): number {
+  let format = offsetFormats.get(timezone);
+  if (!format) {
+    // Bounded: zone names come from users, and case variants spell the same zone many ways.
+    if (offsetFormats.size >= 512) offsetFormats.clear();
+    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'longOffset' });
+    offsetFormats.set(timezone, format);
+  }
+  const name = format.formatToParts(atMs).find((part) => part.type === 'timeZoneName')?.value ?? '';
+  const match = /^GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  if (!match) return 0; // plain "GMT": no offset
+  const ms = Number(match[2]) * HOUR + Number(match[3]) * MINUTE;
+  return match[1] === '-' ? -ms : ms;
 }
 
 /** The next `count` expected times after `afterMs` (for previews). */

@@ -246,19 +246,13 @@ export class JobRepository {
   }
 
   /** The earliest wake-up time in one shard, if any: lets an idle checker return at once. */
-  async earliestWake(shard: string): Promise<number | undefined> {
-    const result = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: DUE_INDEX,
-        KeyConditionExpression: 'dueShard = :shard',
-        ExpressionAttributeValues: { ':shard': shard },
-        ScanIndexForward: true,
-        Limit: 1,
-      }),
-    );
-    const first = result.Items?.[0] as { dueAt?: number } | undefined;
-    return first?.dueAt;
+  earliestWake(shard: string): Promise<number | undefined> {
+    return this.earliestIn(DUE_INDEX, 'dueShard', 'dueAt', shard);
+  }
+
+  /** When the oldest notice still in one shard's outbox was written, if any. */
+  earliestOutbox(shard: string): Promise<number | undefined> {
+    return this.earliestIn(OUTBOX_INDEX, 'outboxShard', 'outboxAt', shard);
   }
 
   /** Deletes a job and everything recorded under it. */
@@ -287,6 +281,22 @@ export class JobRepository {
       );
       start = page.LastEvaluatedKey;
     } while (start);
+  }
+
+  private async earliestIn(index: string, shardName: string, timeName: string, shard: string) {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: '#shard = :shard',
+        ExpressionAttributeNames: { '#shard': shardName },
+        ExpressionAttributeValues: { ':shard': shard },
+        ScanIndexForward: true,
+        Limit: 1,
+      }),
+    );
+    const first = result.Items?.[0];
+    return first ? Number(first[timeName]) : undefined;
   }
 
   private async indexIds(index: string, shardName: string, timeName: string, shard: string, upTo: number) {

@@ -1,0 +1,125 @@
+import type { JobsService } from '../../shared/app/jobs-service';
+import { flipView, jobView, pingView } from '../../shared/app/job-view';
+import { parseSchedulePreview } from '../../shared/app/job-input';
+import { STATUSES, type Job, type Status } from '../../shared/domain/job';
+import { describeSchedule, upcoming } from '../../shared/domain/schedule';
+import { ValidationError } from '../../shared/errors';
+import { json, jsonBody, noContent } from '../http/responses';
+import { cursorParam, idParam, limitParam, type Route, type RouteRequest } from './router';
+
+const PREVIEW_COUNT = 5;
+
+export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
+  const view = (job: Job, request: RouteRequest) =>
+    jobView(job, {
+      now: request.now,
+      // Read-only keys never see ping URLs: a ping URL is a write capability.
+      ...(request.principal.role === 'read-write' ? { pingBaseUrl: request.baseUrl } : {}),
+    });
+  const jobId = (request: RouteRequest) => idParam(request.event, 'id', 'job');
+
+  return [
+    {
+      method: 'GET',
+      path: '/api/jobs',
+      handle: async (request) => {
+        const query = request.event.queryStringParameters ?? {};
+        const status = query.status;
+        if (status !== undefined && !STATUSES.includes(status as Status)) {
+          throw ValidationError.of('status', `must be one of ${STATUSES.join(', ')}`);
+        }
+        if ((query.tag?.length ?? 0) > 40) throw ValidationError.of('tag', 'must be at most 40 characters');
+        if ((query.q?.length ?? 0) > 100) throw ValidationError.of('q', 'must be at most 100 characters');
+        const page = await jobs.list(
+          request.principal,
+          { status: status as Status | undefined, tag: query.tag || undefined, query: query.q || undefined },
+          limitParam(request.event),
+          request.now,
+          cursorParam(request.event),
+        );
+        return json(200, { jobs: page.items.map((job) => view(job, request)), next_cursor: page.nextCursor });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/jobs/summary',
+      handle: async (request) => json(200, await jobs.summary(request.principal, request.now)),
+    },
+    {
+      method: 'POST',
+      path: '/api/jobs',
+      handle: async (request) =>
+        json(201, view(await jobs.create(request.principal, jsonBody(request.event), request.now), request)),
+    },
+    {
+      method: 'GET',
+      path: '/api/jobs/{id}',
+      handle: async (request) => json(200, view(await jobs.get(request.principal, jobId(request)), request)),
+    },
+    {
+      method: 'PATCH',
+      path: '/api/jobs/{id}',
+      handle: async (request) => {
+        const id = jobId(request);
+        return json(200, view(await jobs.update(request.principal, id, jsonBody(request.event), request.now), request));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/jobs/{id}',
+      handle: async (request) => {
+        await jobs.remove(request.principal, jobId(request));
+        return noContent();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/jobs/{id}/pause',
+      handle: async (request) =>
+        json(200, view(await jobs.pause(request.principal, jobId(request), request.now), request)),
+    },
+    {
+      method: 'POST',
+      path: '/api/jobs/{id}/resume',
+      handle: async (request) =>
+        json(200, view(await jobs.resume(request.principal, jobId(request), request.now), request)),
+    },
+    {
+      method: 'GET',
+      path: '/api/jobs/{id}/pings',
+      handle: async (request) => {
+        const page = await jobs.pings(
+          request.principal,
+          jobId(request),
+          limitParam(request.event),
+          cursorParam(request.event),
+        );
+        return json(200, { pings: page.items.map(pingView), next_cursor: page.nextCursor });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/jobs/{id}/flips',
+      handle: async (request) => {
+        const page = await jobs.flips(
+          request.principal,
+          jobId(request),
+          limitParam(request.event),
+          cursorParam(request.event),
+        );
+        return json(200, { flips: page.items.map(flipView), next_cursor: page.nextCursor });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/schedule/preview',
+      handle: async (request) => {
+        const schedule = parseSchedulePreview(jsonBody(request.event), minimumMs, request.now);
+        return json(200, {
+          schedule_description: describeSchedule(schedule),
+          next: upcoming(schedule, request.now, PREVIEW_COUNT).map((ms) => new Date(ms).toISOString()),
+        });
+      },
+    },
+  ];
+}

@@ -1,0 +1,153 @@
+import type { JobState } from '../domain/job';
+import { evaluate } from '../domain/transitions';
+import { WriteConflict } from '../errors';
+import { allShards } from '../storage/keys';
+import type { JobRepository } from '../storage/job-repository';
+import type { OutboxPublisher } from './outbox';
+import type { Logger } from './logger';
+
+export interface SweepReport {
+  readonly due: number;
+  readonly flipped: number;
+  readonly reminded: number;
+  readonly rearmed: number;
+  readonly lostRaces: number;
+  readonly republished: number;
+}
+
+export interface CheckerOptions {
+  /** A notice younger than this is left to the writer that made it, which publishes at once. */
+  readonly republishAfterMs: number;
+  /** How many jobs one sweep evaluates at once. */
+  readonly concurrency: number;
+}
+
+const DEFAULT_OPTIONS: CheckerOptions = { republishAfterMs: 5_000, concurrency: 16 };
+
+/**
+ * The missing-job checker. A sweep reads only the jobs whose wake-up time has passed (sparse,
+ * sharded index; never a scan), judges every one of them against the same `now`, and writes each
+ * decision conditionally on the version it read: when a ping or another checker got there first,
+ * this one loses quietly, so a flip is recorded exactly once.
+ */
+export class Checker {
+  private readonly options: CheckerOptions;
+
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly outbox: OutboxPublisher,
+    private readonly logger: Pick<Logger, 'info' | 'warn'>,
+    options: Partial<CheckerOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+  }
+
+  async sweep(now: number): Promise<SweepReport> {
+    const report = { due: 0, flipped: 0, reminded: 0, rearmed: 0, lostRaces: 0, republished: 0 };
+    const dueIds = (await Promise.all(allShards().map((shard) => this.jobs.dueJobIds(shard, now)))).flat();
+    report.due = dueIds.length;
+    const states = await this.jobs.getStates(dueIds);
+    await inParallel(states, this.options.concurrency, async (state) => {
+      // The index is eventually consistent and may be stale: the item is the truth.
+      if (state.wakeAt === undefined || state.wakeAt > now) return;
+      const transition = evaluate(state, now);
+      try {
+        await this.jobs.saveState(transition.state, state.version);
+      } catch (error) {
+        if (error instanceof WriteConflict) {
+          report.lostRaces += 1;
+          return;
+        }
+        throw error;
+      }
+      if (!transition.notice) {
+        report.rearmed += 1;
+        return;
+      }
+      if (transition.notice.kind === 'flip') report.flipped += 1;
+      else report.reminded += 1;
+      await this.publishOrLeave(transition.state);
+    });
+    report.republished = await this.republishStale(now);
+    if (report.due > 0 || report.republished > 0) this.logger.info('sweep', { ...report });
+    return report;
+  }
+
+  /**
+   * One scheduled invocation: sweeps until `windowMs` has passed, sleeping until the earliest
+   * wake-up time (at most `sweepEveryMs`), and returns at once when nothing falls due before the
+   * next invocation. Every new deadline lies at least one minimum grace ahead, so nothing can
+   * become due earlier than what the index shows now without the invocation seeing it next look.
+   */
+  async runInvocation(
+    clock: () => number,
+    sleep: (ms: number) => Promise<void>,
+    windowMs: number,
+    sweepEveryMs: number,
+  ) {
+    const end = clock() + windowMs;
+    let sweeps = 0;
+    for (;;) {
+      const now = clock();
+      const next = await this.nextLook();
+      if (next === undefined || next >= end) return { sweeps };
+      const wakeAt = Math.min(Math.max(next, now), now + sweepEveryMs);
+      if (wakeAt > now) await sleep(wakeAt - now);
+      await this.sweep(clock());
+      sweeps += 1;
+      if (clock() >= end) return { sweeps };
+    }
+  }
+
+  /** The next moment anything needs the checker: a wake-up time or a notice to re-publish. */
+  async nextLook(): Promise<number | undefined> {
+    const shards = allShards();
+    const [wakes, outbox] = await Promise.all([
+      Promise.all(shards.map((shard) => this.jobs.earliestWake(shard))),
+      Promise.all(shards.map((shard) => this.jobs.earliestOutbox(shard))),
+    ]);
+    const times = [
+      ...wakes.filter((time): time is number => time !== undefined),
+      ...outbox
+        .filter((time): time is number => time !== undefined)
+        .map((time) => time + this.options.republishAfterMs),
+    ];
+    return times.length ? Math.min(...times) : undefined;
+  }
+
+  private async republishStale(now: number): Promise<number> {
+    const ids = (
+      await Promise.all(allShards().map((shard) => this.jobs.outboxJobIds(shard, now - this.options.republishAfterMs)))
+    ).flat();
+    if (ids.length === 0) return 0;
+    let republished = 0;
+    await inParallel(await this.jobs.getStates(ids), this.options.concurrency, async (state) => {
+      republished += await this.publishOrLeave(state);
+    });
+    return republished;
+  }
+
+  private async publishOrLeave(state: JobState): Promise<number> {
+    try {
+      return await this.outbox.publish(state);
+    } catch (error) {
+      this.logger.warn('publishing a notice failed; it stays in the outbox', {
+        jobId: state.id,
+        error: (error as Error).name,
+      });
+      return 0;
+    }
+  }
+}
+
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next];
+      next += 1;
+      await work(item as T);
+    }
+  });
+  await Promise.all(workers);
+}

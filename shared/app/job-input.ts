@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { DAY, MINUTE, SECOND, describeDuration, parseDuration } from '../domain/durations';
+import { parseSchedule, ScheduleError, shortestPeriodMs, type Schedule } from '../domain/schedule';
+import { ValidationError } from '../errors';
+import { parseInput } from './validation';
+
+export const LIMITS = {
+  nameLength: 100,
+  descriptionLength: 2_000,
+  tagLength: 40,
+  tags: 20,
+  channels: 20,
+  scheduleLength: 120,
+  maxGraceMs: 365 * DAY,
+} as const;
+
+const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.:/-]*$/u;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `grace_time`: a number is minutes (what people already send); a string is a duration. */
+const durationInput = z.union([z.number().positive().finite(), z.string().min(1).max(20)], {
+  error: 'must be a number of minutes or a duration such as "90s", "5m", "2h"',
+});
+
+const fields = {
+  name: z.string().trim().min(1, 'must not be empty').max(LIMITS.nameLength),
+  description: z.string().max(LIMITS.descriptionLength),
+  schedule: z.string().trim().min(1, 'must not be empty').max(LIMITS.scheduleLength),
+  timezone: z.string().min(1).max(64),
+  grace_time: durationInput,
+  tags: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(LIMITS.tagLength)
+        .regex(TAG_PATTERN, 'tags are letters, digits and _ . : / -, starting with a letter or digit'),
+    )
+    .max(LIMITS.tags),
+  channels: z.array(z.string().regex(UUID_PATTERN, 'must be a channel id')).max(LIMITS.channels),
+  reminder_every: z.union([z.string().min(1).max(20), z.null()]),
+};
+
+const createSchema = z
+  .object({
+    name: fields.name,
+    description: fields.description.default(''),
+    schedule: fields.schedule,
+    timezone: fields.timezone.default('UTC'),
+    grace_time: fields.grace_time,
+    tags: fields.tags.default([]),
+    channels: fields.channels.optional(),
+    reminder_every: fields.reminder_every.optional(),
+  })
+  .strict();
+
+const updateSchema = z
+  .object({
+    name: fields.name,
+    description: fields.description,
+    schedule: fields.schedule,
+    timezone: fields.timezone,
+    grace_time: fields.grace_time,
+    tags: fields.tags,
+    channels: fields.channels,
+    reminder_every: fields.reminder_every,
+  })
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one field to change' });
+
+export interface JobDraft {
+  readonly name: string;
+  readonly description: string;
+  readonly schedule: Schedule;
+  readonly graceMs: number;
+  readonly tags: readonly string[];
+  /** Undefined: use the project's default channels. */
+  readonly channelIds?: readonly string[];
+  readonly reminderEveryMs?: number;
+}
+
+export interface JobPatch {
+  readonly name?: string;
+  readonly description?: string;
+  /** Set when schedule or timezone changed (both are needed to parse either). */
+  readonly schedule?: Schedule;
+  readonly graceMs?: number;
+  readonly tags?: readonly string[];
+  readonly channelIds?: readonly string[];
+  readonly reminderEveryMs?: number | null;
+}
+
+export function parseJobDraft(body: unknown, minimumMs: number, now: number): JobDraft {
+  const input = parseInput(createSchema, body);
+  return {
+    name: input.name,
+    description: input.description,
+    schedule: toSchedule(input.schedule, input.timezone, minimumMs, now),
+    graceMs: toGrace(input.grace_time, minimumMs),
+    tags: unique(input.tags),
+    ...(input.channels ? { channelIds: unique(input.channels) } : {}),
+    ...(input.reminder_every ? { reminderEveryMs: toReminder(input.reminder_every, minimumMs) } : {}),
+  };
+}
+
+/** `current` supplies the schedule text or zone the patch leaves out. */
+export function parseJobPatch(
+  body: unknown,
+  current: Schedule,
+  currentText: string,
+  minimumMs: number,
+  now: number,
+): JobPatch {
+  const input = parseInput(updateSchema, body);
+  const scheduleChanged = input.schedule !== undefined || input.timezone !== undefined;
+  return {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    ...(scheduleChanged
+      ? {
+          schedule: toSchedule(input.schedule ?? currentText, input.timezone ?? current.timezone, minimumMs, now),
+        }
+      : {}),
+    ...(input.grace_time !== undefined ? { graceMs: toGrace(input.grace_time, minimumMs) } : {}),
+    ...(input.tags !== undefined ? { tags: unique(input.tags) } : {}),
+    ...(input.channels !== undefined ? { channelIds: unique(input.channels) } : {}),
+    ...(input.reminder_every !== undefined
+      ? { reminderEveryMs: input.reminder_every === null ? null : toReminder(input.reminder_every, minimumMs) }
+      : {}),
+  };
+}
+
+const previewSchema = z.object({ schedule: fields.schedule, timezone: fields.timezone.default('UTC') }).strict();
+
+export function parseSchedulePreview(body: unknown, minimumMs: number, now: number): Schedule {
+  const input = parseInput(previewSchema, body);
+  return toSchedule(input.schedule, input.timezone, minimumMs, now);
+}
+
+function toSchedule(text: string, timezone: string, minimumMs: number, now: number): Schedule {
+  let schedule: Schedule;
+  try {
+    schedule = parseSchedule(text, timezone);
+  } catch (error) {
+    if (error instanceof ScheduleError) throw ValidationError.of(error.field, error.message);
+    throw error;
+  }
+  const period = shortestPeriodMs(schedule, now);
+  if (period < minimumMs) {
+    throw ValidationError.of('schedule', `runs more often than the minimum of ${describeDuration(minimumMs)}`);
+  }
+  if (schedule.kind === 'interval' && schedule.everyMs > LIMITS.maxGraceMs) {
+    throw ValidationError.of('schedule', `interval must be at most ${describeDuration(LIMITS.maxGraceMs)}`);
+  }
+  return schedule;
+}
+
+function toGrace(value: number | string, minimumMs: number): number {
+  const ms = typeof value === 'number' ? Math.round(value * MINUTE) : parseDuration(value);
+  if (ms === undefined) {
+    throw ValidationError.of('grace_time', 'must be a number of minutes or a duration such as "90s", "5m", "2h"');
+  }
+  if (ms < minimumMs) throw ValidationError.of('grace_time', `must be at least ${describeDuration(minimumMs)}`);
+  if (ms > LIMITS.maxGraceMs)
+    throw ValidationError.of('grace_time', `must be at most ${describeDuration(LIMITS.maxGraceMs)}`);
+  return ms;
+}
+
+function toReminder(value: string, minimumMs: number): number {
+  const ms = parseDuration(value);
+  const floor = Math.max(minimumMs, 60 * SECOND);
+  if (ms === undefined)
+    throw ValidationError.of('reminder_every', 'must be a duration such as "30m", "2h", "1d", or null');
+  if (ms < floor) throw ValidationError.of('reminder_every', `must be at least ${describeDuration(floor)}`);
+  if (ms > 30 * DAY) throw ValidationError.of('reminder_every', 'must be at most 30 d');
+  return ms;
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}

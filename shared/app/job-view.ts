@@ -1,0 +1,68 @@
+import { MINUTE, formatDuration } from '../domain/durations';
+import type { Job } from '../domain/job';
+import { describeSchedule, scheduleText } from '../domain/schedule';
+import { deadlineOf, statusAt } from '../domain/transitions';
+import type { FlipRecord, PingRecord } from '../storage/history-repository';
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** `grace_time` comes back in the form people send: minutes as a number when whole, else a duration. */
+function graceOut(ms: number): number | string {
+  return ms % MINUTE === 0 ? ms / MINUTE : formatDuration(ms);
+}
+
+export interface ViewOptions {
+  readonly now: number;
+  /** Base URL for ping URLs; omitted (with the ping URL) for read-only keys. */
+  readonly pingBaseUrl?: string;
+}
+
+/** The public JSON of a job (snake_case), with its status as of `now`. */
+export function jobView({ state, profile }: Job, options: ViewOptions) {
+  const deadline = deadlineOf(state);
+  return {
+    id: state.id,
+    name: profile.name,
+    description: profile.description,
+    tags: profile.tags,
+    channels: profile.channelIds,
+    schedule: scheduleText(state.schedule),
+    timezone: state.schedule.timezone,
+    schedule_description: describeSchedule(state.schedule),
+    grace_time: graceOut(state.graceMs),
+    grace_seconds: state.graceMs / 1000,
+    reminder_every: state.reminderEveryMs ? formatDuration(state.reminderEveryMs) : null,
+    status: statusAt(state, options.now),
+    status_since: iso(state.statusSince),
+    run_in_progress: Object.keys(state.runs).length > 0,
+    last_ping_at: iso(state.lastPingAt),
+    last_ping_kind: state.lastPingKind ?? null,
+    last_success_at: iso(state.lastSuccessAt),
+    last_exit_code: state.lastExitCode ?? null,
+    last_duration_ms: state.lastDurationMs ?? null,
+    next_expected_at: state.status === 'paused' ? null : iso(state.expectedAt),
+    deadline_at: iso(deadline),
+    ...(options.pingBaseUrl ? { ping_url: `${options.pingBaseUrl.replace(/\/$/, '')}/api/ping/${state.id}` } : {}),
+    created_at: iso(profile.createdAt),
+    updated_at: iso(profile.updatedAt),
+  };
+}
+
+export function pingView(ping: PingRecord) {
+  return {
+    kind: ping.kind,
+    at: iso(ping.at),
+    exit_code: ping.exitCode ?? null,
+    duration_ms: ping.durationMs ?? null,
+    run_id: ping.runId ?? null,
+    method: ping.method,
+    source_ip: ping.sourceIp,
+    user_agent: ping.userAgent,
+    body: ping.body,
+    body_truncated: ping.bodyTruncated,
+  };
+}
+
+export function flipView(flip: FlipRecord) {
+  return { id: flip.id, from: flip.from, to: flip.to, at: iso(flip.at), reason: flip.reason };
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { Job, JobProfile, Status } from '../domain/job';
+import { scheduleText } from '../domain/schedule';
+import { createState, pause, reschedule, resume, statusAt, type Transition } from '../domain/transitions';
+import { NotFoundError, ValidationError } from '../errors';
+import type { HistoryRepository } from '../storage/history-repository';
+import type { JobRepository, Page } from '../storage/job-repository';
+import { encodeCursor, keys } from '../storage/keys';
+import { requireWrite, type Principal } from './access';
+import { parseJobDraft, parseJobPatch } from './job-input';
+import type { OutboxPublisher } from './outbox';
+import { writeTransition } from './write-transition';
+
+/** Channels a job may name, and the ones a new job gets when it names none (the alerts feature). */
+export interface ChannelDirectory {
+  existingIds(projectId: string, ids: readonly string[]): Promise<Set<string>>;
+  defaultIds(projectId: string): Promise<string[]>;
+}
+
+export interface JobFilter {
+  readonly status?: Status;
+  readonly tag?: string;
+  readonly query?: string;
+}
+
+export interface JobsServiceOptions {
+  readonly minimumMs: number;
+  readonly maxJobsPerProject: number;
+}
+
+/** The management use cases for jobs. Every call is scoped to the caller's project. */
+export class JobsService {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly history: HistoryRepository,
+    private readonly outbox: OutboxPublisher,
+    private readonly channels: ChannelDirectory,
+    private readonly options: JobsServiceOptions,
+  ) {}
+
+  async create(principal: Principal, body: unknown, now: number): Promise<Job> {
+    requireWrite(principal);
+    const draft = parseJobDraft(body, this.options.minimumMs, now);
+    const channelIds = draft.channelIds
+      ? await this.checkChannels(principal.projectId, draft.channelIds)
+      : await this.channels.defaultIds(principal.projectId);
+    const id = randomUUID();
+    const state = createState({
+      id,
+      projectId: principal.projectId,
+      schedule: draft.schedule,
+      graceMs: draft.graceMs,
+      reminderEveryMs: draft.reminderEveryMs,
+      now,
+    });
+    const profile: JobProfile = {
+      id,
+      projectId: principal.projectId,
+      name: draft.name,
+      description: draft.description,
+      tags: draft.tags,
+      channelIds,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.jobs.create(state, profile);
+    return { state, profile };
+  }
+
+  async get(principal: Principal, jobId: string): Promise<Job> {
+    const profile = await this.jobs.getProfile(principal.projectId, jobId);
+    if (!profile) throw new NotFoundError('job');
+    const state = await this.jobs.getState(jobId);
+    if (!state || state.projectId !== principal.projectId) throw new NotFoundError('job');
+    return { state, profile };
+  }
+
+  /**
+   * Pages through the project's jobs, filtering by status (as of `now`), tag and name. A filtered
+   * page is filled from as many store pages as it takes, and its cursor points just after the last
+   * job returned, so no job is skipped or repeated.
+   */
+  async list(principal: Principal, filter: JobFilter, limit: number, now: number, cursor?: string): Promise<Page<Job>> {
+    const matches: Job[] = [];
+    let next: string | null | undefined = cursor;
+    do {
+      const page: Page<JobProfile> = await this.jobs.listProfiles(principal.projectId, limit, next ?? undefined);
+      const states = new Map((await this.jobs.getStates(page.items.map((p) => p.id))).map((s) => [s.id, s]));
+      next = page.nextCursor;
+      for (const profile of page.items) {
+        const state = states.get(profile.id);
+        if (!state || !matchesFilter({ state, profile }, filter, now)) continue;
+        matches.push({ state, profile });
+        if (matches.length === limit) {
+          const isLast = profile === page.items[page.items.length - 1];
+          next = isLast ? page.nextCursor : cursorAfter(principal.projectId, profile.id);
+          return { items: matches, nextCursor: next };
+        }
+      }
+    } while (next);
+    return { items: matches, nextCursor: null };
+  }
+
+  /** Counts per status and every tag in use, over the whole project. */
+  async summary(principal: Principal, now: number) {
+    const counts: Record<Status, number> = { new: 0, healthy: 0, late: 0, missing: 0, failed: 0, paused: 0 };
+    const tags = new Set<string>();
+    let total = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.list(principal, {}, 200, now, cursor);
+      for (const job of page.items) {
+        counts[statusAt(job.state, now)] += 1;
+        job.profile.tags.forEach((tag) => tags.add(tag));
+        total += 1;
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return { counts, total, tags: [...tags].sort() };
+  }
+
+  async update(principal: Principal, jobId: string, body: unknown, now: number): Promise<Job> {
+    requireWrite(principal);
+    const current = await this.get(principal, jobId);
+    const patch = parseJobPatch(
+      body,
+      current.state.schedule,
+      scheduleText(current.state.schedule),
+      this.options.minimumMs,
+      now,
+    );
+    const channelIds = patch.channelIds ? await this.checkChannels(principal.projectId, patch.channelIds) : undefined;
+    let state = current.state;
+    if (patch.schedule || patch.graceMs !== undefined || patch.reminderEveryMs !== undefined) {
+      const change = {
+        ...(patch.schedule ? { schedule: patch.schedule } : {}),
+        ...(patch.graceMs !== undefined ? { graceMs: patch.graceMs } : {}),
+        ...(patch.reminderEveryMs !== undefined ? { reminderEveryMs: patch.reminderEveryMs } : {}),
+      };
+      state = (await this.writeOwn(principal, jobId, (s) => reschedule(s, change, now))).state;
+    }
+    const profile: JobProfile = {
+      ...current.profile,
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.tags !== undefined ? { tags: patch.tags } : {}),
+      ...(channelIds ? { channelIds } : {}),
+      updatedAt: now,
+    };
+    await this.jobs.saveProfile(profile);
+    return { state, profile };
+  }
+
+  async remove(principal: Principal, jobId: string): Promise<void> {
+    requireWrite(principal);
+    await this.get(principal, jobId);
+    await this.jobs.delete(principal.projectId, jobId);
+  }
+
+  async pause(principal: Principal, jobId: string, now: number): Promise<Job> {
+    return this.changeStatus(principal, jobId, (state) => pause(state, now));
+  }
+
+  async resume(principal: Principal, jobId: string, now: number): Promise<Job> {
+    return this.changeStatus(principal, jobId, (state) => resume(state, now));
+  }
+
+  async pings(principal: Principal, jobId: string, limit: number, cursor?: string) {
+    await this.get(principal, jobId);
+    return this.history.listPings(jobId, limit, cursor);
+  }
+
+  async flips(principal: Principal, jobId: string, limit: number, cursor?: string) {
+    await this.get(principal, jobId);
+    return this.history.listFlips(jobId, limit, cursor);
+  }
+
+  private async changeStatus(principal: Principal, jobId: string, decide: Parameters<typeof writeTransition>[2]) {
+    requireWrite(principal);
+    const { profile } = await this.get(principal, jobId);
+    const transition = await this.writeOwn(principal, jobId, decide);
+    if (transition.notice) await this.outbox.publish(transition.state);
+    return { state: transition.state, profile };
+  }
+
+  private writeOwn(
+    principal: Principal,
+    jobId: string,
+    decide: Parameters<typeof writeTransition>[2],
+  ): Promise<Transition> {
+    return writeTransition(this.jobs, jobId, decide, (state) => state.projectId === principal.projectId);
+  }
+
+  private async checkChannels(projectId: string, ids: readonly string[]): Promise<string[]> {
+    const existing = await this.channels.existingIds(projectId, ids);
+    const unknown = ids.findIndex((id) => !existing.has(id));
+    if (unknown >= 0) throw ValidationError.of(`channels.${unknown}`, 'no such channel in this project');
+    return [...ids];
+  }
+}
+
+function matchesFilter(job: Job, filter: JobFilter, now: number): boolean {
+  if (filter.status && statusAt(job.state, now) !== filter.status) return false;
+  if (filter.tag && !job.profile.tags.includes(filter.tag)) return false;
+  if (filter.query && !job.profile.name.toLowerCase().includes(filter.query.toLowerCase())) return false;
+  return true;
+}
+
+function cursorAfter(projectId: string, jobId: string): string | null {
+  return encodeCursor(keys.jobProfile(projectId, jobId));
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { JobState, Signal, SignalKind } from '../domain/job';
+import { applySignal } from '../domain/transitions';
+import type { HistoryRepository } from '../storage/history-repository';
+import type { JobRepository } from '../storage/job-repository';
+import type { OutboxPublisher } from './outbox';
+import { writeTransition } from './write-transition';
+import type { Logger } from './logger';
+
+/** The job output kept per ping; more is cut off, never rejected (a job's ping must not fail). */
+export const MAX_PING_BODY_BYTES = 10 * 1024;
+const MAX_USER_AGENT = 200;
+
+export interface PingInput {
+  readonly jobId: string;
+  readonly kind: SignalKind;
+  readonly exitCode?: number;
+  readonly runId?: string;
+  readonly method: string;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+  readonly body: string;
+}
+
+export class PingService {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly history: HistoryRepository,
+    private readonly outbox: OutboxPublisher,
+    private readonly logger: Pick<Logger, 'warn'>,
+  ) {}
+
+  /** Records a ping; throws NotFoundError for an unknown job. */
+  async record(input: PingInput, now: number): Promise<void> {
+    const signal: Signal = { kind: input.kind, at: now, exitCode: input.exitCode, runId: input.runId };
+    const transition = await writeTransition(this.jobs, input.jobId, (state) => applySignal(state, signal));
+    const { text, truncated } = truncateUtf8(input.body, MAX_PING_BODY_BYTES);
+    await this.history.appendPing(
+      {
+        jobId: input.jobId,
+        kind: input.kind,
+        at: now,
+        exitCode: input.exitCode,
+        runId: input.runId,
+        durationMs: input.kind === 'success' || input.kind === 'fail' ? transition.state.lastDurationMs : undefined,
+        method: input.method,
+        sourceIp: input.sourceIp,
+        userAgent: input.userAgent.slice(0, MAX_USER_AGENT),
+        body: text,
+        bodyTruncated: truncated,
+      },
+      randomBytes(3).toString('hex'),
+    );
+    if (transition.notice) await this.publishQuietly(transition.state);
+  }
+
+  /** The flip is already safe in the outbox; if publishing fails now, the next sweep does it. */
+  private async publishQuietly(state: JobState): Promise<void> {
+    try {
+      await this.outbox.publish(state);
+    } catch (error) {
+      this.logger.warn('publishing a notice failed; the checker will retry it', {
+        jobId: state.id,
+        error: (error as Error).name,
+      });
+    }
+  }
+}
+
+export function truncateUtf8(text: string, maxBytes: number): { text: string; truncated: boolean } {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return { text, truncated: false };
+  // Cutting a multi-byte character in half would leave a replacement character; step back to a boundary.
+  let end = maxBytes;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
+  return { text: bytes.subarray(0, end).toString('utf8'), truncated: true };
+}

@@ -1,0 +1,50 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Settings } from '../config';
+import { DAY } from '../domain/durations';
+import { AccessRepository } from '../storage/access-repository';
+import { HistoryRepository } from '../storage/history-repository';
+import { JobRepository } from '../storage/job-repository';
+import { AccessService } from './access';
+import type { AlertBus } from './alert-bus';
+import { Checker, type CheckerOptions } from './checker';
+import { JobsService, type ChannelDirectory } from './jobs-service';
+import { OutboxPublisher } from './outbox';
+import { PingService } from './ping-service';
+import type { Logger } from './logger';
+
+export interface ServiceDeps {
+  readonly documents: DynamoDBDocumentClient;
+  readonly settings: Settings;
+  readonly bus: AlertBus;
+  readonly logger: Logger;
+  readonly channels: ChannelDirectory;
+  /** Overrides the configured public URL (the sandbox knows its port only at start). */
+  readonly publicUrl?: string;
+  readonly checker?: Partial<CheckerOptions>;
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/** Wires repositories and use cases once per process; AWS and the sandbox differ only in `deps`. */
+export function createServices(deps: ServiceDeps) {
+  const { documents, settings } = deps;
+  const publicUrl = deps.publicUrl ?? settings.CRONSENTRY_PUBLIC_URL;
+  const jobRepository = new JobRepository(documents, settings.TABLE_NAME);
+  const history = new HistoryRepository(documents, settings.TABLE_NAME, settings.PING_LOG_DAYS * DAY);
+  const accessRepository = new AccessRepository(documents, settings.TABLE_NAME);
+  const outbox = new OutboxPublisher(jobRepository, history, deps.bus, () => publicUrl);
+  return {
+    publicUrl,
+    jobRepository,
+    history,
+    accessRepository,
+    outbox,
+    access: new AccessService(accessRepository),
+    pings: new PingService(jobRepository, history, outbox, deps.logger),
+    checker: new Checker(jobRepository, outbox, deps.logger, deps.checker),
+    jobs: new JobsService(jobRepository, history, outbox, deps.channels, {
+      minimumMs: settings.CRONSENTRY_MIN_SECONDS * 1000,
+      maxJobsPerProject: 10_000,
+    }),
+  };
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+
+/**
+ * Turns a zod failure into our ValidationError, naming the field the way the API spells it
+ * (`tags.2`, `grace_time`), so clients can put the message next to the right input.
+ */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({
+      field: fieldOf(issue),
+      message: messageOf(issue),
+    })),
+  );
+}
+
+function fieldOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
+    return [...issue.path, issue.keys[0]].join('.');
+  }
+  return issue.path.length ? issue.path.join('.') : 'body';
+}
+
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field (allowed fields are documented in docs/api.md)`;
+  return issue.message;
+}

@@ -1,0 +1,31 @@
+import type { JobState } from '../domain/job';
+import type { Transition } from '../domain/transitions';
+import { NotFoundError, WriteConflict } from '../errors';
+import type { JobRepository } from '../storage/job-repository';
+
+const WRITE_ATTEMPTS = 5;
+
+/**
+ * Read the state, decide, write only if nobody wrote in between; on a lost race, decide again on
+ * the fresh state. This compare-and-set loop is how every writer (ping, API, checker) avoids
+ * doubled flips without transactions.
+ */
+export async function writeTransition(
+  jobs: JobRepository,
+  jobId: string,
+  decide: (state: JobState) => Transition,
+  accept: (state: JobState) => boolean = () => true,
+): Promise<Transition> {
+  for (let attempt = 1; ; attempt += 1) {
+    const state = await jobs.getState(jobId);
+    if (!state || !accept(state)) throw new NotFoundError('job');
+    const transition = decide(state);
+    if (transition.state === state) return transition;
+    try {
+      await jobs.saveState(transition.state, state.version);
+      return transition;
+    } catch (error) {
+      if (!(error instanceof WriteConflict) || attempt >= WRITE_ATTEMPTS) throw error;
+    }
+  }
+}
