@@ -1,0 +1,135 @@
+import { Aws, Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Alias } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { HandlerFunction } from './handler-function';
+import type { CronSentryTable } from './table';
+
+export interface AlertsProps {
+  readonly table: CronSentryTable;
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Verified SES identity the notifier sends e-mail from (an address, whose domain may be the
+   * verified identity instead). Without it the notifier gets no SES permission at all.
+   * @default - no e-mail channel
+   */
+  readonly alertEmailFrom?: string;
+  readonly logRetention: RetentionDays;
+  /** @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The alert fan-out: every flip is published to one SNS topic. Users subscribe their own endpoints
+ * (e-mail, SMS, HTTPS, SQS, Lambda) to it; the notifier function is one more subscriber and
+ * delivers to the channels configured in CronSentry (SES e-mail, Slack, Discord, webhooks, users'
+ * own SNS topics). What the notifier cannot deliver after Lambda's retries lands in the failure
+ * queue, which the monitoring construct alarms on.
+ */
+export class Alerts extends Construct {
+  readonly topic: Topic;
+  readonly failureQueue: Queue;
+  readonly notifier: HandlerFunction;
+
+  constructor(scope: Construct, id: string, props: AlertsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.topic = new Topic(this, 'Topic', {
+      displayName: 'CronSentry alerts',
+      enforceSSL: true,
+      // The AWS managed key: encrypted at rest with no key to pay for; publishers in this account
+      // (our functions) need no KMS statement, and SNS decrypts before delivering to subscribers.
+      masterKey: Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+    });
+
+    this.failureQueue = new Queue(this, 'DeliveryFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the notifier (Lambda on-failure and SNS redrive).',
+    });
+
+    this.notifier = new HandlerFunction(this, 'Notifier', {
+      entry: 'functions/notifier/index.ts',
+      description: 'CronSentry notifier: delivers flips to e-mail, chat, webhooks and SNS channels',
+      environment: {
+        ...props.environment,
+        ALERTS_TOPIC_ARN: this.topic.topicArn,
+        ...(props.alertEmailFrom ? { ALERT_EMAIL_FROM: props.alertEmailFrom } : {}),
+      },
+      // One message fans out to every channel of the job, each with its own retries and timeouts.
+      timeout: Duration.seconds(60),
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    const role = this.notifier.role;
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        resources: [props.table.table.tableArn],
+      }),
+    );
+    if (props.alertEmailFrom) {
+      role.addToPolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+          resources: sesIdentityArns(stack, props.alertEmailFrom),
+        }),
+      );
+    }
+    // The sns channel publishes to topics the user owns; their names are data, not known at deploy
+    // time, so the grant is every topic of this account and region, and nothing beyond.
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['sns:Publish'],
+        resources: [USERS_TOPICS_ARN],
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${USERS_TOPICS_ARN_FOR_NAG}]`,
+      reason:
+        'The sns channel publishes to topics users name at run time, so their ARNs cannot be listed at deploy ' +
+        'time. Only sns:Publish, only this account and region, and an explicit Deny on the alerts topic.',
+    });
+    // ...except the alerts topic itself: a channel pointing at it would feed every alert back to
+    // the notifier, forever.
+    role.addToPolicy(
+      new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+    );
+
+    // SNS invokes the notifier asynchronously: Lambda retries twice, then hands the event to the
+    // failure queue. Messages SNS itself cannot hand to Lambda land in the same queue.
+    this.notifier.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.failureQueue),
+    });
+    this.topic.addSubscription(new LambdaSubscription(this.notifier.function, { deadLetterQueue: this.failureQueue }));
+  }
+}
+
+// Pseudo parameters, not the stack's region and account: the ARN (and so the nag finding it is
+// acknowledged by) is then the same string whether or not the stack has a concrete environment.
+const USERS_TOPICS_ARN = `arn:${Aws.PARTITION}:sns:${Aws.REGION}:${Aws.ACCOUNT_ID}:*`;
+const USERS_TOPICS_ARN_FOR_NAG = 'arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:*';
+
+/**
+ * SES authorizes a send against the verified identity, which is either the address itself or its
+ * domain; which of the two the user verified is not known here, so both are allowed.
+ */
+export function sesIdentityArns(stack: Stack, address: string): string[] {
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  return [address, domain].map((identity) =>
+    stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+  );
+}

@@ -1,0 +1,81 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { DUE_INDEX, OUTBOX_INDEX } from '../../shared/storage/table-definition';
+import { HandlerFunction } from './handler-function';
+import type { CronSentryTable } from './table';
+
+/** The EventBridge rate; one invocation sweeps for this long (CHECKER_WINDOW_SECONDS). */
+export const CHECKER_WINDOW = Duration.minutes(1);
+/**
+ * Room after the window for the last sweep to finish its writes and publishes. The window holds six
+ * 10-second sweeps; a timeout of window + margin lets the sixth complete instead of being killed.
+ */
+const CHECKER_MARGIN = Duration.seconds(30);
+
+export interface CheckerProps {
+  readonly table: CronSentryTable;
+  readonly alertsTopicArn: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetention: RetentionDays;
+  /** @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The missing-job checker: an EventBridge rule fires every minute, and the invocation sweeps the
+ * `due` and `outbox` indexes within that minute (it returns at once when nothing is due).
+ * Reserved concurrency 1: two overlapping checkers would be safe (every flip is a conditional
+ * write) but would only double the reads, so one runs at a time.
+ */
+export class Checker extends Construct {
+  readonly handler: HandlerFunction;
+  readonly rule: Rule;
+
+  constructor(scope: Construct, id: string, props: CheckerProps) {
+    super(scope, id);
+    const table = props.table.table;
+
+    this.handler = new HandlerFunction(this, 'Checker', {
+      entry: 'functions/checker/index.ts',
+      description: 'CronSentry checker: flips jobs whose deadline passed, publishes pending flips',
+      environment: { ...props.environment, CHECKER_WINDOW_SECONDS: String(CHECKER_WINDOW.toSeconds()) },
+      timeout: CHECKER_WINDOW.plus(CHECKER_MARGIN),
+      reservedConcurrentExecutions: 1,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    // A tick that could not start within a minute (throttled behind a still-running checker) is
+    // worthless: the next tick is already there. Drop it instead of letting Lambda retry it for hours.
+    this.handler.function.configureAsyncInvoke({ maxEventAge: Duration.minutes(1), retryAttempts: 0 });
+
+    this.handler.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [DUE_INDEX, OUTBOX_INDEX].map((name) => indexArn(props.table, name)),
+      }),
+    );
+    this.handler.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    this.handler.role.addToPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [props.alertsTopicArn] }));
+
+    this.rule = new Rule(this, 'EveryMinute', {
+      description: 'Wakes the CronSentry checker once a minute',
+      schedule: Schedule.rate(CHECKER_WINDOW),
+      targets: [new LambdaFunction(this.handler.function, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
+    });
+  }
+}
+
+function indexArn(table: CronSentryTable, name: string): string {
+  const arn = table.indexArns[name];
+  if (!arn) throw new Error(`The table definition has no index named ${name}`);
+  return arn;
+}

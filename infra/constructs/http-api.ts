@@ -1,0 +1,168 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { HandlerFunction } from './handler-function';
+import type { CronSentryTable } from './table';
+
+export interface CronSentryApiProps {
+  readonly table: CronSentryTable;
+  /** Topic flips are published to (the ping may flip a job, the api sends test messages). */
+  readonly alertsTopicArn: string;
+  /** Settings every handler reads (TABLE_NAME, LOG_LEVEL, ...). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** @default 50 requests per second */
+  readonly throttleRateLimit?: number;
+  /** @default 100 requests */
+  readonly throttleBurstLimit?: number;
+  /** @default - no CORS: the dashboard reaches the API through the same CloudFront origin */
+  readonly corsOrigins?: readonly string[];
+  readonly logRetention: RetentionDays;
+  /** @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+// The same header names the api handler accepts a key from (issue 5); CORS has to allow them.
+const API_KEY_HEADERS = ['authorization', 'x-api-key', 'content-type'];
+
+/**
+ * The HTTP API (API Gateway v2) with its two functions: the ping function takes
+ * `/api/ping/{proxy+}` (GET, POST, HEAD: `{id}`, `{id}/{signal}`, `{pingKey}/{slug}`), the api
+ * function every other `/api/...` route. API Gateway picks the most specific route, so pings
+ * never reach the api function and the ping role can stay as small as a ping needs.
+ */
+export class CronSentryApi extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly pingFunction: HandlerFunction;
+  readonly apiFunction: HandlerFunction;
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: CronSentryApiProps) {
+    super(scope, id);
+    const table = props.table.table;
+
+    this.pingFunction = new HandlerFunction(this, 'Ping', {
+      entry: 'functions/ping/index.ts',
+      description: 'CronSentry ping: records a ping and moves the job state',
+      environment: props.environment,
+      timeout: Duration.seconds(10),
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    // A ping reads and writes single items; it never queries an index, deletes or scans.
+    this.pingFunction.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    this.pingFunction.role.addToPolicy(
+      new PolicyStatement({ actions: ['sns:Publish'], resources: [props.alertsTopicArn] }),
+    );
+
+    this.apiFunction = new HandlerFunction(this, 'Api', {
+      entry: 'functions/api/index.ts',
+      description: 'CronSentry management API: jobs, history, channels, keys',
+      environment: props.environment,
+      timeout: Duration.seconds(15),
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    // The api lists through the table's own keys (project partitions), never through the GSIs,
+    // so it gets no index ARN at all.
+    this.apiFunction.role.addToPolicy(
+      new PolicyStatement({
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+        ],
+        resources: [table.tableArn],
+      }),
+    );
+    this.apiFunction.role.addToPolicy(
+      new PolicyStatement({ actions: ['sns:Publish'], resources: [props.alertsTopicArn] }),
+    );
+
+    const corsOrigins = props.corsOrigins ?? [];
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'CronSentry: pings and the management API',
+      createDefaultStage: false,
+      corsPreflight:
+        corsOrigins.length > 0
+          ? {
+              allowOrigins: [...corsOrigins],
+              allowMethods: [CorsHttpMethod.ANY],
+              allowHeaders: API_KEY_HEADERS,
+              maxAge: Duration.hours(1),
+            }
+          : undefined,
+    });
+
+    this.httpApi.addRoutes({
+      path: '/api/ping/{proxy+}',
+      methods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD],
+      integration: new HttpLambdaIntegration('PingIntegration', this.pingFunction.function),
+    });
+    this.httpApi.addRoutes({
+      path: '/api/{proxy+}',
+      methods: [HttpMethod.ANY],
+      integration: new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function),
+    });
+
+    Validations.of(this.httpApi).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Ping routes are public by design: the random job id in the path is the credential, and a one-line ' +
+        'curl must work. Management routes check the API key (hashed, per project) in the api function, ' +
+        'since keys live in the table; an API Gateway authorizer would add a second Lambda call per request.',
+    });
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRateLimit ?? 50, burstLimit: props.throttleBurstLimit ?? 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        // routeKey, never the path: a ping path contains the job id, which is the ping's only secret.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTimeEpoch',
+            ip: '$context.identity.sourceIp',
+            route: '$context.routeKey',
+            status: '$context.status',
+            length: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+  }
+
+  /** `https://{api-id}.execute-api.{region}.{suffix}`: the API's own endpoint, no trailing slash. */
+  get url(): string {
+    return this.httpApi.apiEndpoint;
+  }
+
+  /** Host name of the API's endpoint, for use as a CloudFront origin. */
+  get domainName(): string {
+    const stack = Stack.of(this);
+    return `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+  }
+}

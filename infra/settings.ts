@@ -1,0 +1,73 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+
+/**
+ * Every deploy-time setting of the CDK app, read from CDK context (`-c key=value` or `cdk.json`).
+ * Values given on the command line arrive as strings, so numbers and booleans are coerced here,
+ * once, and a bad value stops the synth with a message that names the setting.
+ * docs/deploy.md lists the same settings with the same defaults; keep them together.
+ */
+const booleanFromContext = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+
+const listFromContext = z
+  .union([z.array(z.string()), z.string()])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter(Boolean));
+
+const RETENTION_CHOICES = Object.values(RetentionDays).filter((days): days is number => typeof days === 'number');
+
+export const infraSettingsSchema = z.object({
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/)
+    .default('CronSentry'),
+  /** Keep the table (deletion protection + RETAIN) and log groups when the stack is deleted. */
+  retainData: booleanFromContext.default(true),
+  /** Verified SES identity alert e-mails are sent from; without it the notifier gets no SES permission. */
+  alertEmailFrom: z.string().email().optional(),
+  /** Address subscribed to the operator topic that receives the stack's own alarms. */
+  operatorEmail: z.string().email().optional(),
+  /** Steady-state requests per second the HTTP API stage accepts before answering 429. */
+  throttleRateLimit: z.coerce.number().positive().max(10_000).default(50),
+  /** Requests the HTTP API stage accepts in a burst above the rate. */
+  throttleBurstLimit: z.coerce.number().int().positive().max(5_000).default(100),
+  logRetentionDays: z.coerce
+    .number()
+    .int()
+    .refine((days) => RETENTION_CHOICES.includes(days), {
+      message: `must be one of CloudWatch Logs' retention periods: ${RETENTION_CHOICES.join(', ')}`,
+    })
+    .default(30),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /** Base URL of ping URLs and dashboard links, e.g. a custom domain in front of CloudFront. */
+  publicUrl: z
+    .string()
+    .url()
+    .regex(/^https:\/\/[^/]+$/, 'must be https://host without a path or trailing slash')
+    .optional(),
+  /** Extra browser origins allowed to call the API (the dashboard itself is same-origin and needs none). */
+  corsOrigins: listFromContext.default([]),
+  /** Built dashboard (Vite output), relative to the repository root or absolute. */
+  dashboardDir: z.string().min(1).default('dashboard/dist'),
+  /** Days a ping log entry is kept before DynamoDB's TTL removes it. */
+  pingLogDays: z.coerce.number().int().min(1).max(3650).default(30),
+});
+
+export type InfraSettings = z.infer<typeof infraSettingsSchema>;
+
+export const SETTING_NAMES = Object.keys(infraSettingsSchema.shape) as (keyof InfraSettings)[];
+
+/** Reads every setting through `get` (normally `app.node.tryGetContext`) and validates them together. */
+export function readInfraSettings(get: (key: string) => unknown): InfraSettings {
+  const raw = Object.fromEntries(SETTING_NAMES.map((name) => [name, emptyToUndefined(get(name))]));
+  const parsed = infraSettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `-c ${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid CronSentry deploy settings: ${problems}`);
+  }
+  return parsed.data;
+}
+
+// `-c alertEmailFrom=` (an empty value) means "not set", not "set to the empty string".
+function emptyToUndefined(value: unknown): unknown {
+  return value === '' || value === null ? undefined : value;
+}
