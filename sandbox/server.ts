@@ -1,0 +1,213 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { generateKeySecret, hashKey, isWellFormedKey } from '../shared/app/access';
+import type { AlertMessage } from '../shared/app/alert-bus';
+import { channelDirectory } from '../shared/app/channel-directory';
+import type { Logger } from '../shared/app/logger';
+import { createServices, type Services } from '../shared/app/services';
+import type { Settings } from '../shared/config';
+import { createDocumentClient } from '../shared/storage/document-client';
+import { buildApiHandler } from '../functions/api/handler';
+import { apiRoutes } from '../functions/api/routes';
+import { buildPingHandler } from '../functions/ping/handler';
+import { fromApiGatewayResult, toApiGatewayEvent, type PlainResponse } from './api-gateway-event';
+import { LocalAlertBus } from './local-alert-bus';
+import { ensureTable, localDynamoClient, startDynalite } from './local-store';
+import { serveStatic } from './static-files';
+
+/** API Gateway refuses bodies over 10 MB; the sandbox is stricter, a ping keeps 10 KB anyway. */
+const MAX_REQUEST_BYTES = 1024 * 1024;
+export const LOCAL_PROJECT_ID = 'local';
+
+export interface SandboxOptions {
+  readonly settings: Settings;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly apiKey?: string;
+  readonly dashboardDir: string;
+  readonly logger: Logger;
+  /** Where alerts go in process (the notifier); defaults to the console only. */
+  readonly deliver?: (message: AlertMessage, services: Services) => Promise<void>;
+}
+
+export interface RunningSandbox {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly services: Services;
+  sweepNow(): Promise<void>;
+  close(): Promise<void>;
+}
+
+type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * The whole of CronSentry in one process: the real ping and API handlers behind an HTTP server
+ * that speaks API Gateway v2 events, the checker sweeping on a timer, alerts delivered in
+ * process, and dynalite persisting under the data folder.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const { settings, logger } = options;
+  await mkdir(options.dataDir, { recursive: true });
+  const store = await startDynalite({ path: path.join(options.dataDir, 'db') });
+  const client = localDynamoClient(store.endpoint);
+  await ensureTable(client, settings.TABLE_NAME);
+  const documents = createDocumentClient(client);
+
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host}:${port}`;
+
+  let services!: Services;
+  const bus = new LocalAlertBus(
+    (message) => (options.deliver ? options.deliver(message, services) : Promise.resolve()),
+    logger,
+  );
+  services = createServices({
+    documents,
+    settings,
+    logger,
+    bus,
+    channels: channelDirectory(documents, settings.TABLE_NAME),
+    publicUrl: settings.CRONSENTRY_PUBLIC_URL ?? url,
+  });
+  const apiKey = await ensureLocalKey(services, options.dataDir, options.apiKey);
+
+  const api = buildApiHandler({
+    access: services.access,
+    routes: apiRoutes(services, settings.CRONSENTRY_MIN_SECONDS * 1000),
+    clock: Date.now,
+    logger,
+    publicUrl: services.publicUrl,
+  }) as unknown as LambdaHandler;
+  const ping = buildPingHandler({ pings: services.pings, clock: Date.now, logger }) as unknown as LambdaHandler;
+
+  server.on('request', (request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      logger.error('sandbox request failed', { error: (error as Error).message });
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { code: 'internal', message: 'sandbox error' } }));
+    });
+  });
+
+  async function handle(request: http.IncomingMessage, response: http.ServerResponse) {
+    const body = await readBody(request);
+    if (body === undefined) return send(response, tooLarge());
+    const target = request.url ?? '/';
+    if (!target.startsWith('/api/') && target !== '/api') {
+      return send(response, await serveStatic(options.dashboardDir, target));
+    }
+    const event = toApiGatewayEvent({
+      method: request.method ?? 'GET',
+      url: target,
+      headers: request.headers,
+      body,
+      sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, ''),
+      host: request.headers.host,
+    });
+    const lambda = target.startsWith('/api/ping/') || target === '/api/ping' ? ping : api;
+    const result = await lambda(event, lambdaContext(event.requestContext.requestId));
+    send(response, fromApiGatewayResult(result));
+  }
+
+  let sweeping: Promise<void> | undefined;
+  const sweepNow = async () => {
+    sweeping ??= services.checker
+      .sweep(Date.now())
+      .then(() => undefined)
+      .catch((error: unknown) => logger.error('sweep failed', { error: (error as Error).message }))
+      .finally(() => (sweeping = undefined));
+    await sweeping;
+  };
+  const timer = setInterval(() => void sweepNow(), settings.CRONSENTRY_SWEEP_SECONDS * 1000);
+
+  return {
+    url,
+    apiKey,
+    services,
+    sweepNow,
+    close: async () => {
+      clearInterval(timer);
+      await sweeping;
+      await bus.drain();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      client.destroy();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * The local project and its read-write key. A key given in the environment is registered as is;
+ * otherwise one is generated on first start and kept (mode 600) in the data folder.
+ */
+async function ensureLocalKey(services: Services, dataDir: string, given: string | undefined): Promise<string> {
+  const now = Date.now();
+  await services.access.ensureProject(LOCAL_PROJECT_ID, 'Local', now);
+  const keyFile = path.join(dataDir, 'api-key');
+  const secret = given ?? (await readFile(keyFile, 'utf8').catch(() => '')).trim();
+  const chosen = secret && isWellFormedKey(secret) ? secret : generateKeySecret();
+  if (given && !isWellFormedKey(given)) {
+    throw new Error(
+      'CRONSENTRY_API_KEY must look like csk_ followed by 43 letters, digits, - or _ (or leave it unset)',
+    );
+  }
+  if (!(await services.accessRepository.findKeyByHash(hashKey(chosen)))) {
+    await services.access.createKey(
+      { projectId: LOCAL_PROJECT_ID, role: 'read-write', name: 'local', secret: chosen },
+      now,
+    );
+  }
+  if (!given) await writeFile(keyFile, `${chosen}\n`, { mode: 0o600 });
+  return chosen;
+}
+
+async function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(): PlainResponse {
+  const body = {
+    error: { code: 'payload_too_large', message: `request body is larger than ${MAX_REQUEST_BYTES} bytes` },
+  };
+  return { status: 413, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
+}
+
+function send(response: http.ServerResponse, plain: PlainResponse) {
+  response.writeHead(plain.status, { ...plain.headers, 'content-length': String(plain.body.length) });
+  response.end(plain.body);
+}
+
+function lambdaContext(requestId: string): Context {
+  return {
+    awsRequestId: requestId,
+    functionName: 'sandbox',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:sandbox',
+    memoryLimitInMB: '256',
+    logGroupName: 'sandbox',
+    logStreamName: 'sandbox',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
