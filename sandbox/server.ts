@@ -65,12 +65,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host}:${port}`;
 
-  let services!: Services;
   const bus = new LocalAlertBus(
     (message) => (options.deliver ? options.deliver(message, services) : Promise.resolve()),
     logger,
   );
-  services = createServices({
+  // The bus's subscriber runs only after start-up, when `services` exists.
+  const services: Services = createServices({
     documents,
     settings,
     logger,

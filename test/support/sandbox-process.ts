@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface SandboxProcess {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly dataDir: string;
+  /** Everything the process printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `npm start`'s program as a real child process on a free port with its own data folder,
+ * fast sweeps and a 1-second minimum, and waits for it to print its URL and key.
+ */
+export async function startSandboxProcess(env: Record<string, string> = {}): Promise<SandboxProcess> {
+  const dataDir = env.CRONSENTRY_DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'cronsentry-')));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
+    cwd: repositoryRoot,
+    env: {
+      ...process.env,
+      PORT: '0',
+      CRONSENTRY_DATA_DIR: dataDir,
+      CRONSENTRY_SWEEP_SECONDS: '1',
+      CRONSENTRY_MIN_SECONDS: '1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const started = await new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start within 60 s:\n${output}`)), 60_000);
+    const check = () => {
+      const url = /running on (http:\/\/\S+)/.exec(output)?.[1];
+      const apiKey = /API key:\s+(csk_\S+)/.exec(output)?.[1];
+      if (url && apiKey) {
+        clearTimeout(timer);
+        resolve({ url, apiKey });
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox exited with code ${code}:\n${output}`));
+    });
+  });
+
+  return {
+    ...started,
+    dataDir,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (!env.CRONSENTRY_DATA_DIR) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
