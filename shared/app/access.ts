@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
 import type { AccessRepository, ApiKeyRecord, Project, Role } from '../storage/access-repository';
+import type { JobRepository } from '../storage/job-repository';
+import { generatePingKey, slugify } from './slugs';
 
 /** Who is calling: the project a key opens and what it may do there. */
 export interface Principal {
@@ -28,19 +30,75 @@ export function isWellFormedKey(secret: string): boolean {
 }
 
 export class AccessService {
-  constructor(private readonly access: AccessRepository) {}
+  constructor(
+    private readonly access: AccessRepository,
+    /** Lets a project that gets its first ping key give its existing jobs their slugs. */
+    private readonly jobs?: JobRepository,
+  ) {}
 
+  /** The project with this id, created (with a ping key) unless it exists. */
   async ensureProject(id: string, name: string, now: number): Promise<Project> {
-    await this.access.putProject({ id, name, createdAt: now });
+    await this.access.putProject({ id, name, createdAt: now, pingKey: generatePingKey(), createOnPing: false });
     const project = await this.access.getProject(id);
     if (!project) throw new Error(`project ${id} could not be created`);
-    return project;
+    if (!project.pingKey) await this.replacePingKey(project);
+    return (await this.access.getProject(id)) ?? project;
   }
 
   async createProject(name: string, now: number): Promise<Project> {
-    const project = { id: randomUUID(), name, createdAt: now };
+    const project: Project = {
+      id: randomUUID(),
+      name,
+      createdAt: now,
+      pingKey: generatePingKey(),
+      createOnPing: false,
+    };
     await this.access.putProject(project);
     return project;
+  }
+
+  listProjects(): Promise<Project[]> {
+    return this.access.listProjects();
+  }
+
+  /** A project by id, for the operator's tool (which IAM, not a key, lets in). */
+  findProject(projectId: string): Promise<Project | undefined> {
+    return this.access.getProject(projectId);
+  }
+
+  async updateProject(principal: Principal, change: { name?: string; createOnPing?: boolean }): Promise<Project> {
+    requireWrite(principal);
+    await this.access.updateProject(principal.projectId, change);
+    const project = await this.access.getProject(principal.projectId);
+    if (!project) throw new NotFoundError('project');
+    return project;
+  }
+
+  /** A new ping key: slug ping URLs with the old one stop working, the slugs themselves stay. */
+  async rotatePingKey(principal: Principal): Promise<Project> {
+    requireWrite(principal);
+    const project = await this.access.getProject(principal.projectId);
+    if (!project) throw new NotFoundError('project');
+    await this.replacePingKey(project);
+    return (await this.access.getProject(principal.projectId)) ?? project;
+  }
+
+  private async replacePingKey(project: Project): Promise<void> {
+    const next = generatePingKey();
+    if (!(await this.access.replacePingKey(project.id, project.pingKey, next))) {
+      throw new ConflictError('the ping key was changed at the same time; read the project again');
+    }
+    if (project.pingKey || !this.jobs) return;
+    // The project's first ping key: its existing jobs get their slugs now.
+    let cursor: string | undefined;
+    do {
+      const page = await this.jobs.listProfiles(project.id, 200, cursor);
+      for (const profile of page.items) {
+        const slug = slugify(profile.name);
+        if (slug) await this.access.claimSlug(next, slug, { projectId: project.id, jobId: profile.id });
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
   }
 
   /** Returns the stored record and the secret, which is never stored and shown only this once. */
@@ -78,6 +136,7 @@ export class AccessService {
   }
 
   async revokeKey(principal: Principal, keyId: string): Promise<void> {
+    requireWrite(principal);
     const record = (await this.access.listKeys(principal.projectId)).find((key) => key.id === keyId);
     if (!record) throw new NotFoundError('key');
     await this.access.deleteKey(record);

@@ -1,13 +1,20 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ChannelRepository } from '../storage/channel-repository';
 import type { ChannelDirectory } from './jobs-service';
 
-/**
- * Which alert channels exist in a project. Channels arrive with the alerts feature; until then a
- * project has none, so naming a channel is (truthfully) a validation error.
- */
-export function channelDirectory(_documents: DynamoDBDocumentClient, _tableName: string): ChannelDirectory {
+/** Which alert channels exist in a project, and which a new job gets when it names none. */
+export function channelDirectory(documents: DynamoDBDocumentClient, tableName: string): ChannelDirectory {
+  return channelDirectoryOf(new ChannelRepository(documents, tableName));
+}
+
+export function channelDirectoryOf(channels: ChannelRepository): ChannelDirectory {
   return {
-    existingIds: async () => new Set<string>(),
-    defaultIds: async () => [],
+    existingIds: async (projectId, ids) =>
+      new Set((await channels.getMany(projectId, ids)).map((channel) => channel.id)),
+    defaultIds: async (projectId) =>
+      (await channels.list(projectId))
+        .filter((channel) => channel.isDefault)
+        .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+        .map((channel) => channel.id),
   };
 }

@@ -66,7 +66,7 @@ export class Checker {
       }
       if (transition.notice.kind === 'flip') report.flipped += 1;
       else report.reminded += 1;
-      await this.publishOrLeave(transition.state);
+      await this.publishOrLeave(transition.state, now);
     });
     report.republished = await this.republishStale(now);
     if (report.due > 0 || report.republished > 0) this.logger.info('sweep', { ...report });
@@ -122,14 +122,14 @@ export class Checker {
     if (ids.length === 0) return 0;
     let republished = 0;
     await inParallel(await this.jobs.getStates(ids), this.options.concurrency, async (state) => {
-      republished += await this.publishOrLeave(state);
+      republished += await this.publishOrLeave(state, now);
     });
     return republished;
   }
 
-  private async publishOrLeave(state: JobState): Promise<number> {
+  private async publishOrLeave(state: JobState, now: number): Promise<number> {
     try {
-      return await this.outbox.publish(state);
+      return await this.outbox.drain(state.id, now);
     } catch (error) {
       this.logger.warn('publishing a notice failed; it stays in the outbox', {
         jobId: state.id,

@@ -23,9 +23,19 @@ export interface JobFilter {
   readonly query?: string;
 }
 
+/** Project bookkeeping around a job's life: its place under the job limit and the slug it is pinged by. */
+export interface JobLedger {
+  /** Counts a new job against the limit; throws ForbiddenError when the project is full. */
+  reserve(projectId: string, limit: number): Promise<void>;
+  release(projectId: string): Promise<void>;
+  /** A job got a name, changed it, or (after `undefined`) went away: its slug follows. */
+  renamed(projectId: string, jobId: string, before: string | undefined, after: string | undefined): Promise<void>;
+}
+
 export interface JobsServiceOptions {
   readonly minimumMs: number;
   readonly maxJobsPerProject: number;
+  readonly ledger: JobLedger;
 }
 
 /** The management use cases for jobs. Every call is scoped to the caller's project. */
@@ -63,7 +73,14 @@ export class JobsService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.jobs.create(state, profile);
+    await this.options.ledger.reserve(principal.projectId, this.options.maxJobsPerProject);
+    try {
+      await this.jobs.create(state, profile);
+    } catch (error) {
+      await this.options.ledger.release(principal.projectId);
+      throw error;
+    }
+    await this.options.ledger.renamed(principal.projectId, id, undefined, profile.name);
     return { state, profile };
   }
 
@@ -148,21 +165,26 @@ export class JobsService {
       updatedAt: now,
     };
     await this.jobs.saveProfile(profile);
+    if (profile.name !== current.profile.name) {
+      await this.options.ledger.renamed(principal.projectId, jobId, current.profile.name, profile.name);
+    }
     return { state, profile };
   }
 
   async remove(principal: Principal, jobId: string): Promise<void> {
     requireWrite(principal);
-    await this.get(principal, jobId);
+    const { profile } = await this.get(principal, jobId);
     await this.jobs.delete(principal.projectId, jobId);
+    await this.options.ledger.renamed(principal.projectId, jobId, profile.name, undefined);
+    await this.options.ledger.release(principal.projectId);
   }
 
   async pause(principal: Principal, jobId: string, now: number): Promise<Job> {
-    return this.changeStatus(principal, jobId, (state) => pause(state, now));
+    return this.changeStatus(principal, jobId, now, (state) => pause(state, now));
   }
 
   async resume(principal: Principal, jobId: string, now: number): Promise<Job> {
-    return this.changeStatus(principal, jobId, (state) => resume(state, now));
+    return this.changeStatus(principal, jobId, now, (state) => resume(state, now));
   }
 
   async pings(principal: Principal, jobId: string, limit: number, cursor?: string) {
@@ -175,11 +197,16 @@ export class JobsService {
     return this.history.listFlips(jobId, limit, cursor);
   }
 
-  private async changeStatus(principal: Principal, jobId: string, decide: Parameters<typeof writeTransition>[2]) {
+  private async changeStatus(
+    principal: Principal,
+    jobId: string,
+    now: number,
+    decide: Parameters<typeof writeTransition>[2],
+  ) {
     requireWrite(principal);
     const { profile } = await this.get(principal, jobId);
     const transition = await this.writeOwn(principal, jobId, decide);
-    if (transition.notice) await this.outbox.publish(transition.state);
+    if (transition.notice) await this.outbox.drain(jobId, now);
     return { state: transition.state, profile };
   }
 

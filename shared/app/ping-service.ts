@@ -6,6 +6,9 @@ import type { JobRepository } from '../storage/job-repository';
 import type { OutboxPublisher } from './outbox';
 import { writeTransition } from './write-transition';
 import type { Logger } from './logger';
+import { PingRateGate } from './ping-rate';
+import { NotFoundError } from '../errors';
+import type { SlugDirectory, SlugPing } from './slugs';
 
 /** The job output kept per ping; more is cut off, never rejected (a job's ping must not fail). */
 export const MAX_PING_BODY_BYTES = 10 * 1024;
@@ -22,18 +25,53 @@ export interface PingInput {
   readonly body: string;
 }
 
+export interface PingServiceOptions {
+  /** Pings per job per minute that are stored; more are acknowledged, not stored. Unset: no limit. */
+  readonly maxPingsPerMinute?: number;
+  /** Resolves slug pings; without it every slug ping is an unknown job. */
+  readonly slugs?: SlugDirectory;
+}
+
 export class PingService {
+  private readonly gate?: PingRateGate;
+
   constructor(
     private readonly jobs: JobRepository,
     private readonly history: HistoryRepository,
     private readonly outbox: OutboxPublisher,
     private readonly logger: Pick<Logger, 'warn'>,
-  ) {}
+    private readonly options: PingServiceOptions = {},
+  ) {
+    if (options.maxPingsPerMinute) this.gate = new PingRateGate(history, options.maxPingsPerMinute);
+  }
+
+  /** A ping by ping key and slug (`?create=1` may register the slug); unknown → NotFoundError. */
+  async recordBySlug(input: Omit<PingInput, 'jobId'> & SlugPing, now: number): Promise<void> {
+    if (!this.options.slugs) throw new NotFoundError('job');
+    const { pingKey, slug, create, ...ping } = input;
+    const jobId = await this.options.slugs.resolve({ pingKey, slug, create }, now);
+    await this.record({ ...ping, jobId }, now);
+  }
 
   /** Records a ping; throws NotFoundError for an unknown job. */
   async record(input: PingInput, now: number): Promise<void> {
     const signal: Signal = { kind: input.kind, at: now, exitCode: input.exitCode, runId: input.runId };
-    const transition = await writeTransition(this.jobs, input.jobId, (state) => applySignal(state, signal));
+    const gate = this.gate;
+    let held = gate?.knownOver(input.jobId, now) ?? false;
+    let mustCount = false;
+    let transition = await writeTransition(this.jobs, input.jobId, (state) => {
+      mustCount = false;
+      const next = applySignal(state, signal);
+      // A status change is written whatever the rate: a failure is never dropped.
+      if (!gate || next.notice) return next;
+      mustCount = !held && gate.mustCount(input.kind, state.lastPingAt, now);
+      return held || mustCount ? { state } : next;
+    });
+    if (!transition.notice && mustCount) held = await gate!.isOver(input.jobId, now);
+    if (held && !transition.notice) return; // over the limit: acknowledged, not stored
+    if (mustCount && input.kind !== 'log') {
+      transition = await writeTransition(this.jobs, input.jobId, (state) => applySignal(state, signal));
+    }
     const { text, truncated } = truncateUtf8(input.body, MAX_PING_BODY_BYTES);
     await this.history.appendPing(
       {
@@ -51,13 +89,13 @@ export class PingService {
       },
       randomBytes(3).toString('hex'),
     );
-    if (transition.notice) await this.publishQuietly(transition.state);
+    if (transition.notice) await this.publishQuietly(transition.state, now);
   }
 
   /** The flip is already safe in the outbox; if publishing fails now, the next sweep does it. */
-  private async publishQuietly(state: JobState): Promise<void> {
+  private async publishQuietly(state: JobState, now: number): Promise<void> {
     try {
-      await this.outbox.publish(state);
+      await this.outbox.drain(state.id, now);
     } catch (error) {
       this.logger.warn('publishing a notice failed; the checker will retry it', {
         jobId: state.id,

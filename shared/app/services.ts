@@ -10,6 +10,8 @@ import { Checker, type CheckerOptions } from './checker';
 import { JobsService, type ChannelDirectory } from './jobs-service';
 import { OutboxPublisher } from './outbox';
 import { PingService } from './ping-service';
+import { ProjectLedger } from './project-ledger';
+import { AUTO_CREATED_JOB, SlugDirectory } from './slugs';
 import type { Logger } from './logger';
 
 export interface ServiceDeps {
@@ -33,18 +35,28 @@ export function createServices(deps: ServiceDeps) {
   const history = new HistoryRepository(documents, settings.TABLE_NAME, settings.PING_LOG_DAYS * DAY);
   const accessRepository = new AccessRepository(documents, settings.TABLE_NAME);
   const outbox = new OutboxPublisher(jobRepository, history, deps.bus, () => publicUrl);
+  const jobs = new JobsService(jobRepository, history, outbox, deps.channels, {
+    minimumMs: settings.CRONSENTRY_MIN_SECONDS * 1000,
+    maxJobsPerProject: settings.MAX_JOBS_PER_PROJECT,
+    ledger: new ProjectLedger(accessRepository),
+  });
+  const slugs = new SlugDirectory(
+    accessRepository,
+    async (principal, slug, now) => (await jobs.create(principal, { name: slug, ...AUTO_CREATED_JOB }, now)).state.id,
+    (principal, jobId) => jobs.remove(principal, jobId),
+  );
   return {
     publicUrl,
     jobRepository,
     history,
     accessRepository,
     outbox,
-    access: new AccessService(accessRepository),
-    pings: new PingService(jobRepository, history, outbox, deps.logger),
-    checker: new Checker(jobRepository, outbox, deps.logger, deps.checker),
-    jobs: new JobsService(jobRepository, history, outbox, deps.channels, {
-      minimumMs: settings.CRONSENTRY_MIN_SECONDS * 1000,
-      maxJobsPerProject: 10_000,
+    access: new AccessService(accessRepository, jobRepository),
+    pings: new PingService(jobRepository, history, outbox, deps.logger, {
+      maxPingsPerMinute: settings.MAX_PINGS_PER_MINUTE,
+      slugs,
     }),
+    checker: new Checker(jobRepository, outbox, deps.logger, deps.checker),
+    jobs,
   };
 }

@@ -3,7 +3,7 @@ import type { Transition } from '../domain/transitions';
 import { NotFoundError, WriteConflict } from '../errors';
 import type { JobRepository } from '../storage/job-repository';
 
-const WRITE_ATTEMPTS = 5;
+const WRITE_ATTEMPTS = 8;
 
 /**
  * Read the state, decide, write only if nobody wrote in between; on a lost race, decide again on
@@ -26,6 +26,8 @@ export async function writeTransition(
       return transition;
     } catch (error) {
       if (!(error instanceof WriteConflict) || attempt >= WRITE_ATTEMPTS) throw error;
+      // Jitter, so that two writers that collided do not collide again in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }
 }

@@ -73,6 +73,11 @@ export interface JobState {
   readonly remindAt?: number;
   /** Notices written but not yet handed to the alert bus (the outbox). */
   readonly pending: readonly Notice[];
+  /**
+   * While set and in the future, one publisher is draining the outbox; others leave it alone, so
+   * each notice reaches the bus once and in order. Expires by itself if its holder crashes.
+   */
+  readonly publishLeaseUntil?: number;
 }
 
 /** The descriptive part of a job, kept out of the hot item. */

@@ -41,6 +41,7 @@ interface StateItem {
   remindAt?: number;
   /** Keyed by notice id so a delivered notice can be removed on its own. */
   pending: Record<string, Notice>;
+  publishLeaseUntil?: number;
   dueShard?: string;
   dueAt?: number;
   outboxShard?: string;
@@ -142,48 +143,89 @@ export class JobRepository {
   }
 
   /**
-   * Takes delivered notices out of the outbox. When nothing was written since the state was read,
-   * one write also leaves the outbox index; otherwise each notice is removed on its own and the
-   * index entry is cleaned by the next sweep (see `clearOutboxMarker`).
+   * Takes the job's publish lease if nobody holds a live one and nothing was written since `state`
+   * was read. Every outbox write moves the version, so a writer holding an older read can neither
+   * drop the lease nor put a published notice back.
    */
-  async acknowledge(state: JobState, noticeIds: readonly string[]): Promise<void> {
-    if (noticeIds.length === 0) return;
-    const remaining = state.pending.filter((notice) => !noticeIds.includes(notice.id));
-    const names: Record<string, string> = { '#version': 'version', '#pending': 'pending' };
-    noticeIds.forEach((id, index) => (names[`#n${index}`] = id));
-    const removals = noticeIds.map((_, index) => `#pending.#n${index}`).join(', ');
-    if (remaining.length === 0) {
-      try {
-        await this.documents.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.jobState(state.id),
-            UpdateExpression: 'SET #pending = :empty, #version = :next REMOVE outboxShard, outboxAt',
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version', '#pending': 'pending' },
-            ExpressionAttributeValues: { ':empty': {}, ':next': state.version + 1, ':expected': state.version },
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+  async acquirePublishLease(state: JobState, until: number, now: number): Promise<JobState | undefined> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.jobState(state.id),
+          UpdateExpression: 'SET publishLeaseUntil = :until, #version = :next',
+          ConditionExpression:
+            '#version = :expected AND (attribute_not_exists(publishLeaseUntil) OR publishLeaseUntil < :now)',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: {
+            ':until': until,
+            ':next': state.version + 1,
+            ':expected': state.version,
+            ':now': now,
+          },
+        }),
+      );
+      return { ...state, version: state.version + 1, publishLeaseUntil: until };
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
     }
-    // The version still moves, so that a writer holding an older read cannot put the notice back.
+  }
+
+  async releasePublishLease(jobId: string): Promise<void> {
     await this.documents
       .send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.jobState(state.id),
-          UpdateExpression: `REMOVE ${removals} SET #version = #version + :one`,
+          Key: keys.jobState(jobId),
+          UpdateExpression: 'REMOVE publishLeaseUntil SET #version = #version + :one',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
+          ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':one': 1 },
         }),
       )
       .catch((error: unknown) => {
         if (!isConditionFailure(error)) throw error;
       });
+  }
+
+  /**
+   * Takes one published notice out of the outbox. When it was the last and nothing was written
+   * since `state` was read, the same write leaves the outbox index; otherwise the notice alone goes
+   * and the index entry is cleaned later (see `clearOutboxMarker`).
+   */
+  async removeNotice(state: JobState, noticeId: string): Promise<JobState> {
+    const last = state.pending.length === 1 && state.pending[0]?.id === noticeId;
+    const names = { '#version': 'version', '#pending': 'pending', '#notice': noticeId };
+    if (last) {
+      try {
+        await this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.jobState(state.id),
+            UpdateExpression: 'REMOVE #pending.#notice, outboxShard, outboxAt SET #version = :next',
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':next': state.version + 1, ':expected': state.version },
+          }),
+        );
+        return { ...state, version: state.version + 1, pending: [] };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    const result = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.jobState(state.id),
+        UpdateExpression: 'REMOVE #pending.#notice SET #version = #version + :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return fromStateItem(result.Attributes as StateItem);
   }
 
   /** Removes the outbox index entry of a job whose outbox is empty (left by a raced acknowledge). */
@@ -194,7 +236,7 @@ export class JobRepository {
           TableName: this.tableName,
           Key: keys.jobState(state.id),
           UpdateExpression: 'REMOVE outboxShard, outboxAt SET #version = :next',
-          ConditionExpression: '#version = :expected',
+          ConditionExpression: '#version = :expected AND attribute_exists(outboxAt)',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':next': state.version + 1, ':expected': state.version },
         }),
@@ -341,6 +383,7 @@ function toStateItem(state: JobState): StateItem {
     reminderEveryMs: state.reminderEveryMs,
     remindAt: state.remindAt,
     pending,
+    publishLeaseUntil: state.publishLeaseUntil,
     // Sparse indexes: a job appears in them only while it has something for the checker.
     ...(state.wakeAt !== undefined ? { dueShard: shard, dueAt: state.wakeAt } : {}),
     ...(state.pending.length > 0
@@ -369,6 +412,7 @@ function fromStateItem(item: StateItem): JobState {
     reminderEveryMs: item.reminderEveryMs,
     remindAt: item.remindAt,
     pending,
+    publishLeaseUntil: item.publishLeaseUntil,
     wakeAt: item.dueAt,
   };
 }

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { ForbiddenError, NotFoundError } from '../errors';
+import type { AccessRepository } from '../storage/access-repository';
+import type { Principal } from './access';
+
+/**
+ * Slug pings: `/api/ping/{ping key}/{slug}` reaches a job by a readable name. The slug of a job is
+ * its name, slugified (`Nightly DB backup` → `nightly-db-backup`); the first job of a project to
+ * take a slug keeps it while it has that name.
+ */
+export const MAX_SLUG_LENGTH = 100;
+/** Exactly what `slugify` produces, so a slug in a URL and the slug of a job's name agree. */
+const SLUG_PATTERN = /^[a-z0-9_]+(?:-[a-z0-9_]+)*$/;
+/** 128 random bits, base64url: unguessable, and never mistaken for a job's UUID. */
+const PING_KEY_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+export function slugify(name: string): string | undefined {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '-')
+    .slice(0, MAX_SLUG_LENGTH)
+    .replace(/^-+|-+$/g, '');
+  return slug === '' ? undefined : slug;
+}
+
+export function isSlug(value: string): boolean {
+  return value.length <= MAX_SLUG_LENGTH && SLUG_PATTERN.test(value);
+}
+
+export function generatePingKey(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export function isPingKey(value: string): boolean {
+  return PING_KEY_PATTERN.test(value);
+}
+
+/** What a job auto-registered by `?create=1` starts with; people adjust it afterwards. */
+export const AUTO_CREATED_JOB = { schedule: 'every 1d', grace_time: 60 } as const;
+
+export interface SlugPing {
+  readonly pingKey: string;
+  readonly slug: string;
+  /** `?create=1`: register the slug as a new job if the project allows it. */
+  readonly create: boolean;
+}
+
+/** Creates a job named `slug` in the project (the jobs use case, limits and all); returns its id. */
+export type CreateJobForSlug = (principal: Principal, slug: string, now: number) => Promise<string>;
+export type RemoveJob = (principal: Principal, jobId: string) => Promise<void>;
+
+/**
+ * Turns a slug ping into a job id. A known slug costs one GetItem. Every way of not finding the
+ * job (bad key, unknown slug, creation off or not possible) is the same NotFoundError, so a caller
+ * learns nothing about which keys or slugs exist.
+ */
+export class SlugDirectory {
+  constructor(
+    private readonly access: AccessRepository,
+    private readonly createJob: CreateJobForSlug,
+    private readonly removeJob: RemoveJob,
+  ) {}
+
+  async resolve(ping: SlugPing, now: number): Promise<string> {
+    if (!isPingKey(ping.pingKey) || !isSlug(ping.slug)) throw new NotFoundError('job');
+    const found = await this.access.findSlug(ping.pingKey, ping.slug);
+    if (found) return found.jobId;
+    if (!ping.create) throw new NotFoundError('job');
+    return this.register(ping, now);
+  }
+
+  private async register(ping: SlugPing, now: number): Promise<string> {
+    const projectId = await this.access.findPingKey(ping.pingKey);
+    const project = projectId ? await this.access.getProject(projectId) : undefined;
+    if (!project || project.pingKey !== ping.pingKey || !project.createOnPing) throw new NotFoundError('job');
+    const principal: Principal = { projectId: project.id, keyId: 'ping-key', role: 'read-write' };
+    let jobId: string;
+    try {
+      jobId = await this.createJob(principal, ping.slug, now);
+    } catch (error) {
+      // A full project: the ping is answered like any other unknown slug.
+      if (error instanceof ForbiddenError) throw new NotFoundError('job');
+      throw error;
+    }
+    // Two first pings at once each made a job; the one that holds the slug stays, the other goes.
+    const holder = await this.access.findSlug(ping.pingKey, ping.slug);
+    if (holder && holder.jobId !== jobId) {
+      await this.removeJob(principal, jobId);
+      return holder.jobId;
+    }
+    return jobId;
+  }
+}
