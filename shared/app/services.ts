@@ -1,4 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAlerting } from '../alerts/alerting';
+import type { AlertTransports } from '../alerts/channel';
 import type { Settings } from '../config';
 import { DAY } from '../domain/durations';
 import { AccessRepository } from '../storage/access-repository';
@@ -23,6 +25,8 @@ export interface ServiceDeps {
   /** Overrides the configured public URL (the sandbox knows its port only at start). */
   readonly publicUrl?: string;
   readonly checker?: Partial<CheckerOptions>;
+  /** How alerts reach people here (mailer, SNS topics); see shared/alerts/alerting.ts. */
+  readonly alerts?: Partial<AlertTransports>;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -45,8 +49,18 @@ export function createServices(deps: ServiceDeps) {
     async (principal, slug, now) => (await jobs.create(principal, { name: slug, ...AUTO_CREATED_JOB }, now)).state.id,
     (principal, jobId) => jobs.remove(principal, jobId),
   );
+  const alerts = createAlerting({
+    documents,
+    tableName: settings.TABLE_NAME,
+    jobs: jobRepository,
+    history,
+    logger: deps.logger,
+    retentionMs: settings.PING_LOG_DAYS * DAY,
+    transports: deps.alerts,
+  });
   return {
     publicUrl,
+    alerts,
     jobRepository,
     history,
     accessRepository,

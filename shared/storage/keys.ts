@@ -20,6 +20,19 @@ export const keys = {
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
   apiKeyListing: (projectId: string, keyId: string) => ({ pk: `PROJECT#${projectId}`, sk: `KEY#${keyId}` }),
   apiKeyListingPrefix: 'KEY#',
+  /** Alert channels live under their project: listing them is one Query, other projects cannot reach them. */
+  channel: (projectId: string, channelId: string) => ({ pk: `PROJECT#${projectId}`, sk: `CHANNEL#${channelId}` }),
+  channelPrefix: 'CHANNEL#',
+  /**
+   * One (notice, channel) delivery: its claim and its record in one item, so they cannot disagree.
+   * The key follows from the notice and the channel alone, which is what makes the claim a guard
+   * against a second send; it sorts by the notice's time so the project's log reads newest first.
+   */
+  delivery: (projectId: string, noticeAt: number, noticeId: string, channelId: string) => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `DELIVERY#${pad(noticeAt)}#${noticeId}#${channelId}`,
+  }),
+  deliveryPrefix: 'DELIVERY#',
 } as const;
 
 function pad(ms: number): string {

@@ -1,0 +1,100 @@
+import { changedSecrets, channelView } from '../../shared/alerts/channel-service';
+import type { Alerting } from '../../shared/alerts/alerting';
+import type { DeliveryRecord } from '../../shared/storage/delivery-repository';
+import { ValidationError } from '../../shared/errors';
+import { json, jsonBody, noContent } from '../http/responses';
+import { cursorParam, idParam, limitParam, type Route, type RouteRequest } from './router';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function deliveryView(record: DeliveryRecord) {
+  return {
+    notice_id: record.noticeId,
+    channel_id: record.channelId,
+    channel_kind: record.channelKind,
+    job_id: record.jobId,
+    event: record.event,
+    test: record.test,
+    outcome: record.outcome,
+    retryable: record.outcome === 'failed' ? record.retryable : false,
+    attempts: record.attempts,
+    first_at: new Date(record.firstAt).toISOString(),
+    at: new Date(record.at).toISOString(),
+    ...(record.detail ? { detail: record.detail } : {}),
+    ...(record.error ? { error: record.error } : {}),
+  };
+}
+
+/** A filter id must be a UUID; anything else is a mistake worth naming (not a silent empty list). */
+function optionalId(request: RouteRequest, name: string): string | undefined {
+  const raw = request.event.queryStringParameters?.[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = raw.toLowerCase();
+  if (!UUID.test(value)) throw ValidationError.of(name, 'must be an id this API returned');
+  return value;
+}
+
+/** Alert channels and the record of what was delivered; every route stays inside the caller's project. */
+export function channelRoutes(alerts: Alerting, publicUrl: string | undefined): Route[] {
+  const { channels, deliveries } = alerts;
+  const channelId = (request: RouteRequest) => idParam(request.event, 'id', 'channel');
+  return [
+    {
+      method: 'GET',
+      path: '/api/channels',
+      handle: async ({ principal }) =>
+        json(200, { channels: (await channels.list(principal)).map((channel) => channelView(channel)) }),
+    },
+    {
+      method: 'POST',
+      path: '/api/channels',
+      handle: async ({ principal, event, now }) => {
+        const channel = await channels.create(principal, jsonBody(event), now);
+        // The only response that shows the secrets in full (a generated signing secret included).
+        return json(201, channelView(channel, { reveal: Object.keys(channel.settings) }));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/channels/{id}',
+      handle: async (request) => json(200, channelView(await channels.get(request.principal, channelId(request)))),
+    },
+    {
+      method: 'PATCH',
+      path: '/api/channels/{id}',
+      handle: async (request) => {
+        const id = channelId(request);
+        const before = await channels.get(request.principal, id);
+        const after = await channels.update(request.principal, id, jsonBody(request.event), request.now);
+        return json(200, channelView(after, { reveal: changedSecrets(before, after) }));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/channels/{id}',
+      handle: async (request) => {
+        await channels.remove(request.principal, channelId(request));
+        return noContent();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/channels/{id}/test',
+      handle: async (request) =>
+        json(200, await channels.test(request.principal, channelId(request), publicUrl ?? request.baseUrl)),
+    },
+    {
+      method: 'GET',
+      path: '/api/deliveries',
+      handle: async (request) => {
+        const page = await deliveries.list(
+          request.principal.projectId,
+          { jobId: optionalId(request, 'job_id'), channelId: optionalId(request, 'channel_id') },
+          limitParam(request.event),
+          cursorParam(request.event),
+        );
+        return json(200, { deliveries: page.items.map(deliveryView), next_cursor: page.nextCursor });
+      },
+    },
+  ];
+}

@@ -1,0 +1,64 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Logger } from '../app/logger';
+import { ChannelRepository } from '../storage/channel-repository';
+import { DeliveryRepository } from '../storage/delivery-repository';
+import type { HistoryRepository } from '../storage/history-repository';
+import type { JobRepository } from '../storage/job-repository';
+import type { AlertTransports } from './channel';
+import { ChannelService } from './channel-service';
+import { Notifier, type RetryPolicy } from './notifier';
+
+/** One HTTP attempt may take this long; three of them and the waits fit the notifier's 60 s. */
+export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+
+export interface AlertingDeps {
+  readonly documents: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly jobs: JobRepository;
+  readonly history: HistoryRepository;
+  readonly logger: Logger;
+  /** How long delivery records are kept. */
+  readonly retentionMs: number;
+  /** Mailer and topic publisher of this place (AWS, sandbox, test); HTTP is Node's fetch unless given. */
+  readonly transports?: Partial<AlertTransports>;
+  readonly clock?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+export type Alerting = ReturnType<typeof createAlerting>;
+
+/** The alerts feature wired once per process: channels, deliveries and the notifier. */
+export function createAlerting(deps: AlertingDeps) {
+  let transports: AlertTransports = {
+    fetch: (input, init) => globalThis.fetch(input, init),
+    httpTimeoutMs: DEFAULT_HTTP_TIMEOUT_MS,
+    clock: deps.clock ?? Date.now,
+    ...deps.transports,
+  };
+  const channelRepository = new ChannelRepository(deps.documents, deps.tableName);
+  const deliveries = new DeliveryRepository(deps.documents, deps.tableName, deps.retentionMs);
+  const notifier = new Notifier({
+    channels: channelRepository,
+    deliveries,
+    history: deps.history,
+    transports: () => transports,
+    clock: deps.clock ?? Date.now,
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    logger: deps.logger,
+    retry: deps.retry,
+  });
+  return {
+    channelRepository,
+    deliveries,
+    notifier,
+    channels: new ChannelService(channelRepository, deps.jobs, notifier),
+    /**
+     * Replaces transports after wiring: the sandbox builds its mailer (SMTP or outbox folder) in
+     * its launcher, after the services exist.
+     */
+    useTransports(more: Partial<AlertTransports>) {
+      transports = { ...transports, ...more };
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { ChannelKind } from '../../channel';
+import { post } from '../../http';
+import type { RenderedAlert } from '../../render';
+import { httpUrl } from '../../settings';
+
+const settingsSchema = z.object({ url: httpUrl }).strict();
+export type DiscordSettings = z.infer<typeof settingsSchema>;
+
+/** Discord's embed limits: title 256, description 4096, 25 fields of 1024 characters. */
+const MAX_FIELD = 1024;
+
+/** One embed, coloured by event; mentions are switched off so a job name cannot ping @everyone. */
+export function discordMessage(alert: RenderedAlert) {
+  const fields = alert.facts.slice(0, 24).map((fact) => ({
+    name: fact.label,
+    value: fact.value.slice(0, MAX_FIELD) || '-',
+    inline: false,
+  }));
+  if (alert.output) {
+    const fence = '```';
+    const room = MAX_FIELD - 2 * fence.length - 2;
+    fields.push({ name: 'Last output', value: `${fence}\n${alert.output.slice(-room)}\n${fence}`, inline: false });
+  }
+  return {
+    username: 'CronSentry',
+    allowed_mentions: { parse: [] },
+    embeds: [
+      {
+        title: alert.subject.slice(0, 256),
+        description: alert.test ? `${alert.headline}\nThis is a test message: nothing is wrong.` : alert.headline,
+        color: alert.color,
+        ...(alert.dashboardUrl ? { url: alert.dashboardUrl } : {}),
+        fields,
+        timestamp: new Date(alert.message.notice.at).toISOString(),
+        footer: { text: 'CronSentry' },
+      },
+    ],
+  };
+}
+
+/** Discord through a channel webhook (the URL is the secret). */
+export const discordChannel: ChannelKind<DiscordSettings> = {
+  kind: 'discord',
+  settingsSchema,
+  secretSettings: ['url'],
+  send: (alert, settings, transports) =>
+    post(transports, settings.url, JSON.stringify(discordMessage(alert)), { 'content-type': 'application/json' }),
+};

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { ChannelKind } from '../../channel';
+import { post } from '../../http';
+import type { RenderedAlert } from '../../render';
+import { httpUrl } from '../../settings';
+
+const settingsSchema = z.object({ url: httpUrl }).strict();
+export type SlackSettings = z.infer<typeof settingsSchema>;
+
+/** Slack allows at most 10 fields in a section and 3000 characters in a text object. */
+const FIELDS_PER_SECTION = 10;
+const MAX_TEXT = 3000;
+
+/** Slack's mrkdwn treats these three as control characters. */
+function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A Block Kit message: header, headline, facts as fields, the last output, a button to the job. */
+export function slackMessage(alert: RenderedAlert) {
+  const blocks: Record<string, unknown>[] = [
+    { type: 'header', text: { type: 'plain_text', text: alert.subject.slice(0, 150), emoji: true } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: escapeMrkdwn(alert.test ? `${alert.headline} (test message: nothing is wrong)` : alert.headline),
+      },
+    },
+  ];
+  for (let i = 0; i < alert.facts.length; i += FIELDS_PER_SECTION) {
+    blocks.push({
+      type: 'section',
+      fields: alert.facts.slice(i, i + FIELDS_PER_SECTION).map((fact) => ({
+        type: 'mrkdwn',
+        text: `*${escapeMrkdwn(fact.label)}*\n${escapeMrkdwn(fact.value)}`.slice(0, 2000),
+      })),
+    });
+  }
+  if (alert.output) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Last output*\n\`\`\`${escapeMrkdwn(alert.output)}\`\`\``.slice(0, MAX_TEXT) },
+    });
+  }
+  if (alert.dashboardUrl) {
+    blocks.push({
+      type: 'actions',
+      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in CronSentry' }, url: alert.dashboardUrl }],
+    });
+  }
+  // `text` is the notification and screen-reader fallback.
+  return { text: alert.subject, blocks };
+}
+
+/** Slack through an incoming webhook (the URL is the secret). */
+export const slackChannel: ChannelKind<SlackSettings> = {
+  kind: 'slack',
+  settingsSchema,
+  secretSettings: ['url'],
+  send: (alert, settings, transports) =>
+    post(transports, settings.url, JSON.stringify(slackMessage(alert)), { 'content-type': 'application/json' }),
+};

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { ChannelKind } from '../../channel';
+import { post } from '../../http';
+import { httpUrl } from '../../settings';
+import { alertPayload } from './payload';
+import { SIGNATURE_HEADER, generateSigningSecret, signatureHeader } from './signature';
+
+const settingsSchema = z
+  .object({
+    url: httpUrl,
+    /** Generated when not given, so every webhook is signed; shown in full only in the create response. */
+    secret: z
+      .string()
+      .trim()
+      .min(16, 'must be at least 16 characters')
+      .max(200)
+      .default(() => generateSigningSecret()),
+  })
+  .strict();
+
+export type WebhookSettings = z.infer<typeof settingsSchema>;
+
+/**
+ * A JSON POST to any URL, signed so the receiver can check it came from here and is not a replay:
+ * `X-CronSentry-Signature: t=<unix seconds>,v1=<HMAC-SHA256(secret, "<t>.<body>") hex>`.
+ * `X-CronSentry-Delivery` repeats the notice id, which receivers can use to drop duplicates of
+ * their own (a retried request after a lost response).
+ */
+export const webhookChannel: ChannelKind<WebhookSettings> = {
+  kind: 'webhook',
+  settingsSchema,
+  secretSettings: ['url', 'secret'],
+  async send(alert, settings, transports) {
+    const body = JSON.stringify(alertPayload(alert));
+    // The signature carries the sending time: each attempt is signed afresh.
+    const timestamp = Math.floor(transports.clock() / 1000);
+    return post(transports, settings.url, body, {
+      'content-type': 'application/json',
+      [SIGNATURE_HEADER]: signatureHeader(settings.secret, timestamp, body),
+      'X-CronSentry-Event': alert.test ? 'test' : alert.event,
+      'X-CronSentry-Delivery': alert.message.notice.id,
+    });
+  },
+};

@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import type { AlertMessage } from '../app/alert-bus';
+import type { Logger } from '../app/logger';
+import type { ChannelRepository } from '../storage/channel-repository';
+import type { DeliveryKey, DeliveryRepository } from '../storage/delivery-repository';
+import type { HistoryRepository } from '../storage/history-repository';
+import { TransportError, type AlertTransports, type ChannelRecord } from './channel';
+import { channelKindOf } from './registry';
+import { renderAlert, type AlertContext, type RenderedAlert } from './render';
+
+export interface RetryPolicy {
+  /** Attempts per channel within one delivery of a message. */
+  readonly maxAttempts: number;
+  /** Wait before the second attempt; doubles for each further one. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /**
+   * How long a claim protects a send in progress. Longer than one delivery can take (attempts ×
+   * HTTP timeout + waits, and the Lambda timeout), so a live notifier is never overtaken; a dead
+   * one's claim runs out and the next delivery of the message sends after all.
+   */
+  readonly leaseMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 3,
+  baseDelayMs: 1_000,
+  maxDelayMs: 8_000,
+  leaseMs: 90_000,
+};
+
+export interface NotifierDeps {
+  readonly channels: ChannelRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly history: HistoryRepository;
+  /** Read at each send (the sandbox configures them after start-up). */
+  readonly transports: () => AlertTransports;
+  readonly clock: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+export type ChannelResult =
+  | { readonly channelId: string; readonly status: 'sent'; readonly attempts: number; readonly detail: string }
+  | {
+      readonly channelId: string;
+      readonly status: 'failed';
+      readonly permanent: boolean;
+      readonly attempts: number;
+      readonly error: string;
+    }
+  /** Already sent, failed for good, or being sent by another notifier: nothing to do here. */
+  | { readonly channelId: string; readonly status: 'skipped' };
+
+export interface DeliveryReport {
+  readonly noticeId: string;
+  readonly results: readonly ChannelResult[];
+}
+
+/**
+ * Some channels could not be reached and may be later: thrown after every channel had its turn,
+ * so that the caller (Lambda, SNS) delivers the message again; the channels already done are
+ * skipped then, thanks to their claims.
+ */
+export class DeliveryIncomplete extends Error {
+  constructor(
+    readonly report: DeliveryReport,
+    readonly failures: readonly { channelId: string; error: string }[],
+  ) {
+    super(
+      `notice ${report.noticeId}: ${failures.length} channel(s) not delivered yet: ` +
+        failures.map((failure) => `${failure.channelId} (${failure.error})`).join('; '),
+    );
+    this.name = 'DeliveryIncomplete';
+  }
+}
+
+type Attempted =
+  { ok: true; attempts: number; detail: string } | { ok: false; attempts: number; permanent: boolean; error: string };
+
+/**
+ * Delivers alert messages to the channels of their job. Every (notice, channel) is claimed with a
+ * conditional write before anything is sent, so a message delivered twice (SNS, Lambda retries,
+ * the checker's re-publish) sends nothing twice. Channels are served concurrently, each with its
+ * own retries, so a slow or dead receiver delays nobody else.
+ */
+export class Notifier {
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly deps: NotifierDeps) {
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
+  }
+
+  async deliver(message: AlertMessage): Promise<DeliveryReport> {
+    const wanted = message.event === 'up' ? 'up' : 'down';
+    const channels = (await this.deps.channels.getMany(message.job.projectId, message.job.channelIds)).filter(
+      (channel) => channel.events.includes(wanted),
+    );
+    const report = { noticeId: message.notice.id, results: [] as ChannelResult[] };
+    if (channels.length === 0) return report;
+
+    const alert = renderAlert(message, await this.contextOf(message));
+    const settled = await Promise.allSettled(channels.map((channel) => this.deliverTo(alert, channel)));
+    const failures: { channelId: string; error: string }[] = [];
+    settled.forEach((outcome, index) => {
+      const channelId = channels[index]!.id;
+      if (outcome.status === 'rejected') {
+        const error = (outcome.reason as Error)?.message ?? String(outcome.reason);
+        this.deps.logger.error('delivery crashed', { noticeId: message.notice.id, channelId, error });
+        failures.push({ channelId, error });
+        return;
+      }
+      report.results.push(outcome.value);
+      if (outcome.value.status === 'failed' && !outcome.value.permanent) {
+        failures.push({ channelId, error: outcome.value.error });
+      }
+    });
+    if (failures.length) throw new DeliveryIncomplete(report, failures);
+    return report;
+  }
+
+  /** Sends a test message to one channel now, unclaimed (every test sends), and records the outcome. */
+  async sendTest(channel: ChannelRecord, publicUrl: string | undefined): Promise<{ ok: boolean; detail: string }> {
+    const now = this.deps.clock();
+    const message = testMessage(channel, now, publicUrl);
+    const alert = renderAlert(message, {
+      test: true,
+      lastOutput: 'backup started\n12 tables dumped\nupload to s3://backups finished',
+    });
+    const result = await this.attempt(alert, channel);
+    const at = this.deps.clock();
+    await this.deps.deliveries.recordTest({
+      projectId: channel.projectId,
+      noticeId: message.notice.id,
+      noticeAt: now,
+      channelId: channel.id,
+      jobId: null,
+      channelKind: channel.kind,
+      event: 'test',
+      outcome: result.ok ? 'sent' : 'failed',
+      retryable: false,
+      attempts: result.attempts,
+      firstAt: now,
+      at,
+      detail: result.ok ? result.detail : undefined,
+      error: result.ok ? undefined : result.error,
+      test: true,
+    });
+    await this.deps.channels.recordDelivery(channel.projectId, channel.id, {
+      at,
+      outcome: result.ok ? 'sent' : 'failed',
+      ...(result.ok ? {} : { error: result.error }),
+    });
+    return result.ok ? { ok: true, detail: result.detail } : { ok: false, detail: result.error };
+  }
+
+  private async deliverTo(alert: RenderedAlert, channel: ChannelRecord): Promise<ChannelResult> {
+    const { notice, job } = alert.message;
+    const key: DeliveryKey = {
+      projectId: job.projectId,
+      noticeId: notice.id,
+      noticeAt: notice.at,
+      channelId: channel.id,
+    };
+    const claim = await this.deps.deliveries.claim(
+      key,
+      { jobId: job.id, channelKind: channel.kind, event: alert.event },
+      randomUUID(),
+      this.deps.clock(),
+      this.retry.leaseMs,
+    );
+    if (!claim.claimed) return { channelId: channel.id, status: 'skipped' };
+
+    const result = await this.attempt(alert, channel);
+    const at = this.deps.clock();
+    const kept = await this.deps.deliveries.finish(
+      key,
+      claim.token,
+      result.ok
+        ? { outcome: 'sent', retryable: false, attempts: result.attempts, detail: result.detail }
+        : { outcome: 'failed', retryable: !result.permanent, attempts: result.attempts, error: result.error },
+      at,
+    );
+    if (!kept) {
+      this.deps.logger.warn('delivery outlived its claim', { noticeId: notice.id, channelId: channel.id });
+    }
+    await this.deps.channels.recordDelivery(job.projectId, channel.id, {
+      at,
+      outcome: result.ok ? 'sent' : 'failed',
+      ...(result.ok ? {} : { error: result.error }),
+    });
+    const log = { noticeId: notice.id, channelId: channel.id, kind: channel.kind, attempts: result.attempts };
+    if (result.ok) {
+      this.deps.logger.info(`alert sent: ${alert.subject} → ${channel.kind} "${channel.name}"`, log);
+      return { channelId: channel.id, status: 'sent', attempts: result.attempts, detail: result.detail };
+    }
+    this.deps.logger.warn(`alert not delivered: ${alert.subject} → ${channel.kind} "${channel.name}"`, {
+      ...log,
+      permanent: result.permanent,
+      error: result.error,
+    });
+    return {
+      channelId: channel.id,
+      status: 'failed',
+      permanent: result.permanent,
+      attempts: result.attempts,
+      error: result.error,
+    };
+  }
+
+  /** Sends with retries on transient errors; a permanent error or the last attempt ends it. */
+  private async attempt(alert: RenderedAlert, channel: ChannelRecord): Promise<Attempted> {
+    const kind = channelKindOf(channel.kind);
+    if (!kind) return { ok: false, attempts: 0, permanent: true, error: `unknown channel kind "${channel.kind}"` };
+    const settings = kind.settingsSchema.safeParse(channel.settings);
+    if (!settings.success) {
+      return { ok: false, attempts: 0, permanent: true, error: 'the channel settings are no longer valid; edit them' };
+    }
+    let attempts = 0;
+    for (;;) {
+      attempts += 1;
+      try {
+        const detail = await kind.send(alert, settings.data, this.deps.transports());
+        return { ok: true, attempts, detail };
+      } catch (error) {
+        const transport =
+          error instanceof TransportError
+            ? error
+            : new TransportError(`unexpected error: ${(error as Error)?.message ?? String(error)}`, false, {
+                cause: error,
+              });
+        if (transport.permanent || attempts >= this.retry.maxAttempts) {
+          return { ok: false, attempts, permanent: transport.permanent, error: transport.message };
+        }
+        await this.deps.sleep(this.delayBefore(attempts + 1, transport.retryAfterMs));
+      }
+    }
+  }
+
+  /** Exponential backoff; a receiver's Retry-After wins when it asks for longer. */
+  private delayBefore(attempt: number, retryAfterMs: number | undefined): number {
+    const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 2));
+    return Math.max(backoff, retryAfterMs ?? 0);
+  }
+
+  /** The end of the last output and, for a recovery, when the job went down; best effort. */
+  private async contextOf(message: AlertMessage): Promise<AlertContext> {
+    const { history, logger } = this.deps;
+    try {
+      const pings = await history.listPings(message.job.id, 5);
+      const lastOutput = pings.items.find((ping) => ping.body.trim() !== '')?.body;
+      let downSince: number | undefined;
+      if (message.event === 'up') {
+        const flips = await history.listFlips(message.job.id, 10);
+        downSince = flips.items.find(
+          (flip) => flip.id !== message.notice.id && flip.to === message.notice.from && flip.at <= message.notice.at,
+        )?.at;
+      }
+      return { lastOutput, downSince };
+    } catch (error) {
+      logger.warn('alert context unavailable', { jobId: message.job.id, error: (error as Error).message });
+      return {};
+    }
+  }
+}
+
+/** A message shaped like a real one, so receivers can test their parsing with it. */
+export function testMessage(channel: ChannelRecord, now: number, publicUrl: string | undefined): AlertMessage {
+  const jobId = '00000000-0000-4000-8000-000000000000';
+  return {
+    event: 'down',
+    notice: {
+      id: `test-${randomUUID()}`,
+      kind: 'flip',
+      jobId,
+      projectId: channel.projectId,
+      from: 'healthy',
+      to: 'missing',
+      at: now,
+      reason: `a test of the channel "${channel.name}"`,
+    },
+    job: {
+      id: jobId,
+      projectId: channel.projectId,
+      name: 'Test alert',
+      description: 'A test message sent from CronSentry',
+      tags: ['test'],
+      channelIds: [channel.id],
+      schedule: '0 3 * * *',
+      timezone: 'UTC',
+      scheduleDescription: 'At 03:00 (UTC)',
+      graceMs: 15 * 60_000,
+      status: 'missing',
+      statusSince: now,
+      lastPingAt: now - 24 * 3_600_000,
+      lastSuccessAt: now - 24 * 3_600_000,
+      expectedAt: now - 20 * 60_000,
+    },
+    ...(publicUrl ? { dashboardUrl: `${publicUrl.replace(/\/$/, '')}/#/channels` } : {}),
+  };
+}

@@ -1,0 +1,178 @@
+import { describeDuration } from '../domain/durations';
+import type { AlertEvent, AlertMessage } from '../app/alert-bus';
+import { alertSubject } from '../adapters/sns-alert-bus';
+
+/** At most this much of the last ping's output goes into an alert: the end, where errors are. */
+export const OUTPUT_MAX_LINES = 10;
+export const OUTPUT_MAX_CHARS = 1500;
+
+/** What the history knows beyond the message: the end of the last output, when the job went down. */
+export interface AlertContext {
+  /** The body of the job's last ping, if it sent one. */
+  readonly lastOutput?: string;
+  /** When the job went down, for the downtime of a recovery. */
+  readonly downSince?: number;
+  /** A test message (`POST /api/channels/{id}/test`): said so in the subject and the payload. */
+  readonly test?: boolean;
+}
+
+export interface Fact {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** One alert in the words every channel shows: chat, e-mail and JSON receivers alike. */
+export interface RenderedAlert {
+  readonly message: AlertMessage;
+  readonly event: AlertEvent;
+  readonly test: boolean;
+  /** `MISSING | Database Backup`, `RECOVERED | …`, `STILL FAILED | …`, `TEST | …`. */
+  readonly subject: string;
+  /** One sentence: `Database Backup is missing.` */
+  readonly headline: string;
+  readonly facts: readonly Fact[];
+  /** The last lines of the last ping's output (trimmed), if any. */
+  readonly output?: string;
+  readonly dashboardUrl?: string;
+  /** Plain-text body (e-mail text part, SNS channel message). */
+  readonly text: string;
+  /** HTML body (e-mail). */
+  readonly html: string;
+  /** `down` red, `up` green, a reminder amber. */
+  readonly color: number;
+}
+
+const COLORS = { down: 0xd93f3f, up: 0x2e9d5b, reminder: 0xe0a030 } as const;
+
+/**
+ * Turns an alert message into what people read: what happened, what was expected and when, when
+ * the last ping came, the schedule in words with its zone, the downtime on recovery, the end of the
+ * last output and a link. Times are shown in the job's own time zone.
+ */
+export function renderAlert(message: AlertMessage, context: AlertContext = {}): RenderedAlert {
+  const { job, notice, event } = message;
+  const zone = job.timezone;
+  const at = (ms: number | undefined) => (ms === undefined ? 'never' : formatInZone(ms, zone));
+  const ago = (ms: number | undefined) =>
+    ms === undefined ? 'never' : `${at(ms)} (${describeDuration(notice.at - ms)} before this alert)`;
+  const test = context.test ?? false;
+
+  const facts: Fact[] = [];
+  if (event === 'up') {
+    facts.push({ label: 'Status', value: `recovered at ${at(notice.at)}, was ${notice.from}` });
+    if (context.downSince !== undefined && context.downSince <= notice.at) {
+      facts.push({ label: 'Down for', value: describeDuration(notice.at - context.downSince) });
+    }
+    facts.push({ label: 'Next ping expected', value: at(job.expectedAt) });
+  } else {
+    const since = event === 'reminder' ? job.statusSince : notice.at;
+    facts.push({ label: 'Status', value: `${notice.to} since ${at(since)}` });
+    if (event === 'reminder') facts.push({ label: 'Down for', value: describeDuration(notice.at - since) });
+    if (notice.to === 'missing' && job.expectedAt !== undefined) {
+      facts.push({
+        label: 'Expected',
+        value: `a ping at ${at(job.expectedAt)}, at the latest ${at(job.expectedAt + job.graceMs)} (grace ${describeDuration(job.graceMs)})`,
+      });
+    }
+  }
+  facts.push({ label: 'Reason', value: notice.reason });
+  facts.push({ label: 'Last ping', value: ago(job.lastPingAt) });
+  if (job.lastSuccessAt !== undefined && job.lastSuccessAt !== job.lastPingAt) {
+    facts.push({ label: 'Last success', value: ago(job.lastSuccessAt) });
+  }
+  facts.push({ label: 'Schedule', value: scheduleInWords(job.scheduleDescription, zone) });
+  if (job.tags.length) facts.push({ label: 'Tags', value: job.tags.join(', ') });
+  if (event !== 'up' && job.reminderEveryMs) {
+    facts.push({ label: 'Reminders', value: `every ${describeDuration(job.reminderEveryMs)} while down` });
+  }
+
+  const output = lastLines(context.lastOutput);
+  const subject = `${test ? 'TEST | ' : ''}${alertSubject(message)}`;
+  const headline = headlineOf(message);
+  const rendered = { message, event, test, subject, headline, facts, output, dashboardUrl: message.dashboardUrl };
+  return { ...rendered, text: toText(rendered), html: toHtml(rendered), color: COLORS[event] };
+}
+
+function headlineOf({ event, job, notice }: AlertMessage): string {
+  if (event === 'up') return `${job.name} has recovered.`;
+  if (event === 'reminder') return `${job.name} is still ${notice.to}.`;
+  return `${job.name} is ${notice.to}.`;
+}
+
+/** cronstrue's words already name the zone of a cron schedule; an interval gets it added. */
+function scheduleInWords(description: string, zone: string): string {
+  return description.includes(`(${zone})`) ? description : `${description} (times in ${zone})`;
+}
+
+/** `2024-05-01 02:15:00 CEST`: unambiguous, and in the zone the schedule is written in. */
+export function formatInZone(ms: number, timeZone: string): string {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    }).formatToParts(ms);
+  } catch {
+    return new Date(ms).toISOString();
+  }
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${part('timeZoneName')}`;
+}
+
+/** The end of a job's output: the last lines, and no more than a screenful of characters. */
+export function lastLines(output: string | undefined): string | undefined {
+  if (!output) return undefined;
+  const lines = output.replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n');
+  let tail = lines.slice(-OUTPUT_MAX_LINES).join('\n');
+  if (tail.length > OUTPUT_MAX_CHARS) tail = `…${tail.slice(tail.length - OUTPUT_MAX_CHARS + 1)}`;
+  return tail.trim() === '' ? undefined : tail;
+}
+
+type Parts = Pick<RenderedAlert, 'subject' | 'headline' | 'facts' | 'output' | 'dashboardUrl' | 'test'>;
+
+function toText(alert: Parts): string {
+  const width = Math.max(...alert.facts.map((fact) => fact.label.length));
+  const lines = [alert.headline, ''];
+  if (alert.test) lines.push('This is a test message from CronSentry: nothing is wrong.', '');
+  for (const fact of alert.facts) lines.push(`${`${fact.label}:`.padEnd(width + 2)}${fact.value}`);
+  if (alert.output) lines.push('', 'Last output:', ...alert.output.split('\n').map((line) => `  ${line}`));
+  if (alert.dashboardUrl) lines.push('', `Open in CronSentry: ${alert.dashboardUrl}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function toHtml(alert: Parts): string {
+  const rows = alert.facts
+    .map(
+      (fact) =>
+        `<tr><th align="left" valign="top" style="padding:2px 12px 2px 0;color:#555">${escapeHtml(fact.label)}</th>` +
+        `<td style="padding:2px 0">${escapeHtml(fact.value)}</td></tr>`,
+    )
+    .join('');
+  return [
+    '<!doctype html><html><body style="font-family:system-ui,sans-serif;font-size:14px;color:#222">',
+    `<h2 style="margin:0 0 12px">${escapeHtml(alert.headline)}</h2>`,
+    alert.test ? '<p><em>This is a test message from CronSentry: nothing is wrong.</em></p>' : '',
+    `<table cellpadding="0" cellspacing="0">${rows}</table>`,
+    alert.output
+      ? `<p style="margin:16px 0 4px;color:#555">Last output:</p><pre style="background:#f4f4f4;padding:8px;white-space:pre-wrap">${escapeHtml(alert.output)}</pre>`
+      : '',
+    alert.dashboardUrl ? `<p><a href="${escapeHtml(alert.dashboardUrl)}">Open in CronSentry</a></p>` : '',
+    '</body></html>',
+  ].join('');
+}
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}

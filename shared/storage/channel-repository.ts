@@ -1,0 +1,183 @@
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { ChannelRecord, LastDelivery } from '../alerts/channel';
+import { isConditionFailure } from './document-client';
+import { backoff } from './job-repository';
+import { keys } from './keys';
+
+interface ChannelItem {
+  pk: string;
+  sk: string;
+  channelId: string;
+  projectId: string;
+  kind: string;
+  name: string;
+  settings: Record<string, unknown>;
+  events: string[];
+  isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
+  lastDelivery?: LastDelivery;
+}
+
+/** Alert channels, one item each under their project. */
+export class ChannelRepository {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(channel: ChannelRecord): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: toItem(channel),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(projectId: string, channelId: string): Promise<ChannelRecord | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.channel(projectId, channelId), ConsistentRead: true }),
+    );
+    return result.Item ? fromItem(result.Item as ChannelItem) : undefined;
+  }
+
+  /** The named channels of one project, in the order named; unknown ids are left out. */
+  async getMany(projectId: string, channelIds: readonly string[]): Promise<ChannelRecord[]> {
+    const unique = [...new Set(channelIds)];
+    const found = new Map<string, ChannelRecord>();
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
+        [this.tableName]: {
+          Keys: unique.slice(i, i + 100).map((id) => keys.channel(projectId, id)),
+          ConsistentRead: true,
+        },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
+        if (attempt > 0) await backoff(attempt);
+        const result = await this.documents.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const channel = fromItem(item as ChannelItem);
+          found.set(channel.id, channel);
+        }
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return unique.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /** Every channel of a project (a project has few: the service caps them). */
+  async list(projectId: string): Promise<ChannelRecord[]> {
+    const channels: ChannelRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.projectPartition(projectId), ':prefix': keys.channelPrefix },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) channels.push(fromItem(item as ChannelItem));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return channels;
+  }
+
+  /**
+   * Writes what people edit (name, settings, events, default) and nothing else, so an edit never
+   * overwrites a delivery outcome recorded meanwhile. Returns false when the channel is gone.
+   */
+  async update(channel: ChannelRecord): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.channel(channel.projectId, channel.id),
+          UpdateExpression:
+            'SET #name = :name, settings = :settings, events = :events, isDefault = :isDefault, updatedAt = :updatedAt',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: {
+            ':name': channel.name,
+            ':settings': { ...channel.settings },
+            ':events': [...channel.events],
+            ':isDefault': channel.isDefault,
+            ':updatedAt': channel.updatedAt,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Keeps the newest outcome: an older delivery finishing late does not hide a newer one. */
+  async recordDelivery(projectId: string, channelId: string, last: LastDelivery): Promise<void> {
+    await this.documents
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.channel(projectId, channelId),
+          UpdateExpression: 'SET lastDelivery = :last',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(lastDelivery) OR lastDelivery.#at <= :at)',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':last': { ...last }, ':at': last.at },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  async delete(projectId: string, channelId: string): Promise<void> {
+    await this.documents.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.channel(projectId, channelId) }),
+    );
+  }
+}
+
+function toItem(channel: ChannelRecord): ChannelItem {
+  return {
+    ...keys.channel(channel.projectId, channel.id),
+    channelId: channel.id,
+    projectId: channel.projectId,
+    kind: channel.kind,
+    name: channel.name,
+    settings: { ...channel.settings },
+    events: [...channel.events],
+    isDefault: channel.isDefault,
+    createdAt: channel.createdAt,
+    updatedAt: channel.updatedAt,
+    ...(channel.lastDelivery ? { lastDelivery: { ...channel.lastDelivery } } : {}),
+  };
+}
+
+function fromItem(item: ChannelItem): ChannelRecord {
+  return {
+    id: item.channelId,
+    projectId: item.projectId,
+    kind: item.kind,
+    name: item.name,
+    settings: item.settings ?? {},
+    events: (item.events ?? []) as ChannelRecord['events'],
+    isDefault: item.isDefault ?? false,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+    ...(item.lastDelivery ? { lastDelivery: item.lastDelivery } : {}),
+  };
+}
