@@ -48,7 +48,7 @@ export function useConfirm(): [
           Cancel
         </button>
         <button type="button" class="button danger" onClick={() => close(true)}>
-          {ask?.confirmLabel}
+          {ask?.confirmLabel ?? 'Confirm'}
         </button>
       </div>
     </dialog>

@@ -30,6 +30,18 @@ const REMINDERS = [
   ['1d', 'Every day'],
 ] as const;
 
+/** Which API field each form value is sent as. */
+const FIELD_OF: Record<keyof FormValues, FormField> = {
+  name: 'name',
+  description: 'description',
+  schedule: 'schedule',
+  timezone: 'timezone',
+  grace: 'grace_time',
+  tags: 'tags',
+  channels: 'channels',
+  reminder: 'reminder_every',
+};
+
 interface FormValues {
   name: string;
   description: string;
@@ -149,12 +161,18 @@ export function JobForm({ job }: { job?: Job }) {
     };
   }, [values.schedule, values.timezone, client]);
 
+  /** Fields edited since the last submit: their old API message no longer applies. */
+  const [edited, setEdited] = useState<ReadonlySet<FormField>>(new Set());
   const set =
     <K extends keyof FormValues>(key: K) =>
-    (value: FormValues[K]): void =>
+    (value: FormValues[K]): void => {
       setValues((current) => ({ ...current, [key]: value }));
+      setEdited((current) => new Set(current).add(FIELD_OF[key]));
+    };
 
-  const fields = error?.fields ?? {};
+  const fields = Object.fromEntries(
+    Object.entries(error?.fields ?? {}).filter(([key]) => !edited.has(key.split(/[.[]/)[0] as FormField)),
+  );
   const previewFields = preview.error?.fields ?? {};
   const fieldError = (name: FormField): string | undefined =>
     errorFor(fields, name) ??
@@ -162,12 +180,13 @@ export function JobForm({ job }: { job?: Job }) {
     (name === 'schedule' && preview.error && Object.keys(previewFields).length === 0
       ? preview.error.message
       : undefined);
-  const unplaced = error && !FORM_FIELDS.some((name) => errorFor(fields, name)) ? error.message : undefined;
+  const unplaced = error && !FORM_FIELDS.some((name) => errorFor(error.fields, name)) ? error.message : undefined;
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
+    setEdited(new Set());
     const input: JobInput = {
       name: values.name.trim(),
       description: values.description.trim(),

@@ -11,7 +11,7 @@ import { useNow, usePoll } from '../lib/use-poll';
 export const PAGE_SIZE = 50;
 
 const SORTS = {
-  api: { label: 'Name (server order)', compare: undefined },
+  api: { label: 'Default order', compare: undefined },
   status: {
     label: 'Status, worst first',
     compare: (a: Job, b: Job) =>
