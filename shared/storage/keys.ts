@@ -15,7 +15,11 @@ export const keys = {
   /** Ping log entries sort by time; the suffix keeps two pings in one millisecond apart. */
   ping: (jobId: string, at: number, suffix: string) => ({ pk: `JOB#${jobId}`, sk: `PING#${pad(at)}#${suffix}` }),
   pingPrefix: 'PING#',
-  flip: (jobId: string, at: number, noticeId: string) => ({ pk: `JOB#${jobId}`, sk: `FLIP#${pad(at)}#${noticeId}` }),
+  /** Flips in one millisecond still sort in the order they were written: by the version in the notice id. */
+  flip: (jobId: string, at: number, noticeId: string) => ({
+    pk: `JOB#${jobId}`,
+    sk: `FLIP#${pad(at)}#${(noticeId.split(':').pop() ?? '').padStart(12, '0')}`,
+  }),
   flipPrefix: 'FLIP#',
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
   apiKeyListing: (projectId: string, keyId: string) => ({ pk: `PROJECT#${projectId}`, sk: `KEY#${keyId}` }),
