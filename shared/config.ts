@@ -27,6 +27,20 @@ const settingsSchema = z.object({
     .max(900)
     .default(60)
     .describe('how long one checker invocation keeps sweeping (the EventBridge rate)'),
+  MAX_JOBS_PER_PROJECT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(10_000)
+    .describe('jobs one project may have'),
+  MAX_PINGS_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .default(60)
+    .describe('pings per job per minute that are stored; more are acknowledged and dropped'),
   PING_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(30).describe('days a ping log entry is kept'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
 });

@@ -1,10 +1,38 @@
 import { z } from 'zod';
-import { requireWrite, type AccessService } from '../../shared/app/access';
+import { requireWrite, type AccessService, type Principal } from '../../shared/app/access';
 import { parseInput } from '../../shared/app/validation';
 import { NotFoundError } from '../../shared/errors';
-import { ROLES, type ApiKeyRecord } from '../../shared/storage/access-repository';
+import { ROLES, type ApiKeyRecord, type Project } from '../../shared/storage/access-repository';
 import { json, jsonBody, noContent } from '../http/responses';
-import { idParam, type Route } from './router';
+import { idParam, type Route, type RouteRequest } from './router';
+
+const updateProjectSchema = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(100),
+    create_on_ping: z.boolean(),
+  })
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one field to change' });
+
+/** The project as its keys see it; the ping key is a write capability, so read-only keys never see it. */
+function projectView(project: Project, request: Pick<RouteRequest, 'baseUrl'> & { principal: Principal }) {
+  const writer = request.principal.role === 'read-write';
+  return {
+    id: project.id,
+    name: project.name,
+    create_on_ping: project.createOnPing === true,
+    ...(writer
+      ? {
+          ping_key: project.pingKey ?? null,
+          slug_ping_url: project.pingKey
+            ? `${request.baseUrl.replace(/\/$/, '')}/api/ping/${project.pingKey}/{slug}`
+            : null,
+        }
+      : {}),
+    created_at: iso(project.createdAt),
+  };
+}
 
 const createKeySchema = z
   .object({
@@ -40,6 +68,36 @@ export function accessRoutes(access: AccessService): Route[] {
           project: { id: project.id, name: project.name },
           key: { id: principal.keyId, name: key?.name ?? '', role: principal.role },
         });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/project',
+      handle: async (request) => {
+        const project = await access.getProject(request.principal);
+        if (!project) throw new NotFoundError('project');
+        return json(200, projectView(project, request));
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/api/project',
+      handle: async (request) => {
+        requireWrite(request.principal);
+        const input = parseInput(updateProjectSchema, jsonBody(request.event));
+        const project = await access.updateProject(request.principal, {
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.create_on_ping !== undefined ? { createOnPing: input.create_on_ping } : {}),
+        });
+        return json(200, projectView(project, request));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/project/ping-key',
+      handle: async (request) => {
+        requireWrite(request.principal);
+        return json(200, projectView(await access.rotatePingKey(request.principal), request));
       },
     },
     {

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { buildPingHandler } from '../../functions/ping/handler';
+import { toApiGatewayEvent, fromApiGatewayResult } from '../../sandbox/api-gateway-event';
+import { slugify, isSlug } from '../../shared/app/slugs';
+import type { Principal } from '../../shared/app/access';
+import { servicesFor, silentLogger } from '../support/services';
+import { STORES } from '../support/stores';
+
+const T0 = Date.UTC(2026, 0, 1);
+const job = (name: string) => ({ name, schedule: 'every 1h', grace_time: 5 });
+
+function pingVia(services: Awaited<ReturnType<typeof servicesFor>>['services'], clock: () => number) {
+  const handler = buildPingHandler({ pings: services.pings, clock, logger: silentLogger }) as unknown as (
+    event: ReturnType<typeof toApiGatewayEvent>,
+    context: object,
+  ) => Promise<Parameters<typeof fromApiGatewayResult>[0]>;
+  return async (url: string, method = 'GET') => {
+    const result = fromApiGatewayResult(await handler(toApiGatewayEvent({ method, url, headers: {} }), {}));
+    return { status: result.status, body: result.body.toString('utf8') };
+  };
+}
+
+describe('slugify', () => {
+  it('produces exactly the slugs a ping URL accepts, and is idempotent', () => {
+    for (const name of ['Nightly DB backup', 'Ünïcödé job', '  --a--b__c--  ', 'x'.repeat(300), 'Rapport été 2026']) {
+      const slug = slugify(name);
+      expect(slug === undefined || isSlug(slug)).toBe(true);
+      expect(slug && slugify(slug)).toBe(slug);
+    }
+    expect(slugify('Nightly DB backup')).toBe('nightly-db-backup');
+    expect(slugify('!!!')).toBeUndefined();
+  });
+});
+
+describe.each(STORES)('slug pings and limits on %s', (store) => {
+  it('pings a job by ping key and slug; unknown ids, slugs and keys answer byte for byte alike', async () => {
+    const ctx = await servicesFor(store);
+    const { services, principal } = ctx;
+    const project = await services.access.getProject(principal);
+    const { state } = await services.jobs.create(principal, job('Nightly DB backup'), T0);
+    let now = T0 + 1000;
+    const ping = pingVia(services, () => now);
+
+    expect(await ping(`/api/ping/${project!.pingKey}/nightly-db-backup`)).toEqual({ status: 200, body: 'OK' });
+    now += 10_000;
+    expect((await ping(`/api/ping/${project!.pingKey}/nightly-db-backup/fail`)).status).toBe(200);
+    const after = await services.jobRepository.getState(state.id);
+    expect(after?.status).toBe('failed');
+
+    const other = await services.access.createProject('B', T0);
+    const answers = await Promise.all([
+      ping(`/api/ping/${project!.pingKey}/no-such-slug`),
+      ping(`/api/ping/${other.pingKey}/nightly-db-backup`),
+      ping(`/api/ping/AAAAAAAAAAAAAAAAAAAAAA/nightly-db-backup`),
+      ping(`/api/ping/00000000-0000-4000-8000-000000000000`),
+      ping(`/api/ping/not-a-key/nightly-db-backup`),
+      ping(`/api/ping/${project!.pingKey}/no-such-slug?create=1`),
+      ping(`/api/ping/${project!.pingKey}/nightly-db-backup`, 'DELETE'),
+    ]);
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
+    expect(answers[0]!.status).toBe(404);
+  });
+
+  it('?create=1 registers an unknown slug only when the project allows it, once under a race', async () => {
+    const { services, principal } = await servicesFor(store);
+    const ping = pingVia(services, () => T0);
+    const key = (await services.access.getProject(principal))!.pingKey!;
+    expect((await ping(`/api/ping/${key}/fresh-job?create=1`)).status).toBe(404);
+    expect((await services.jobs.list(principal, {}, 50, T0)).items).toHaveLength(0);
+
+    await services.access.updateProject(principal, { createOnPing: true });
+    const answers = await Promise.all([1, 2, 3].map(() => ping(`/api/ping/${key}/fresh-job?create=1`)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    const jobs = (await services.jobs.list(principal, {}, 50, T0)).items;
+    expect(jobs.map((j) => j.profile.name)).toEqual(['fresh-job']);
+    expect((await services.history.listPings(jobs[0]!.state.id, 10)).items).toHaveLength(3);
+    expect((await services.accessRepository.getProject(principal.projectId)) as unknown).toBeDefined();
+  });
+
+  it('renaming moves the slug, deleting frees it, rotating the ping key keeps slugs and kills the old key', async () => {
+    const { services, principal } = await servicesFor(store);
+    const ping = pingVia(services, () => T0);
+    const { state } = await services.jobs.create(principal, job('Alpha'), T0);
+    const old = (await services.access.getProject(principal))!.pingKey!;
+    await services.jobs.update(principal, state.id, { name: 'Beta' }, T0);
+    expect((await ping(`/api/ping/${old}/alpha`)).status).toBe(404);
+    expect((await ping(`/api/ping/${old}/beta`)).status).toBe(200);
+
+    const rotated = (await services.access.rotatePingKey(principal)).pingKey!;
+    expect(rotated).not.toBe(old);
+    expect((await ping(`/api/ping/${old}/beta`)).status).toBe(404);
+    expect((await ping(`/api/ping/${rotated}/beta`)).status).toBe(200);
+
+    await services.jobs.remove(principal, state.id);
+    expect((await ping(`/api/ping/${rotated}/beta`)).status).toBe(404);
+    // The slug is free again for the next job of that name.
+    await services.jobs.create(principal, job('beta'), T0);
+    expect((await ping(`/api/ping/${rotated}/beta`)).status).toBe(200);
+  });
+
+  it('enforces the jobs-per-project limit; deleting a job frees its place; other projects are unaffected', async () => {
+    const { services, principal } = await servicesFor(store, { MAX_JOBS_PER_PROJECT: '2' });
+    const a = await services.jobs.create(principal, job('one'), T0);
+    await services.jobs.create(principal, job('two'), T0);
+    await expect(services.jobs.create(principal, job('three'), T0)).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining('2 jobs'),
+    });
+    // A rejected (invalid) create takes no place either.
+    await expect(services.jobs.create(principal, { name: '' }, T0)).rejects.toMatchObject({ status: 400 });
+    await services.jobs.remove(principal, a.state.id);
+    await services.jobs.create(principal, job('three'), T0);
+
+    const other = await services.access.createProject('B', T0);
+    const b: Principal = { projectId: other.id, keyId: 'k', role: 'read-write' };
+    await services.jobs.create(b, job('b1'), T0);
+    expect((await services.jobs.list(principal, {}, 50, T0)).items).toHaveLength(2);
+  });
+
+  it('stores at most the per-minute limit of pings; the excess is acknowledged; a status change is never dropped', async () => {
+    const { services, principal } = await servicesFor(store, { MAX_PINGS_PER_MINUTE: '5' });
+    const { state } = await services.jobs.create(principal, job('chatty'), T0);
+    let now = T0 + 60_000;
+    const ping = pingVia(services, () => now);
+    for (let i = 0; i < 12; i += 1) {
+      now += 100;
+      expect(await ping(`/api/ping/${state.id}`)).toEqual({ status: 200, body: 'OK' });
+    }
+    const stored = (await services.history.listPings(state.id, 50)).items;
+    expect(stored.length).toBeGreaterThanOrEqual(5);
+    expect(stored.length).toBeLessThanOrEqual(6);
+    // Over the limit, a failure still flips the job (and is stored with it).
+    now += 100;
+    expect((await ping(`/api/ping/${state.id}/fail`)).status).toBe(200);
+    expect((await services.jobRepository.getState(state.id))?.status).toBe('failed');
+    // A minute later the job may ping again.
+    now += 61_000;
+    await ping(`/api/ping/${state.id}`);
+    expect((await services.jobRepository.getState(state.id))?.status).toBe('healthy');
+  });
+});
