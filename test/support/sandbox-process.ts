@@ -12,7 +12,8 @@ export interface SandboxProcess {
   readonly dataDir: string;
   /** Everything the process printed so far. */
   output(): string;
-  stop(): Promise<void>;
+  /** Stops the process; removes a data folder it created unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /**
@@ -59,13 +60,13 @@ export async function startSandboxProcess(env: Record<string, string> = {}): Pro
     ...started,
     dataDir,
     output: () => output,
-    stop: async () => {
+    stop: async (options = {}) => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;
       }
-      if (!env.CRONSENTRY_DATA_DIR) await rm(dataDir, { recursive: true, force: true });
+      if (!env.CRONSENTRY_DATA_DIR && !options.keepData) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

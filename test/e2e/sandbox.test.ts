@@ -1,0 +1,93 @@
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
+
+/** Polls until `check` returns a value (the sandbox sweeps every second here), or fails after `tries`. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, tries = 40): Promise<T> {
+  for (let i = 0; i < tries; i += 1) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('the sandbox, end to end over HTTP', () => {
+  let sandbox: SandboxProcess;
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${sandbox.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json', ...init.headers },
+    });
+
+  beforeAll(async () => {
+    sandbox = await startSandboxProcess();
+  }, 90_000);
+  afterAll(async () => {
+    await sandbox?.stop();
+    await rm(sandbox.dataDir, { recursive: true, force: true });
+  });
+
+  it('prints its URL, a key and a ready-to-paste curl', () => {
+    expect(sandbox.output()).toContain(`curl -s -X POST ${sandbox.url}/api/jobs`);
+    expect(sandbox.apiKey).toMatch(/^csk_[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('flips a job that stops pinging to missing within a sweep, and back to healthy on the next ping', async () => {
+    const created = await api('/api/jobs', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'every two seconds', schedule: 'every 2s', grace_time: '1s' }),
+    });
+    expect(created.status).toBe(201);
+    const job = (await created.json()) as { id: string; ping_url: string };
+
+    // The seed README's two ping commands, as written.
+    const get = await fetch(`${sandbox.url}/api/ping/${job.id}`);
+    expect([get.status, await get.text()]).toEqual([200, 'OK']);
+    const post = await fetch(`${sandbox.url}/api/ping/${job.id}`, { method: 'POST' });
+    expect([post.status, await post.text()]).toEqual([200, 'OK']);
+    expect(((await (await api(`/api/jobs/${job.id}`)).json()) as { status: string }).status).toBe('healthy');
+
+    // Stop pinging: deadline is 3 s after the last ping; the sandbox sweeps every second.
+    const missing = await eventually('missing', async () => {
+      const body = (await (await api(`/api/jobs/${job.id}`)).json()) as { status: string };
+      return body.status === 'missing' ? body : undefined;
+    });
+    expect(missing.status).toBe('missing');
+
+    await fetch(job.ping_url);
+    const recovered = (await (await api(`/api/jobs/${job.id}`)).json()) as { status: string };
+    expect(recovered.status).toBe('healthy');
+
+    // Flips reach the history when their notice is published, a moment after the state changed.
+    const history = await eventually('the flip history', async () => {
+      const body = (await (await api(`/api/jobs/${job.id}/flips`)).json()) as { flips: { from: string; to: string }[] };
+      return body.flips.length >= 3 ? body.flips.map((f) => `${f.from}->${f.to}`) : undefined;
+    });
+    expect(history).toEqual(['missing->healthy', 'healthy->missing', 'new->healthy']);
+  }, 30_000);
+
+  it('keeps jobs and the key across a restart', async () => {
+    const created = await api('/api/jobs', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'survivor', schedule: '@daily', grace_time: 15 }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const dataDir = sandbox.dataDir;
+    const key = sandbox.apiKey;
+    await sandbox.stop({ keepData: true });
+    sandbox = await startSandboxProcess({ CRONSENTRY_DATA_DIR: dataDir });
+    expect(sandbox.apiKey).toBe(key);
+    const read = await api(`/api/jobs/${id}`);
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { name: string }).name).toBe('survivor');
+  }, 90_000);
+
+  it('serves the dashboard at / with security headers', async () => {
+    const page = await fetch(`${sandbox.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('<div id="app"');
+  });
+});
