@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { awsAlertTransports } from '../shared/adapters/aws-alert-transports';
 import { SnsAlertBus } from '../shared/adapters/sns-alert-bus';
 import { createServices } from '../shared/app/services';
 import { readSettings } from '../shared/config';
@@ -21,6 +22,7 @@ export function awsServices(serviceName: string) {
     logger,
     bus: new SnsAlertBus(new SNSClient({}), settings.ALERTS_TOPIC_ARN),
     channels: channelDirectory(documents, settings.TABLE_NAME),
+    alerts: awsAlertTransports(settings),
   });
   return { settings, logger, services };
 }

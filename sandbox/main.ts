@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { readSettings } from '../shared/config';
 import { consoleLogger } from './console-logger';
 import { ensureDashboardBuilt } from './dashboard-build';
+import { localAlertTransports } from './local-alerts';
 import { startSandbox } from './server';
 import { readSandboxSettings } from './settings';
 
@@ -14,6 +15,11 @@ async function main() {
   const settings = readSettings();
   const sandbox = readSandboxSettings();
   const logger = consoleLogger(settings.LOG_LEVEL);
+  const alertTransports = localAlertTransports({
+    dataDir: sandbox.dataDir,
+    smtpUrl: sandbox.CRONSENTRY_SMTP_URL,
+    print: (line) => logger.info(line),
+  });
   const dashboardDir = await ensureDashboardBuilt(path.join(repositoryRoot, 'dashboard'), (line) => console.log(line));
   const running = await startSandbox({
     settings,
@@ -23,7 +29,13 @@ async function main() {
     apiKey: sandbox.CRONSENTRY_API_KEY,
     dashboardDir,
     logger,
+    // The in-process subscriber of the alerts "topic": the same notifier the AWS Lambda runs.
+    deliver: async (message, services) => {
+      services.alerts.useTransports(alertTransports);
+      await services.alerts.notifier.deliver(message);
+    },
   });
+  running.services.alerts.useTransports(alertTransports);
   console.log(
     [
       '',
@@ -31,6 +43,7 @@ async function main() {
       `  dashboard:  ${running.url}/`,
       `  API key:    ${running.apiKey}   (read-write, project "local"; kept in ${sandbox.dataDir})`,
       `  data:       ${sandbox.dataDir}`,
+      `  alerts:     e-mail ${sandbox.CRONSENTRY_SMTP_URL ? 'through CRONSENTRY_SMTP_URL' : `to ${sandbox.dataDir}/outbox/*.eml`}; webhooks, Slack and Discord over HTTP`,
       `  checker:    sweeps every ${settings.CRONSENTRY_SWEEP_SECONDS} s; minimum interval/grace ${settings.CRONSENTRY_MIN_SECONDS} s`,
       '',
       'Register a job:',

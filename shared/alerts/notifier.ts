@@ -249,7 +249,7 @@ export class Notifier {
     const { history, logger } = this.deps;
     try {
       const pings = await history.listPings(message.job.id, 5);
-      const lastOutput = pings.items.find((ping) => ping.body.trim() !== '')?.body;
+      const withOutput = pings.items.find((ping) => ping.body.trim() !== '');
       let downSince: number | undefined;
       if (message.event === 'up') {
         const flips = await history.listFlips(message.job.id, 10);
@@ -257,7 +257,7 @@ export class Notifier {
           (flip) => flip.id !== message.notice.id && flip.to === message.notice.from && flip.at <= message.notice.at,
         )?.at;
       }
-      return { lastOutput, downSince };
+      return { lastOutput: withOutput?.body, lastOutputAt: withOutput?.at, downSince };
     } catch (error) {
       logger.warn('alert context unavailable', { jobId: message.job.id, error: (error as Error).message });
       return {};

@@ -8,8 +8,9 @@ export const OUTPUT_MAX_CHARS = 1500;
 
 /** What the history knows beyond the message: the end of the last output, when the job went down. */
 export interface AlertContext {
-  /** The body of the job's last ping, if it sent one. */
+  /** The body of the job's last ping that sent one, and when that ping came. */
   readonly lastOutput?: string;
+  readonly lastOutputAt?: number;
   /** When the job went down, for the downtime of a recovery. */
   readonly downSince?: number;
   /** A test message (`POST /api/channels/{id}/test`): said so in the subject and the payload. */
@@ -33,6 +34,8 @@ export interface RenderedAlert {
   readonly facts: readonly Fact[];
   /** The last lines of the last ping's output (trimmed), if any. */
   readonly output?: string;
+  /** `Last output (ping at 2024-05-01 02:15:00 CEST)`: says which run the output is from. */
+  readonly outputLabel: string;
   readonly dashboardUrl?: string;
   /** Plain-text body (e-mail text part, SNS channel message). */
   readonly text: string;
@@ -87,9 +90,21 @@ export function renderAlert(message: AlertMessage, context: AlertContext = {}): 
   }
 
   const output = lastLines(context.lastOutput);
+  const outputLabel =
+    context.lastOutputAt === undefined ? 'Last output' : `Last output (ping at ${at(context.lastOutputAt)})`;
   const subject = `${test ? 'TEST | ' : ''}${alertSubject(message)}`;
   const headline = headlineOf(message);
-  const rendered = { message, event, test, subject, headline, facts, output, dashboardUrl: message.dashboardUrl };
+  const rendered = {
+    message,
+    event,
+    test,
+    subject,
+    headline,
+    facts,
+    output,
+    outputLabel,
+    dashboardUrl: message.dashboardUrl,
+  };
   return { ...rendered, text: toText(rendered), html: toHtml(rendered), color: COLORS[event] };
 }
 
@@ -135,14 +150,14 @@ export function lastLines(output: string | undefined): string | undefined {
   return tail.trim() === '' ? undefined : tail;
 }
 
-type Parts = Pick<RenderedAlert, 'subject' | 'headline' | 'facts' | 'output' | 'dashboardUrl' | 'test'>;
+type Parts = Pick<RenderedAlert, 'subject' | 'headline' | 'facts' | 'output' | 'outputLabel' | 'dashboardUrl' | 'test'>;
 
 function toText(alert: Parts): string {
   const width = Math.max(...alert.facts.map((fact) => fact.label.length));
   const lines = [alert.headline, ''];
   if (alert.test) lines.push('This is a test message from CronSentry: nothing is wrong.', '');
   for (const fact of alert.facts) lines.push(`${`${fact.label}:`.padEnd(width + 2)}${fact.value}`);
-  if (alert.output) lines.push('', 'Last output:', ...alert.output.split('\n').map((line) => `  ${line}`));
+  if (alert.output) lines.push('', `${alert.outputLabel}:`, ...alert.output.split('\n').map((line) => `  ${line}`));
   if (alert.dashboardUrl) lines.push('', `Open in CronSentry: ${alert.dashboardUrl}`);
   return `${lines.join('\n')}\n`;
 }
@@ -161,7 +176,7 @@ function toHtml(alert: Parts): string {
     alert.test ? '<p><em>This is a test message from CronSentry: nothing is wrong.</em></p>' : '',
     `<table cellpadding="0" cellspacing="0">${rows}</table>`,
     alert.output
-      ? `<p style="margin:16px 0 4px;color:#555">Last output:</p><pre style="background:#f4f4f4;padding:8px;white-space:pre-wrap">${escapeHtml(alert.output)}</pre>`
+      ? `<p style="margin:16px 0 4px;color:#555">${escapeHtml(alert.outputLabel)}:</p><pre style="background:#f4f4f4;padding:8px;white-space:pre-wrap">${escapeHtml(alert.output)}</pre>`
       : '',
     alert.dashboardUrl ? `<p><a href="${escapeHtml(alert.dashboardUrl)}">Open in CronSentry</a></p>` : '',
     '</body></html>',

@@ -20,7 +20,7 @@ export function discordMessage(alert: RenderedAlert) {
   if (alert.output) {
     const fence = '```';
     const room = MAX_FIELD - 2 * fence.length - 2;
-    fields.push({ name: 'Last output', value: `${fence}\n${alert.output.slice(-room)}\n${fence}`, inline: false });
+    fields.push({ name: alert.outputLabel, value: `${fence}\n${alert.output.slice(-room)}\n${fence}`, inline: false });
   }
   return {
     username: 'CronSentry',

@@ -40,7 +40,10 @@ export function slackMessage(alert: RenderedAlert) {
   if (alert.output) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `*Last output*\n\`\`\`${escapeMrkdwn(alert.output)}\`\`\``.slice(0, MAX_TEXT) },
+      text: {
+        type: 'mrkdwn',
+        text: `*${escapeMrkdwn(alert.outputLabel)}*\n\`\`\`${escapeMrkdwn(alert.output)}\`\`\``.slice(0, MAX_TEXT),
+      },
     });
   }
   if (alert.dashboardUrl) {

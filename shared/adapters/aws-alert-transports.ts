@@ -1,0 +1,17 @@
+import { SESClient } from '@aws-sdk/client-ses';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { AlertTransports } from '../alerts/channel';
+import type { Settings } from '../config';
+import { SesMailer } from './ses-mailer';
+import { SnsTopicPublisher } from './sns-topic-publisher';
+
+/**
+ * How alerts leave on AWS: e-mail through SES from the verified sender (none without one), users'
+ * topics through SNS in the topic's own region. HTTP channels use Node's fetch.
+ */
+export function awsAlertTransports(settings: Settings): Partial<AlertTransports> {
+  return {
+    ...(settings.ALERT_EMAIL_FROM ? { mailer: new SesMailer(new SESClient({}), settings.ALERT_EMAIL_FROM) } : {}),
+    topics: new SnsTopicPublisher((region) => new SNSClient({ region })),
+  };
+}
