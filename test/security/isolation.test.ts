@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { STORES } from '../support/stores';
+import { apiHarness, fill, SAFE_WRITES, UUID_IN_TEXT, VALID_BODIES } from './api-harness';
+
+const routeKey = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
+
+/**
+ * Every route of `apiRoutes` (whoever adds one, it is enumerated here), through the real API
+ * handler: project A's keys can neither read nor change project B's resources (404, so existence
+ * does not leak), and a read-only key changes nothing anywhere.
+ */
+describe.each(STORES)('isolation of every management route on %s', (store) => {
+  async function twoProjects() {
+    const api = await apiHarness(store);
+    const { services, writerKey, readerKey } = api;
+    const now = Date.now();
+    const b = await services.access.createProject('Project B', now);
+    const bKey = (await services.access.createKey({ projectId: b.id, role: 'read-write', name: 'b-rw' }, now)).secret;
+    const marker = 'zz-project-b-secret-marker';
+    const channelSecrets: string[] = [];
+    // Resources in both projects, made through the API by each project's own key.
+    for (const [key, name] of [
+      [bKey, marker],
+      [writerKey, 'a job'],
+    ] as const) {
+      const job = await api.call('POST', '/api/jobs', key, { ...(VALID_BODIES['POST /api/jobs'] as object), name });
+      expect(job.status).toBe(201);
+      const channel = await api.call('POST', '/api/channels', key, {
+        kind: 'webhook',
+        name,
+        settings: { url: `https://hooks.example/${name}` },
+      });
+      expect(channel.status).toBe(201);
+      const settings = (channel.json as { settings: Record<string, string> }).settings;
+      if (key === writerKey) channelSecrets.push(...Object.values(settings));
+      await services.pings.record(
+        {
+          jobId: (job.json as { id: string }).id,
+          kind: 'fail',
+          method: 'GET',
+          sourceIp: '::1',
+          userAgent: '',
+          body: marker,
+        },
+        now,
+      );
+    }
+    const snapshot = await api.snapshot();
+    const idsOf = (projectId: string) => {
+      const text = JSON.stringify(snapshot.filter((item) => JSON.stringify(item).includes(projectId)));
+      return [...new Set(text.match(UUID_IN_TEXT))].filter((id) => id !== projectId);
+    };
+    return { ...api, b, bKey, marker, bIds: idsOf(b.id), aIds: idsOf(api.project.id), readerKey, channelSecrets };
+  }
+
+  it("project A's read-write key gets 404 for every one of B's resources on every route, and B stays as it was", async () => {
+    const api = await twoProjects();
+    const { b, bIds, marker } = api;
+    expect(bIds.length).toBeGreaterThanOrEqual(3); // B's job, channel and key
+    const bItems = async () =>
+      (await api.snapshot()).filter(
+        (item) =>
+          JSON.stringify(item).includes(b.id) ||
+          bIds.some((id) => String(item.pk).includes(id)) ||
+          String(item.pk) === `PINGKEY#${b.pingKey}`,
+      );
+    const before = await bItems();
+    let calls = 0;
+    for (const route of api.routes) {
+      const body = VALID_BODIES[routeKey(route)];
+      if (route.path.includes('{')) {
+        for (const id of bIds) {
+          const answer = await api.call(route.method, fill(route.path, id), api.writerKey, body);
+          calls += 1;
+          expect(answer.status, `${routeKey(route)} with B's ${id}: ${answer.text}`).toBe(404);
+        }
+      } else {
+        // Routes of the caller's own project: they answer, but never with anything of B's.
+        for (const query of ['', `?job_id=${bIds[0]}`, `?channel_id=${bIds[1]}`]) {
+          const answer = await api.call(route.method, route.path + query, api.writerKey, body);
+          calls += 1;
+          expect(answer.status, `${routeKey(route)}${query}`).toBeLessThan(500);
+          expect(answer.text).not.toContain(marker);
+          expect(answer.text).not.toContain(b.id);
+          for (const id of bIds) expect(answer.text, `${routeKey(route)} leaks ${id}`).not.toContain(id);
+        }
+      }
+    }
+    expect(calls).toBeGreaterThan(api.routes.length);
+    expect(await bItems()).toEqual(before);
+
+    // Not vacuous: B's own key does reach its resources on every GET route with an id.
+    for (const route of api.routes.filter((r) => r.method === 'GET' && r.path.includes('{'))) {
+      const statuses = await Promise.all(bIds.map((id) => api.call('GET', fill(route.path, id), api.bKey)));
+      expect(
+        statuses.some((answer) => answer.status === 200),
+        `${routeKey(route)} as B`,
+      ).toBe(true);
+    }
+  });
+
+  it('a read-only key is refused (403) on every write route, sees no ping URLs, ping key or channel secrets, and changes nothing', async () => {
+    const api = await twoProjects();
+    const before = await api.snapshot();
+    for (const route of api.routes.filter((r) => r.method !== 'GET')) {
+      const body = VALID_BODIES[routeKey(route)];
+      const targets = route.path.includes('{') ? api.aIds : [undefined];
+      const statuses = [];
+      for (const id of targets) {
+        const answer = await api.call(route.method, id ? fill(route.path, id) : route.path, api.readerKey, body);
+        statuses.push(answer.status);
+      }
+      if (SAFE_WRITES.has(routeKey(route))) continue;
+      // Ids of another kind may be 404; none may succeed, and the route's own kind is refused with 403.
+      expect(
+        statuses.every((status) => status === 403 || status === 404),
+        `${routeKey(route)}: ${statuses}`,
+      ).toBe(true);
+      expect(statuses, routeKey(route)).toContain(403);
+    }
+    expect(await api.snapshot()).toEqual(before);
+
+    for (const route of api.routes.filter((r) => r.method === 'GET')) {
+      for (const id of route.path.includes('{') ? api.aIds : [undefined]) {
+        const answer = await api.call('GET', id ? fill(route.path, id) : route.path, api.readerKey);
+        expect(answer.status).toBeLessThan(500);
+        expect(answer.text).not.toContain('ping_url');
+        expect(answer.text).not.toContain('ping_key');
+        expect(answer.text).not.toContain('/api/ping/');
+        // Channel settings come masked (as for every key); never whole.
+        for (const secret of api.channelSecrets) expect(answer.text).not.toContain(secret);
+      }
+    }
+  });
+
+  it('no key, a malformed key or a revoked key gets the same 401 on every route, before routing', async () => {
+    const api = await twoProjects();
+    const revoked = await api.services.access.createKey(
+      { projectId: api.project.id, role: 'read-write', name: 'gone' },
+      Date.now(),
+    );
+    await api.services.access.revokeKey(api.principal, revoked.record.id);
+    const answers = [];
+    for (const route of [...api.routes, { method: 'GET', path: '/api/no-such-route' } as const]) {
+      for (const key of [undefined, 'csk_nope', revoked.secret, `${api.writerKey}x`]) {
+        answers.push(await api.call(route.method, fill(route.path, api.aIds[0]!), key));
+      }
+    }
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
+    expect(answers[0]!.status).toBe(401);
+  });
+});
