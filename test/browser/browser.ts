@@ -25,17 +25,20 @@ export interface OpenOptions {
   width?: number;
   height?: number;
   colorScheme?: 'light' | 'dark';
+  /** Seconds between the dashboard's refreshes (default 1, so tests never wait the real 10 s). */
+  refresh?: number;
 }
 
 /**
- * A fresh browser context on the dashboard with `?refresh=1`, so refreshes come every second.
- * Page errors are collected: a test can assert the app threw nothing.
+ * A fresh browser context on the dashboard, by default with `?refresh=1` (a refresh every second).
+ * Page errors and every requested URL are collected: a test can assert the app threw nothing
+ * and fetched nothing from another origin (no CDN, no web fonts).
  */
 export async function openDashboard(
   browser: Browser,
   baseUrl: string,
   options: OpenOptions = {},
-): Promise<{ page: Page; errors: string[] }> {
+): Promise<{ page: Page; errors: string[]; requests: string[] }> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     colorScheme: options.colorScheme ?? 'light',
@@ -47,9 +50,11 @@ export async function openDashboard(
   }
   const page = await context.newPage();
   const errors: string[] = [];
+  const requests: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${baseUrl}/?refresh=1#${options.path ?? '/'}`);
-  return { page, errors };
+  page.on('request', (request) => requests.push(request.url()));
+  await page.goto(`${baseUrl}/?refresh=${options.refresh ?? 1}#${options.path ?? '/'}`);
+  return { page, errors, requests };
 }
 
 export interface ReceivedRequest {

@@ -345,16 +345,37 @@ describe('screenshots and small screens', () => {
     await ping(`${cleanup.ping_url}/fail`, { method: 'POST', body: 'rm: cannot remove: Permission denied' });
   });
 
-  it('keeps screenshots of the overview and a job page', async () => {
-    const { page, errors } = await open('/', { height: 860 });
+  it('keeps screenshots of the overview and a job page, loading nothing from another origin', async () => {
+    // The real refresh interval, so the screenshots show what users see.
+    const { page, errors, requests } = await open('/', { height: 860, refresh: 10 });
     await page.locator(`tr[data-job-id="${backup.id}"]`).waitFor();
     await page.locator(`tr[data-job-id="${backup.id}"] .strip .tick`).first().waitFor();
     await page.screenshot({ path: new URL('overview.png', SCREENSHOTS).pathname });
 
-    await page.goto(`${sandbox.url}/?refresh=1#/jobs/${backup.id}`);
+    await page.goto(`${sandbox.url}/?refresh=10#/jobs/${backup.id}`);
     await page.locator('.chart svg rect').first().waitFor();
     await page.locator('table.pings details').first().locator('summary').click();
     await page.screenshot({ path: new URL('job.png', SCREENSHOTS).pathname, fullPage: true });
+    expect(requests.filter((url) => !url.startsWith(`${sandbox.url}/`))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('filters by tag and sorts the page by status, worst first', async () => {
+    const { page, errors } = await open('/');
+    await page.locator(`tr[data-job-id="${backup.id}"]`).waitFor();
+    await page.getByLabel('Sort this page by').selectOption('status');
+    await page.waitForURL(/sort=status/);
+    const order = await page
+      .locator('table.jobs tbody tr')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')));
+    const rank = ['failed', 'missing', 'late', 'new', 'healthy', 'paused'];
+    expect(order.length).toBeGreaterThan(3);
+    expect([...order].sort((a, b) => rank.indexOf(a ?? '') - rank.indexOf(b ?? ''))).toEqual(order);
+
+    await page.getByLabel('Tag', { exact: true }).selectOption('backups');
+    await page.waitForFunction(() => document.querySelectorAll('table.jobs tbody tr').length === 1);
+    expect(await page.locator('table.jobs .job-link').textContent()).toBe('Database backup');
     expect(errors).toEqual([]);
     await page.context().close();
   });

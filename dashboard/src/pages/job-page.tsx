@@ -211,7 +211,7 @@ export function JobPage({ id }: { id: string }) {
             <dd>
               {job.next_expected_at ? (
                 <>
-                  <RelTime iso={job.next_expected_at} now={now} /> ({exactTime(job.next_expected_at, job.timezone)})
+                  <RelTime iso={job.next_expected_at} now={now} due /> ({exactTime(job.next_expected_at, job.timezone)})
                 </>
               ) : (
                 <span class="muted">{job.status === 'paused' ? 'paused' : 'after the first ping'}</span>

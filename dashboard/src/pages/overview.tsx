@@ -313,7 +313,7 @@ function JobRow({ job, now }: { job: Job; now: number }) {
         {job.status === 'paused' ? (
           <span class="muted">paused</span>
         ) : (
-          <RelTime iso={job.next_expected_at} now={now} timeZone={job.timezone} fallback="after the first ping" />
+          <RelTime iso={job.next_expected_at} now={now} timeZone={job.timezone} fallback="after the first ping" due />
         )}
       </td>
       <td data-label="Schedule" class="schedule-cell">
