@@ -64,6 +64,10 @@ export class CronSentryStack extends Stack {
       logRemovalPolicy,
     });
 
+    // Channel test messages (POST /api/channels/{id}/test) are sent by the api function itself.
+    // It also publishes flips to the alerts topic, so no Deny on that topic here.
+    this.alerts.allowChannelDelivery(this.api.apiFunction, { mayPublishToAlertsTopic: true });
+
     this.checker = new Checker(this, 'Checker', {
       table: this.table,
       alertsTopicArn: this.alerts.topic.topicArn,

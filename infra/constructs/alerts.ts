@@ -35,10 +35,10 @@ export class Alerts extends Construct {
   readonly topic: Topic;
   readonly failureQueue: Queue;
   readonly notifier: HandlerFunction;
+  private readonly alertEmailFrom?: string;
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
     super(scope, id);
-    const stack = Stack.of(this);
 
     this.topic = new Topic(this, 'Topic', {
       displayName: 'CronSentry alerts',
@@ -62,50 +62,28 @@ export class Alerts extends Construct {
     this.notifier = new HandlerFunction(this, 'Notifier', {
       entry: 'functions/notifier/index.ts',
       description: 'CronSentry notifier: delivers flips to e-mail, chat, webhooks and SNS channels',
-      environment: {
-        ...props.environment,
-        ALERTS_TOPIC_ARN: this.topic.topicArn,
-        ...(props.alertEmailFrom ? { ALERT_EMAIL_FROM: props.alertEmailFrom } : {}),
-      },
+      environment: { ...props.environment, ALERTS_TOPIC_ARN: this.topic.topicArn },
       // One message fans out to every channel of the job, each with its own retries and timeouts.
       timeout: Duration.seconds(60),
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     });
-    const role = this.notifier.role;
-    role.addToPolicy(
+    // Reads the job's channels (BatchGetItem), claims each delivery (conditional PutItem), records
+    // outcomes (UpdateItem), and reads recent pings and flips for the message (Query).
+    this.notifier.role.addToPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+        ],
         resources: [props.table.table.tableArn],
       }),
     );
-    if (props.alertEmailFrom) {
-      role.addToPolicy(
-        new PolicyStatement({
-          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-          resources: sesIdentityArns(stack, props.alertEmailFrom),
-        }),
-      );
-    }
-    // The sns channel publishes to topics the user owns; their names are data, not known at deploy
-    // time, so the grant is every topic of this account and region, and nothing beyond.
-    role.addToPolicy(
-      new PolicyStatement({
-        actions: ['sns:Publish'],
-        resources: [USERS_TOPICS_ARN],
-      }),
-    );
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${USERS_TOPICS_ARN_FOR_NAG}]`,
-      reason:
-        'The sns channel publishes to topics users name at run time, so their ARNs cannot be listed at deploy ' +
-        'time. Only sns:Publish, only this account and region, and an explicit Deny on the alerts topic.',
-    });
-    // ...except the alerts topic itself: a channel pointing at it would feed every alert back to
-    // the notifier, forever.
-    role.addToPolicy(
-      new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
-    );
+    this.alertEmailFrom = props.alertEmailFrom;
+    this.allowChannelDelivery(this.notifier, { mayPublishToAlertsTopic: false });
 
     // SNS invokes the notifier asynchronously: Lambda retries twice, then hands the event to the
     // failure queue. Messages SNS itself cannot hand to Lambda land in the same queue.
@@ -115,6 +93,40 @@ export class Alerts extends Construct {
       onFailure: new SqsDestination(this.failureQueue),
     });
     this.topic.addSubscription(new LambdaSubscription(this.notifier.function, { deadLetterQueue: this.failureQueue }));
+  }
+
+  /**
+   * What sending to a channel takes, for the notifier and for the api (which sends channel test
+   * messages itself): SES as the configured sender only, and sns:Publish to the users' own topics.
+   * HTTP channels (Slack, Discord, webhooks) need no AWS permission.
+   */
+  allowChannelDelivery(handler: HandlerFunction, options: { readonly mayPublishToAlertsTopic: boolean }): void {
+    const stack = Stack.of(this);
+    const role = handler.role;
+    if (this.alertEmailFrom) {
+      handler.function.addEnvironment('ALERT_EMAIL_FROM', this.alertEmailFrom);
+      role.addToPolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+          resources: sesIdentityArns(stack, this.alertEmailFrom),
+        }),
+      );
+    }
+    // The sns channel publishes to topics users name at run time, so the grant is every topic of
+    // this account and region (the channel kind accepts no other), and nothing beyond.
+    role.addToPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [USERS_TOPICS_ARN] }));
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${USERS_TOPICS_ARN_FOR_NAG}]`,
+      reason:
+        'The sns channel publishes to topics users name at run time, so their ARNs cannot be listed at deploy ' +
+        'time: only sns:Publish, and only to topics of this account and region.',
+    });
+    if (!options.mayPublishToAlertsTopic) {
+      // A channel pointing at the alerts topic would feed every alert back to the notifier, forever.
+      role.addToPolicy(
+        new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+      );
+    }
   }
 }
 

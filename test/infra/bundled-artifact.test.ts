@@ -1,0 +1,323 @@
+/**
+ * The artifact that would deploy is the artifact that is tested: a real `cdk synth` (the CLI, with
+ * cdk.json, offline) bundles every function into cdk.out; this test then loads those bundled files,
+ * not the TypeScript sources, in fresh Node processes with the environment the template gives them,
+ * points the bundled SDK at DynamoDB Local and a local SNS stand-in, and runs create → ping → sweep
+ * → missing through API Gateway v2 and EventBridge events.
+ */
+import { execFile, spawn as spawnProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPOSITORY_ROOT } from '../../infra/paths';
+import { toApiGatewayEvent } from '../../sandbox/api-gateway-event';
+import { LOCAL_REGION } from '../../sandbox/local-store';
+import { AccessService } from '../../shared/app/access';
+import { AccessRepository } from '../../shared/storage/access-repository';
+import { endpointOf, freshTable } from '../support/stores';
+import { makeDashboardDir } from './support';
+
+const run = promisify(execFile);
+const STACK = 'CronSentry';
+const REGION = LOCAL_REGION;
+const TOPIC_ARN = `arn:aws:sns:${REGION}:123456789012:cronsentry-alerts-test`;
+const PUBLIC_URL = 'https://cronsentry.test';
+
+interface TemplateFunction {
+  readonly Metadata: Record<string, string>;
+  readonly Properties: { Handler: string; Runtime: string; Environment?: { Variables: Record<string, unknown> } };
+}
+
+interface Bundle {
+  readonly file: string;
+  readonly environment: Record<string, unknown>;
+}
+
+let workDir: string;
+let bundles: Record<'ping' | 'api' | 'checker' | 'notifier', Bundle>;
+let dynamoEndpoint: string;
+let tableName: string;
+let snsStub: http.Server;
+const published: URLSearchParams[] = [];
+
+/** Accepts SNS Publish calls the way SNS would (query or JSON protocol) and keeps them. */
+async function startSnsStub(): Promise<string> {
+  snsStub = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      const messageId = `${published.length + 1}`.padStart(8, '0');
+      if ((request.headers['content-type'] ?? '').includes('json')) {
+        published.push(new URLSearchParams(Object.entries(JSON.parse(body) as Record<string, string>)));
+        response
+          .writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
+          .end(JSON.stringify({ MessageId: messageId }));
+        return;
+      }
+      published.push(new URLSearchParams(body));
+      response
+        .writeHead(200, { 'content-type': 'text/xml' })
+        .end(
+          `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${messageId}</RequestId></ResponseMetadata></PublishResponse>`,
+        );
+    });
+  });
+  await new Promise<void>((resolve) => snsStub.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(snsStub.address() as AddressInfo).port}`;
+}
+
+/** Finds each function's bundled handler file through the template's asset metadata. */
+function locateBundles(outdir: string): typeof bundles {
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, `${STACK}.template.json`), 'utf8')) as {
+    Resources: Record<string, { Type: string } & TemplateFunction>;
+  };
+  const byPath = (suffix: string): Bundle => {
+    const found = Object.values(template.Resources).find(
+      (resource) => resource.Type === 'AWS::Lambda::Function' && resource.Metadata['aws:cdk:path']?.endsWith(suffix),
+    );
+    if (!found) throw new Error(`no function at ${suffix} in the synthesized template`);
+    const [module, exported] = found.Properties.Handler.split('.');
+    expect(exported).toBe('handler');
+    const dir = path.join(outdir, found.Metadata['aws:asset:path']!);
+    const file = ['mjs', 'js'].map((ext) => path.join(dir, `${module}.${ext}`)).find((f) => fs.existsSync(f));
+    if (!file) throw new Error(`no bundled ${module}.mjs or ${module}.js in ${dir}`);
+    return { file, environment: found.Properties.Environment?.Variables ?? {} };
+  };
+  return {
+    ping: byPath('/Api/Ping/Function/Resource'),
+    api: byPath('/Api/Api/Function/Resource'),
+    checker: byPath('/Checker/Checker/Function/Resource'),
+    notifier: byPath('/Alerts/Notifier/Function/Resource'),
+  };
+}
+
+/**
+ * The environment Lambda would give the function: the template's variables, with the references
+ * CloudFormation would resolve replaced by their local stand-ins.
+ */
+function lambdaEnvironment(bundle: Bundle, snsEndpoint: string, overrides: Record<string, string> = {}) {
+  const resolved: Record<string, string> = {
+    TABLE_NAME: tableName,
+    ALERTS_TOPIC_ARN: TOPIC_ARN,
+    CRONSENTRY_PUBLIC_URL: PUBLIC_URL,
+  };
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(bundle.environment)) {
+    const local = typeof value === 'string' ? value : resolved[name];
+    if (local === undefined) throw new Error(`no local value for the template's ${name}`);
+    environment[name] = local;
+  }
+  return {
+    PATH: process.env.PATH ?? '',
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+    AWS_ENDPOINT_URL_SNS: snsEndpoint,
+    // Lambda runs Node 24; this machine's Node 20 makes the SDK print a support warning.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...environment,
+    ...overrides,
+  };
+}
+
+const INVOKE = `
+const [file, eventJson, timeoutMs] = process.argv.slice(1);
+const { handler } = await import(file);
+const deadline = Date.now() + Number(timeoutMs);
+const context = {
+  functionName: 'bundled-artifact-test', awsRequestId: 'bundled-artifact-test', callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => deadline - Date.now(),
+};
+const result = await handler(JSON.parse(eventJson), context);
+process.stdout.write('\\n@@RESULT@@' + JSON.stringify(result ?? null));
+`;
+
+/** One invocation in a fresh Node process, as a cold Lambda container would run it. */
+async function invoke(bundle: Bundle, event: unknown, env: Record<string, string>): Promise<unknown> {
+  const child = spawnProcess(
+    process.execPath,
+    ['--input-type=module', '-e', INVOKE, bundle.file, JSON.stringify(event), '90000'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const marker = stdout.lastIndexOf('@@RESULT@@');
+  if (code !== 0 || marker < 0) throw new Error(`bundled handler failed (exit ${code}):\n${stderr}\n${stdout}`);
+  return JSON.parse(stdout.slice(marker + '@@RESULT@@'.length));
+}
+
+/** An API Gateway v2 event for the route the deployed API would match. */
+function httpEvent(
+  method: string,
+  url: string,
+  routeKey: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+) {
+  const event = toApiGatewayEvent({
+    method,
+    url,
+    headers: { host: 'cronsentry.test', 'user-agent': 'bundled-artifact-test', ...headers },
+    body: body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
+  });
+  const proxy = new URL(url, PUBLIC_URL).pathname.replace(/^\/api\/(ping\/)?/, '');
+  return {
+    ...event,
+    routeKey,
+    pathParameters: { proxy },
+    requestContext: { ...event.requestContext, routeKey },
+  };
+}
+
+interface HttpResult {
+  statusCode: number;
+  body?: string;
+}
+
+describe('the bundled functions from a real cdk synth', () => {
+  let snsEndpoint: string;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cronsentry-artifact-'));
+    const dashboardDir = makeDashboardDir();
+    const outdir = path.join(workDir, 'cdk.out');
+    // DynamoDB Local (AWS's own, Java) is started once for the run by test/support/global-setup.ts.
+    dynamoEndpoint = endpointOf('DynamoDB Local');
+    const [table, sns] = await Promise.all([
+      freshTable('DynamoDB Local'),
+      startSnsStub(),
+      run(
+        'npx',
+        [
+          'cdk',
+          'synth',
+          '--quiet',
+          '--output',
+          outdir,
+          '-c',
+          `dashboardDir=${dashboardDir}`,
+          '-c',
+          `stackName=${STACK}`,
+        ],
+        {
+          cwd: REPOSITORY_ROOT,
+          env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      ),
+    ]);
+    fs.rmSync(dashboardDir, { recursive: true, force: true });
+    tableName = table.tableName;
+    snsEndpoint = sns;
+    bundles = locateBundles(outdir);
+
+    const access = new AccessService(new AccessRepository(table.documents, tableName));
+    const project = await access.createProject('bundled artifact test', Date.now());
+    apiKey = (await access.createKey({ projectId: project.id, role: 'read-write', name: 'test' }, Date.now())).secret;
+  }, 300_000);
+
+  afterAll(() => {
+    snsStub?.close();
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('are self-contained ESM bundles with source maps (the AWS SDK inside, nothing to resolve)', () => {
+    for (const bundle of Object.values(bundles)) {
+      expect(bundle.file).toMatch(/index\.mjs$/);
+      expect(fs.existsSync(`${bundle.file}.map`)).toBe(true);
+      const code = fs.readFileSync(bundle.file, 'utf8');
+      expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+      expect(code).not.toMatch(/from\s*["']\.\.?\//);
+    }
+  });
+
+  it('create → ping → sweep → missing, with the alert published to the alerts topic', async () => {
+    const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+    // Two speed-ups for a test that must not wait minutes: the smallest interval and grace the
+    // api accepts, and a checker window of one second instead of the deployed minute.
+    const fast = { CRONSENTRY_MIN_SECONDS: '1', CRONSENTRY_SWEEP_SECONDS: '0.5', CHECKER_WINDOW_SECONDS: '1' };
+    const apiEnv = lambdaEnvironment(bundles.api, snsEndpoint, fast);
+    const pingEnv = lambdaEnvironment(bundles.ping, snsEndpoint, fast);
+    const checkerEnv = lambdaEnvironment(bundles.checker, snsEndpoint, fast);
+
+    const created = (await invoke(
+      bundles.api,
+      httpEvent('POST', '/api/jobs', 'ANY /api/{proxy+}', auth, {
+        name: 'Bundled backup',
+        schedule: 'every 2s',
+        grace_time: '1s',
+      }),
+      apiEnv,
+    )) as HttpResult;
+    expect(created.statusCode, created.body).toBe(201);
+    const job = JSON.parse(created.body!) as { id: string; status: string; ping_url: string };
+    expect(job.status).toBe('new');
+    expect(job.ping_url).toBe(`${PUBLIC_URL}/api/ping/${job.id}`);
+
+    const ping = (await invoke(
+      bundles.ping,
+      httpEvent('GET', `/api/ping/${job.id}`, 'GET /api/ping/{proxy+}'),
+      pingEnv,
+    )) as HttpResult;
+    expect(ping.statusCode).toBe(200);
+    expect(ping.body).toBe('OK');
+
+    const read = async () => {
+      const result = (await invoke(
+        bundles.api,
+        httpEvent('GET', `/api/jobs/${job.id}`, 'ANY /api/{proxy+}', auth),
+        apiEnv,
+      )) as HttpResult;
+      expect(result.statusCode, result.body).toBe(200);
+      return JSON.parse(result.body!) as { status: string; deadline_at: string };
+    };
+    const flipsToMissing = async () => {
+      const result = (await invoke(
+        bundles.api,
+        httpEvent('GET', `/api/jobs/${job.id}/flips`, 'ANY /api/{proxy+}', auth),
+        apiEnv,
+      )) as HttpResult;
+      expect(result.statusCode, result.body).toBe(200);
+      return (JSON.parse(result.body!) as { flips: { to: string }[] }).flips.filter((flip) => flip.to === 'missing');
+    };
+    const healthy = await read();
+    expect(healthy.status).toBe('healthy');
+
+    // Let the deadline (2 s interval + 1 s grace) pass, then let the bundled checker sweep.
+    await sleep(Math.max(0, Date.parse(healthy.deadline_at) - Date.now()) + 300);
+    // The API derives `missing` from the clock alone; only the checker records the flip and alerts.
+    expect(await flipsToMissing()).toEqual([]);
+    expect(published).toEqual([]);
+    await invoke(
+      bundles.checker,
+      {
+        version: '0',
+        id: 'bundled-artifact-test',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: '123456789012',
+        time: new Date().toISOString(),
+        region: REGION,
+        resources: [`arn:aws:events:${REGION}:123456789012:rule/cronsentry-checker`],
+        detail: {},
+      },
+      checkerEnv,
+    );
+
+    expect((await read()).status).toBe('missing');
+    expect(await flipsToMissing()).toHaveLength(1);
+    const alerts = published.filter((p) => p.get('TopicArn') === TOPIC_ARN && p.get('Message')?.includes(job.id));
+    expect(alerts.length).toBeGreaterThanOrEqual(1);
+    expect(alerts.some((p) => p.get('Message')!.includes('missing'))).toBe(true);
+  }, 120_000);
+});
