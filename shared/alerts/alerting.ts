@@ -6,7 +6,8 @@ import type { HistoryRepository } from '../storage/history-repository';
 import type { JobRepository } from '../storage/job-repository';
 import type { AlertTransports } from './channel';
 import { ChannelService } from './channel-service';
-import { Notifier, type RetryPolicy } from './notifier';
+import { Notifier } from './notifier';
+import type { RetryPolicy } from './send';
 
 /** One HTTP attempt may take this long; three of them and the waits fit the notifier's 60 s. */
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;

@@ -4,30 +4,9 @@ import type { Logger } from '../app/logger';
 import type { ChannelRepository } from '../storage/channel-repository';
 import type { DeliveryKey, DeliveryRepository } from '../storage/delivery-repository';
 import type { HistoryRepository } from '../storage/history-repository';
-import { TransportError, type AlertTransports, type ChannelRecord } from './channel';
-import { channelKindOf } from './registry';
+import type { AlertTransports, ChannelRecord } from './channel';
 import { renderAlert, type AlertContext, type RenderedAlert } from './render';
-
-export interface RetryPolicy {
-  /** Attempts per channel within one delivery of a message. */
-  readonly maxAttempts: number;
-  /** Wait before the second attempt; doubles for each further one. */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  /**
-   * How long a claim protects a send in progress. Longer than one delivery can take (attempts ×
-   * HTTP timeout + waits, and the Lambda timeout), so a live notifier is never overtaken; a dead
-   * one's claim runs out and the next delivery of the message sends after all.
-   */
-  readonly leaseMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 3,
-  baseDelayMs: 1_000,
-  maxDelayMs: 8_000,
-  leaseMs: 90_000,
-};
+import { DEFAULT_RETRY_POLICY, sendWithRetries, type RetryPolicy, type SendOutcome } from './send';
 
 export interface NotifierDeps {
   readonly channels: ChannelRepository;
@@ -75,9 +54,6 @@ export class DeliveryIncomplete extends Error {
     this.name = 'DeliveryIncomplete';
   }
 }
-
-type Attempted =
-  { ok: true; attempts: number; detail: string } | { ok: false; attempts: number; permanent: boolean; error: string };
 
 /**
  * Delivers alert messages to the channels of their job. Every (notice, channel) is claimed with a
@@ -209,39 +185,12 @@ export class Notifier {
     };
   }
 
-  /** Sends with retries on transient errors; a permanent error or the last attempt ends it. */
-  private async attempt(alert: RenderedAlert, channel: ChannelRecord): Promise<Attempted> {
-    const kind = channelKindOf(channel.kind);
-    if (!kind) return { ok: false, attempts: 0, permanent: true, error: `unknown channel kind "${channel.kind}"` };
-    const settings = kind.settingsSchema.safeParse(channel.settings);
-    if (!settings.success) {
-      return { ok: false, attempts: 0, permanent: true, error: 'the channel settings are no longer valid; edit them' };
-    }
-    let attempts = 0;
-    for (;;) {
-      attempts += 1;
-      try {
-        const detail = await kind.send(alert, settings.data, this.deps.transports());
-        return { ok: true, attempts, detail };
-      } catch (error) {
-        const transport =
-          error instanceof TransportError
-            ? error
-            : new TransportError(`unexpected error: ${(error as Error)?.message ?? String(error)}`, false, {
-                cause: error,
-              });
-        if (transport.permanent || attempts >= this.retry.maxAttempts) {
-          return { ok: false, attempts, permanent: transport.permanent, error: transport.message };
-        }
-        await this.deps.sleep(this.delayBefore(attempts + 1, transport.retryAfterMs));
-      }
-    }
-  }
-
-  /** Exponential backoff; a receiver's Retry-After wins when it asks for longer. */
-  private delayBefore(attempt: number, retryAfterMs: number | undefined): number {
-    const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 2));
-    return Math.max(backoff, retryAfterMs ?? 0);
+  private attempt(alert: RenderedAlert, channel: ChannelRecord): Promise<SendOutcome> {
+    return sendWithRetries(alert, channel, {
+      transports: this.deps.transports(),
+      sleep: this.deps.sleep,
+      policy: this.retry,
+    });
   }
 
   /** The end of the last output and, for a recovery, when the job went down; best effort. */

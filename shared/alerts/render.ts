@@ -138,7 +138,9 @@ export function formatInZone(ms: number, timeZone: string): string {
     return new Date(ms).toISOString();
   }
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${part('timeZoneName')}`;
+  // en-GB names the zones people know (CEST, BST) and falls back to `GMT-4`; say UTC for those.
+  const zone = part('timeZoneName').replace(/^GMT(?=[+-])/, 'UTC');
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${zone}`;
 }
 
 /** The end of a job's output: the last lines, and no more than a screenful of characters. */

@@ -1,0 +1,89 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SnsTopicPublisher } from '../../../shared/adapters/sns-topic-publisher';
+import { TransportError } from '../../../shared/alerts/channel';
+import { snsChannel } from '../../../shared/alerts/channels/sns';
+import { renderAlert } from '../../../shared/alerts/render';
+import { alertMessage, transports } from '../support/fixtures';
+
+const sns = mockClient(SNSClient);
+const TOPIC = 'arn:aws:sns:eu-central-1:123456789012:ops-alerts';
+
+describe('sns channel', () => {
+  beforeEach(() => sns.reset());
+
+  it('publishes the alert JSON with the same attributes as the alerts topic, in the topic’s region', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
+    const regions: string[] = [];
+    const topics = new SnsTopicPublisher((region) => {
+      regions.push(region);
+      return new SNSClient({ region });
+    });
+    const alert = renderAlert(alertMessage({}, { name: 'Sauvegarde é' }), { lastOutput: 'done' });
+    const detail = await snsChannel.send(alert, { topic_arn: TOPIC }, transports({ topics }));
+    await snsChannel.send(alert, { topic_arn: TOPIC }, transports({ topics }));
+
+    expect(detail).toBe('published (sns-1)');
+    expect(regions).toEqual(['eu-central-1']);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: TOPIC,
+      Subject: 'MISSING | Sauvegarde ?',
+      MessageAttributes: {
+        event: { DataType: 'String', StringValue: 'down' },
+        status: { DataType: 'String', StringValue: 'missing' },
+        project: { DataType: 'String', StringValue: 'project-1' },
+        tags: { DataType: 'String.Array', StringValue: '["db","prod"]' },
+      },
+    });
+    const message = JSON.parse(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!) as Record<string, unknown>;
+    expect(message).toMatchObject({
+      event: 'down',
+      subject: 'MISSING | Sauvegarde é',
+      lastOutput: 'done',
+      test: false,
+    });
+  });
+
+  it('makes an unknown topic or a missing permission permanent, throttling transient', async () => {
+    const topics = new SnsTopicPublisher((region) => new SNSClient({ region }));
+    const send = () =>
+      snsChannel
+        .send(renderAlert(alertMessage()), { topic_arn: TOPIC }, transports({ topics }))
+        .catch((e: unknown) => e as TransportError);
+    sns
+      .on(PublishCommand)
+      .rejects(
+        Object.assign(new Error('no topic'), {
+          name: 'NotFoundException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 404 },
+        }),
+      );
+    expect((await send()).permanent).toBe(true);
+    sns.reset();
+    sns
+      .on(PublishCommand)
+      .rejects(
+        Object.assign(new Error('slow down'), {
+          name: 'ThrottledException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
+    expect((await send()).permanent).toBe(false);
+    sns.reset();
+    sns.on(PublishCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    expect((await send()).permanent).toBe(false);
+  });
+
+  it('accepts only standard topic ARNs', () => {
+    const parse = (topic_arn: string) => snsChannel.settingsSchema.safeParse({ topic_arn }).success;
+    expect(parse(TOPIC)).toBe(true);
+    expect(parse('arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts')).toBe(true);
+    expect(parse('arn:aws:sns:eu-central-1:123456789012:alerts.fifo')).toBe(false);
+    expect(parse('arn:aws:sqs:eu-central-1:123456789012:alerts')).toBe(false);
+    expect(parse('alerts')).toBe(false);
+  });
+});

@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderAlert } from '../../../shared/alerts/render';
+import { sendWithRetries } from '../../../shared/alerts/send';
+import { FAST_POLICY, alertMessage, channel, recordingSleep, transports } from './fixtures';
+import { startReceiver, type Receiver } from './receiver';
+
+/**
+ * What every HTTP channel kind must do against a real receiver: sent on 2xx, retried with backoff
+ * on 5xx, 429 (honouring Retry-After) and timeouts, never retried on other 4xx.
+ */
+export function httpKindContract(kind: string, settingsFor: (url: string) => Record<string, unknown>) {
+  describe(`${kind}: delivery over HTTP`, () => {
+    let receiver: Receiver;
+    beforeEach(async () => {
+      receiver = await startReceiver();
+    });
+    afterEach(async () => {
+      await receiver.close();
+    });
+    const send = (sleep: (ms: number) => Promise<void>, httpTimeoutMs = 2_000) =>
+      sendWithRetries(renderAlert(alertMessage()), channel(kind, settingsFor(`${receiver.url}/hook`)), {
+        transports: transports({ httpTimeoutMs }),
+        sleep,
+        policy: FAST_POLICY,
+      });
+
+    it('is sent with one POST of JSON on a 2xx', async () => {
+      const { waits, sleep } = recordingSleep();
+      const outcome = await send(sleep);
+      expect(outcome).toMatchObject({ ok: true, attempts: 1 });
+      expect(waits).toEqual([]);
+      expect(receiver.requests).toHaveLength(1);
+      expect(receiver.requests[0]!.method).toBe('POST');
+      expect(receiver.requests[0]!.path).toBe('/hook');
+      expect(receiver.requests[0]!.headers['content-type']).toBe('application/json');
+    });
+
+    it('retries a 500 after a backoff and then succeeds', async () => {
+      receiver.answer([{ status: 500, body: 'boom' }, { status: 200 }]);
+      const { waits, sleep } = recordingSleep();
+      const outcome = await send(sleep);
+      expect(outcome).toMatchObject({ ok: true, attempts: 2 });
+      expect(waits).toEqual([FAST_POLICY.baseDelayMs]);
+      expect(receiver.requests).toHaveLength(2);
+    });
+
+    it('retries a 429 no sooner than its Retry-After asks', async () => {
+      receiver.answer([{ status: 429, headers: { 'retry-after': '5' } }, { status: 204 }]);
+      const { waits, sleep } = recordingSleep();
+      const outcome = await send(sleep);
+      expect(outcome).toMatchObject({ ok: true, attempts: 2 });
+      expect(waits).toEqual([5_000]);
+    });
+
+    it('gives up after the last attempt on a persistent 503, as a failure that may pass later', async () => {
+      receiver.answer([{ status: 503 }]);
+      const { waits, sleep } = recordingSleep();
+      const outcome = await send(sleep);
+      expect(outcome).toMatchObject({ ok: false, permanent: false, attempts: FAST_POLICY.maxAttempts });
+      expect(waits).toEqual([FAST_POLICY.baseDelayMs, 2 * FAST_POLICY.baseDelayMs]);
+      expect(receiver.requests).toHaveLength(FAST_POLICY.maxAttempts);
+    });
+
+    it('does not retry a 400: the receiver said no for good', async () => {
+      receiver.answer([{ status: 400, body: 'invalid_payload' }]);
+      const { waits, sleep } = recordingSleep();
+      const outcome = await send(sleep);
+      expect(outcome).toEqual({ ok: false, permanent: true, attempts: 1, error: 'HTTP 400: invalid_payload' });
+      expect(waits).toEqual([]);
+      expect(receiver.requests).toHaveLength(1);
+    });
+
+    it('treats a receiver that does not answer in time as transient and tries again', async () => {
+      receiver.answer(['hang', { status: 200 }]);
+      const { sleep } = recordingSleep();
+      const outcome = await send(sleep, 300);
+      expect(outcome).toMatchObject({ ok: true, attempts: 2 });
+    });
+  });
+}
