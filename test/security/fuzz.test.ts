@@ -47,7 +47,10 @@ describe('fuzzing every route of the running sandbox', () => {
       headers: { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: response.status, json: (await response.json().catch(() => undefined)) as Record<string, never> };
+    return {
+      status: response.status,
+      json: ((await response.json().catch(() => undefined)) ?? {}) as Record<string, unknown>,
+    };
   };
 
   /** What a rejected request must not change: everything people configured (not run-time status). */
