@@ -1,0 +1,145 @@
+import { deadlineOf } from '../../shared/domain/transitions';
+import { round, summarize, type CallRecord } from '../support/capacity';
+import { benchStack } from '../support/env';
+import { mulberry32 } from '../support/stats';
+
+interface Scenario {
+  readonly name: string;
+  readonly job: Record<string, unknown>;
+  readonly pings: number;
+  /** Milliseconds between the previous ping and this one (or, for cron, the time of ping i). */
+  readonly pingTimes: (start: number, count: number, random: () => number) => number[];
+  readonly body: string;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'every-minute job, 5 min grace (empty body)',
+    job: { name: 'every minute', schedule: 'every 1m', grace_time: 5 },
+    pings: 120,
+    // 60 s ± 5 s between pings: a crontab line whose run time varies.
+    pingTimes: (start, count, random) => {
+      const times: number[] = [];
+      let t = start + 30_000;
+      for (let i = 0; i < count; i += 1) {
+        times.push(Math.round(t));
+        t += MINUTE + (random() * 2 - 1) * 5_000;
+      }
+      return times;
+    },
+    body: '',
+  },
+  {
+    name: 'every-minute job, 5 min grace, 1 KB output body',
+    job: { name: 'every minute with output', schedule: 'every 1m', grace_time: 5 },
+    pings: 60,
+    pingTimes: (start, count, random) => SCENARIOS[0]!.pingTimes(start, count, random),
+    body: 'x'.repeat(1024),
+  },
+  {
+    name: 'hourly cron job (0 * * * *), 5 min grace',
+    job: { name: 'hourly', schedule: '0 * * * *', grace_time: 5 },
+    pings: 48,
+    // Finishes 5–120 s after the hour.
+    pingTimes: (start, count, random) => {
+      const firstHour = Math.ceil(start / HOUR) * HOUR;
+      return Array.from({ length: count }, (_, i) => firstHour + i * HOUR + 5_000 + Math.round(random() * 115_000));
+    },
+    body: '',
+  },
+];
+
+function perPing(calls: readonly CallRecord[], pings: number) {
+  const s = summarize(calls);
+  const per: Record<string, number> = {};
+  for (const [key, units] of Object.entries(s.breakdown)) per[key] = round(units / pings);
+  return { read: round(s.read / pings), write: round(s.write / pings), breakdown: per, calls: round(s.calls / pings) };
+}
+
+/**
+ * Write and read units per ping, measured on DynamoDB Local with ReturnConsumedCapacity INDEXES,
+ * through the real PingService, with a fake clock. After every ping the job is checked: still
+ * healthy, and its indexed wake-up time never later than its real deadline (a miss is never late).
+ * A checker sweep just before each next ping shows whether the checker ever had to look at it.
+ */
+export async function runPing(endpoint: string) {
+  const out = [];
+  for (const scenario of SCENARIOS) {
+    const stack = await benchStack(endpoint);
+    const { services, meter } = stack;
+    const random = mulberry32(42);
+    const t0 = Date.UTC(2030, 0, 7, 9, 0, 0);
+    const project = await services.access.createProject('bench', t0);
+    const { secret } = await services.access.createKey(
+      { projectId: project.id, role: 'read-write', name: 'bench' },
+      t0,
+    );
+    const principal = await services.access.authenticate(secret, t0);
+    meter.label = 'create';
+    const { state: created } = await services.jobs.create(principal, scenario.job, t0);
+    const times = scenario.pingTimes(t0, scenario.pings, random);
+    const pingCalls: CallRecord[][] = [];
+    let sweepDue = 0;
+    let sweepRearmed = 0;
+    let unsafe = 0;
+    let notHealthy = 0;
+    let indexMoves = 0;
+    for (let i = 0; i < times.length; i += 1) {
+      const at = times[i]!;
+      meter.label = 'ping';
+      const mark = meter.calls.length;
+      await services.pings.record(
+        {
+          jobId: created.id,
+          kind: 'success',
+          method: 'GET',
+          sourceIp: '203.0.113.7',
+          userAgent: 'curl/8.5.0',
+          body: scenario.body,
+        },
+        at,
+      );
+      pingCalls.push(meter.calls.slice(mark));
+      meter.label = 'verify';
+      const state = await services.jobRepository.getState(created.id);
+      if (!state || state.status !== 'healthy') notHealthy += 1;
+      const deadline = state ? deadlineOf(state) : undefined;
+      if (state?.wakeAt === undefined || deadline === undefined || state.wakeAt > deadline) unsafe += 1;
+      if (meter.calls.slice(mark).some((c) => c.label === 'ping' && (c.indexes.due ?? 0) > 0)) indexMoves += 1;
+      // The checker looks just before the next ping would arrive.
+      const next = times[i + 1];
+      if (next !== undefined) {
+        meter.label = 'sweep';
+        const report = await services.checker.sweep(next - 1);
+        sweepDue += report.due;
+        sweepRearmed += report.rearmed;
+      }
+    }
+    const all = pingCalls.flat();
+    const steady = pingCalls.slice(1).flat();
+    const firstPing = perPing(pingCalls[0]!, 1);
+    out.push({
+      scenario: scenario.name,
+      pings: times.length,
+      bodyBytes: scenario.body.length,
+      perPingAll: perPing(all, times.length),
+      perPingSteady: perPing(steady, times.length - 1),
+      firstPing,
+      pingsThatMovedTheDueIndex: indexMoves,
+      createJob: summarize(meter.calls.filter((c) => c.label === 'create')),
+      checker: {
+        jobsSeenDueBeforeNextPing: sweepDue,
+        rearmed: sweepRearmed,
+        // Units the checker spent on this job (re-arms), spread over its pings.
+        writeUnitsPerPing: round(summarize(meter.calls.filter((c) => c.label === 'sweep')).write / times.length),
+        readUnitsPerPing: round(summarize(meter.calls.filter((c) => c.label === 'sweep')).read / times.length),
+      },
+      safety: { pingsWhereWakeWasAfterDeadline: unsafe, pingsLeavingJobNotHealthy: notHealthy },
+    });
+    stack.close();
+  }
+  return out;
+}

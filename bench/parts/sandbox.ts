@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { freePort } from '../support/env';
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface Sandbox {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly pid: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** `npm start`'s program (node --import tsx sandbox/main.ts) as a child, on 127.0.0.1, fresh data dir. */
+async function startSandbox(): Promise<Sandbox> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'cronsentry-bench-'));
+  const port = await freePort();
+  const apiKey = `csk_${randomBytes(32).toString('base64url')}`;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
+    cwd: repositoryRoot,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CRONSENTRY_DATA_DIR: dataDir,
+      CRONSENTRY_API_KEY: apiKey,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start within 180 s:\n${output}`)), 180_000);
+    const check = () => {
+      if (/running on http/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox exited with code ${code}:\n${output}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    apiKey,
+    pid: child.pid!,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function createJobs(sandbox: Sandbox, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const response = await fetch(`${sandbox.url}/api/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `bench ${i}`, schedule: 'every 1m', grace_time: 5 }),
+    });
+    if (response.status !== 201)
+      throw new Error(`creating a job answered ${response.status}: ${await response.text()}`);
+    ids.push(((await response.json()) as { id: string }).id);
+  }
+  return ids;
+}
+
+async function load(url: string, ids: readonly string[], seconds: number, connections: number) {
+  let next = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => ({ ...request, path: `/api/ping/${ids[next++ % ids.length]}` }),
+      },
+    ],
+  });
+  return {
+    pingsPerSecond: Math.round(result.requests.average * 10) / 10,
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    ok2xx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
+  };
+}
+
+/**
+ * Pings per second and latency through the sandbox: autocannon, 10 connections, 10 s per run,
+ * GET /api/ping/<id> cycling over 100 jobs (3 runs), then all connections on one job (1 run).
+ */
+export async function runSandbox() {
+  const seconds = Number(process.env.BENCH_SANDBOX_SECONDS ?? 10);
+  const connections = Number(process.env.BENCH_SANDBOX_CONNECTIONS ?? 10);
+  const runs = Number(process.env.BENCH_SANDBOX_RUNS ?? 3);
+  const sandbox = await startSandbox();
+  try {
+    const ids = await createJobs(sandbox, 100);
+    console.log(`  sandbox ${sandbox.url} (pid ${sandbox.pid}); warm-up 3 s…`);
+    await load(sandbox.url, ids, 3, connections);
+    const spread = [];
+    for (let run = 0; run < runs; run += 1) {
+      spread.push(await load(sandbox.url, ids, seconds, connections));
+      console.log(`  run ${run + 1}: ${spread.at(-1)!.pingsPerSecond} pings/s`);
+    }
+    const hot = await load(sandbox.url, ids.slice(0, 1), seconds, connections);
+    const warnings = sandbox
+      .output()
+      .split('\n')
+      .filter((line) => /warn|error/i.test(line))
+      .map((line) => line.slice(0, 240));
+    return {
+      command: 'node --import tsx sandbox/main.ts (the npm start program) as a child process, dynalite persisted',
+      connections,
+      secondsPerRun: seconds,
+      spreadOver100Jobs: spread,
+      oneHotJob: hot,
+      sandboxWarningsOrErrors: { count: warnings.length, first: warnings.slice(0, 5) },
+    };
+  } finally {
+    await sandbox.stop();
+  }
+}
