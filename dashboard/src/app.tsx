@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiClient, ApiError } from './api/client';
 import type { Job, Me } from './api/types';
 import { ChannelsPage } from './pages/channels';
@@ -56,6 +56,27 @@ export function App() {
   useEffect(() => {
     document.title = auth.state === 'signed-in' ? `${TITLES[route.name]} · CronSentry` : 'Sign in · CronSentry';
   }, [auth.state, route.name]);
+
+  // After moving to another page, put focus on its heading, as a full page load would for a
+  // screen reader. Filter changes on the overview keep the page (and the focus in the search box).
+  const pageKey = `${route.name}:${'id' in route ? route.id : ''}`;
+  const firstPage = useRef(true);
+  useEffect(() => {
+    if (firstPage.current) {
+      firstPage.current = false;
+      return;
+    }
+    const timer = setTimeout(() => {
+      const heading = document.querySelector<HTMLElement>('main h1');
+      // A control the new page focused itself (the new-job form's name field) keeps the focus.
+      const claimed = document.activeElement?.closest('main') && !heading?.contains(document.activeElement);
+      if (heading && !claimed) {
+        heading.setAttribute('tabindex', '-1');
+        heading.focus({ preventScroll: false });
+      }
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [pageKey]);
 
   const session = useMemo<Session | undefined>(() => {
     if (auth.state !== 'signed-in') return undefined;

@@ -85,6 +85,15 @@ describe('the dashboard', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     expect(await unnamedControls(page)).toEqual([]);
+    // Enter on "New job" opens the form with the focus in its first field.
+    await page.getByRole('link', { name: 'New job' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/jobs\/new$/);
+    await page.waitForFunction(() => document.activeElement?.id === 'job-name');
+    // Back to the list by keyboard: focus lands on the new page's heading, not on the lost link.
+    await page.getByRole('link', { name: 'Jobs' }).first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
     expect(errors).toEqual([]);
     await page.context().close();
   });

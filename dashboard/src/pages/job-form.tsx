@@ -235,6 +235,11 @@ export function JobForm({ job }: { job?: Job }) {
     );
   };
 
+  // `autofocus` works once per document; in a single-page app the form focuses its field itself.
+  useEffect(() => {
+    if (!editing) document.getElementById('job-name')?.focus();
+  }, [editing]);
+
   const previewTz = values.timezone.trim() || 'UTC';
   return (
     <main id="main" class="job-form-page">
@@ -259,7 +264,7 @@ export function JobForm({ job }: { job?: Job }) {
             {unplaced}
           </p>
         ) : null}
-        {text('name', 'name', 'Name', undefined, { required: true, autocomplete: 'off', autofocus: !editing })}
+        {text('name', 'name', 'Name', undefined, { required: true, autocomplete: 'off' })}
         <Field id="job-description" label="Description (optional)" error={fieldError('description')}>
           <textarea
             id="job-description"

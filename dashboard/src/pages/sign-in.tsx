@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiClient, ApiError } from '../api/client';
 import type { Me } from '../api/types';
 import { Field, describedBy } from '../components/field';
@@ -40,6 +40,9 @@ export function SignIn({
     }
   };
 
+  // `autofocus` works once per document; after signing out the field is focused here.
+  useEffect(() => document.getElementById('api-key')?.focus(), []);
+
   const hint = 'The key starts with csk_. The sandbox prints one when it starts.';
   return (
     <main id="main" class="sign-in">
@@ -67,7 +70,6 @@ export function SignIn({
             aria-describedby={describedBy('api-key', error, hint)}
             onInput={(event) => setKey(event.currentTarget.value)}
             required
-            autofocus
           />
         </Field>
         <div class="checkbox">
