@@ -48,6 +48,7 @@ export class CronSentryStack extends Stack {
       table: this.table,
       environment,
       alertEmailFrom: settings.alertEmailFrom,
+      sesSandboxRecipients: settings.sesSandboxRecipients,
       logRetention,
       logRemovalPolicy,
     });

@@ -24,6 +24,11 @@ export const infraSettingsSchema = z.object({
   retainData: booleanFromContext.default(true),
   /** Verified SES identity alert e-mails are sent from; without it the notifier gets no SES permission. */
   alertEmailFrom: z.string().email().optional(),
+  /**
+   * Verified recipient addresses, for accounts still in the SES sandbox: there SES also authorizes
+   * each send against the recipient's identity, so the notifier may send to these too.
+   */
+  sesSandboxRecipients: listFromContext.pipe(z.array(z.string().email())).default([]),
   /** Address subscribed to the operator topic that receives the stack's own alarms. */
   operatorEmail: z.string().email().optional(),
   /** Steady-state requests per second the HTTP API stage accepts before answering 429. */

@@ -7,7 +7,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { HandlerFunction } from './handler-function';
+import { HANDLER_ENTRIES, HandlerFunction } from './handler-function';
 import type { CronSentryTable } from './table';
 
 export interface AlertsProps {
@@ -19,6 +19,12 @@ export interface AlertsProps {
    * @default - no e-mail channel
    */
   readonly alertEmailFrom?: string;
+  /**
+   * Verified recipients while the account is in the SES sandbox, where SES also checks the
+   * sender's permission on each recipient identity.
+   * @default - none (production access)
+   */
+  readonly sesSandboxRecipients?: readonly string[];
   readonly logRetention: RetentionDays;
   /** @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
@@ -36,6 +42,7 @@ export class Alerts extends Construct {
   readonly failureQueue: Queue;
   readonly notifier: HandlerFunction;
   private readonly alertEmailFrom?: string;
+  private readonly sesSandboxRecipients: readonly string[];
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
     super(scope, id);
@@ -60,7 +67,7 @@ export class Alerts extends Construct {
     });
 
     this.notifier = new HandlerFunction(this, 'Notifier', {
-      entry: 'functions/notifier/index.ts',
+      entry: HANDLER_ENTRIES.notifier,
       description: 'CronSentry notifier: delivers flips to e-mail, chat, webhooks and SNS channels',
       environment: { ...props.environment, ALERTS_TOPIC_ARN: this.topic.topicArn },
       // One message fans out to every channel of the job, each with its own retries and timeouts.
@@ -83,6 +90,7 @@ export class Alerts extends Construct {
       }),
     );
     this.alertEmailFrom = props.alertEmailFrom;
+    this.sesSandboxRecipients = props.sesSandboxRecipients ?? [];
     this.allowChannelDelivery(this.notifier, { mayPublishToAlertsTopic: false });
 
     // SNS invokes the notifier asynchronously: Lambda retries twice, then hands the event to the
@@ -108,7 +116,10 @@ export class Alerts extends Construct {
       role.addToPolicy(
         new PolicyStatement({
           actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-          resources: sesIdentityArns(stack, this.alertEmailFrom),
+          resources: [
+            ...sesIdentityArns(stack, this.alertEmailFrom),
+            ...this.sesSandboxRecipients.map((address) => sesIdentityArn(stack, address)),
+          ],
         }),
       );
     }
@@ -141,7 +152,9 @@ const USERS_TOPICS_ARN_FOR_NAG = 'arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::A
  */
 export function sesIdentityArns(stack: Stack, address: string): string[] {
   const domain = address.slice(address.lastIndexOf('@') + 1);
-  return [address, domain].map((identity) =>
-    stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
-  );
+  return [address, domain].map((identity) => sesIdentityArn(stack, identity));
+}
+
+function sesIdentityArn(stack: Stack, identity: string): string {
+  return stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity });
 }

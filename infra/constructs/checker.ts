@@ -5,7 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DUE_INDEX, OUTBOX_INDEX } from '../../shared/storage/table-definition';
-import { HandlerFunction } from './handler-function';
+import { HANDLER_ENTRIES, HandlerFunction } from './handler-function';
 import type { CronSentryTable } from './table';
 
 /** The EventBridge rate; one invocation sweeps for this long (CHECKER_WINDOW_SECONDS). */
@@ -40,7 +40,7 @@ export class Checker extends Construct {
     const table = props.table.table;
 
     this.handler = new HandlerFunction(this, 'Checker', {
-      entry: 'functions/checker/index.ts',
+      entry: HANDLER_ENTRIES.checker,
       description: 'CronSentry checker: flips jobs whose deadline passed, publishes pending flips',
       environment: { ...props.environment, CHECKER_WINDOW_SECONDS: String(CHECKER_WINDOW.toSeconds()) },
       timeout: CHECKER_WINDOW.plus(CHECKER_MARGIN),

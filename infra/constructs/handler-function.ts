@@ -9,7 +9,17 @@ import { REPOSITORY_ROOT } from '../paths';
 
 /** Newest Node.js runtime in the installed aws-cdk-lib; the esbuild target follows it. */
 export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;
-const ESBUILD_TARGET = 'node24';
+export const ESBUILD_TARGET = 'node24';
+/** Some CommonJS dependencies call require() for Node built-ins; ESM output needs a require. */
+export const ESM_REQUIRE_BANNER =
+  "import{createRequire as __csRequire}from'module';const require=__csRequire(import.meta.url);";
+/** The Lambda entry points, relative to the repository root. */
+export const HANDLER_ENTRIES = {
+  ping: 'functions/ping/index.ts',
+  api: 'functions/api/index.ts',
+  checker: 'functions/checker/index.ts',
+  notifier: 'functions/notifier/index.ts',
+} as const;
 
 export interface HandlerFunctionProps {
   /** Entry file relative to the repository root, e.g. `functions/ping/index.ts`; it exports `handler`. */
@@ -91,8 +101,7 @@ export class HandlerFunction extends Construct {
         // exact SDK versions the tests ran, and tree-shaking keeps the bundle small.
         bundleAwsSDK: true,
         mainFields: ['module', 'main'],
-        // Some CommonJS dependencies call require() for Node built-ins; ESM output needs a require.
-        banner: "import{createRequire as __csRequire}from'module';const require=__csRequire(import.meta.url);",
+        banner: ESM_REQUIRE_BANNER,
         // Always the local esbuild: there is no Docker engine where CronSentry is built and tested.
         forceDockerBundling: false,
       },

@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HandlerFunction } from './handler-function';
+import { HANDLER_ENTRIES, HandlerFunction } from './handler-function';
 import type { CronSentryTable } from './table';
 
 export interface CronSentryApiProps {
@@ -46,7 +46,7 @@ export class CronSentryApi extends Construct {
     const table = props.table.table;
 
     this.pingFunction = new HandlerFunction(this, 'Ping', {
-      entry: 'functions/ping/index.ts',
+      entry: HANDLER_ENTRIES.ping,
       description: 'CronSentry ping: records a ping and moves the job state',
       environment: props.environment,
       timeout: Duration.seconds(10),
@@ -65,7 +65,7 @@ export class CronSentryApi extends Construct {
     );
 
     this.apiFunction = new HandlerFunction(this, 'Api', {
-      entry: 'functions/api/index.ts',
+      entry: HANDLER_ENTRIES.api,
       description: 'CronSentry management API: jobs, history, channels, keys',
       environment: props.environment,
       timeout: Duration.seconds(15),

@@ -13,6 +13,7 @@ describe('deploy settings', () => {
       logRetentionDays: 30,
       logLevel: 'INFO',
       corsOrigins: [],
+      sesSandboxRecipients: [],
       dashboardDir: 'dashboard/dist',
       pingLogDays: 30,
     });
@@ -39,6 +40,7 @@ describe('deploy settings', () => {
     expect(() => from({ logRetentionDays: '31' })).toThrow(/-c logRetentionDays: must be one of/);
     expect(() => from({ retainData: 'yes' })).toThrow(/-c retainData/);
     expect(() => from({ alertEmailFrom: 'not-an-address' })).toThrow(/-c alertEmailFrom/);
+    expect(() => from({ sesSandboxRecipients: 'a@example.com,nope' })).toThrow(/-c sesSandboxRecipients/);
     expect(() => from({ publicUrl: 'https://cron.example.com/' })).toThrow(/-c publicUrl/);
   });
 

@@ -303,6 +303,11 @@ describe('least privilege', () => {
     const denies = statementsOfRole(s.template, role).filter((st) => st.Effect === 'Deny');
     expect(denies).toEqual([{ Effect: 'Deny', Action: 'sns:Publish', Resource: topicRef(s) }]);
 
+    const sandboxed = synthStack({ alertEmailFrom: 'alerts@example.com', sesSandboxRecipients: 'oncall@example.org' });
+    const sandboxedSes = allowedByAction(sandboxed, sandboxed.logicalId(sandboxed.stack.alerts.notifier.role));
+    expect(JSON.stringify(sandboxedSes.get('ses:SendEmail'))).toContain(':identity/oncall@example.org');
+    expect(sandboxedSes.get('ses:SendEmail')).toHaveLength(3);
+
     // The api sends channel test messages itself, so it may send as the same sender, and only as it.
     const api = allowedByAction(s, s.logicalId(s.stack.api.apiFunction.role));
     expect(api.get('ses:SendEmail')).toEqual(allowed.get('ses:SendEmail'));
