@@ -9,10 +9,12 @@ const root = fileURLToPath(new URL('.', import.meta.url));
  * Build: `vite build --config dashboard/vite.config.ts`. Dev: `vite --config dashboard/vite.config.ts`
  * proxies /api to a sandbox running on http://localhost:8080.
  */
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root,
   base: '/',
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // A build is the production bundle even when started under NODE_ENV=test (the sandbox builds it
+  // when vitest launches it); oxc would otherwise emit the JSX dev transform with file names.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact', development: command !== 'build' } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -26,4 +28,4 @@ export default defineConfig({
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
     proxy: { '/api': 'http://localhost:8080' },
   },
-});
+}));
