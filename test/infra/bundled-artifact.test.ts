@@ -44,6 +44,8 @@ let dynamoEndpoint: string;
 let tableName: string;
 let snsStub: http.Server;
 const published: URLSearchParams[] = [];
+let webhookReceiver: http.Server;
+const webhookBodies: string[] = [];
 
 /** Accepts SNS Publish calls the way SNS would (query or JSON protocol) and keeps them. */
 async function startSnsStub(): Promise<string> {
@@ -69,6 +71,46 @@ async function startSnsStub(): Promise<string> {
   });
   await new Promise<void>((resolve) => snsStub.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(snsStub.address() as AddressInfo).port}`;
+}
+
+/** Stands in for a user's webhook endpoint: keeps every body it is sent. */
+async function startWebhookReceiver(): Promise<string> {
+  webhookReceiver = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      webhookBodies.push(body);
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => webhookReceiver.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(webhookReceiver.address() as AddressInfo).port}/hook`;
+}
+
+/** The SNS event Lambda hands a subscribed function for one published message. */
+function snsEvent(message: URLSearchParams) {
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: `${TOPIC_ARN}:bundled-artifact-test`,
+        Sns: {
+          Type: 'Notification',
+          MessageId: 'bundled-artifact-test',
+          TopicArn: message.get('TopicArn'),
+          Subject: message.get('Subject'),
+          Message: message.get('Message'),
+          Timestamp: new Date().toISOString(),
+          SignatureVersion: '1',
+          Signature: 'EXAMPLE',
+          SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/example.pem',
+          UnsubscribeUrl: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
 }
 
 /** Finds each function's bundled handler file through the template's asset metadata. */
@@ -228,6 +270,7 @@ describe('the bundled functions from a real cdk synth', () => {
 
   afterAll(() => {
     snsStub?.close();
+    webhookReceiver?.close();
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -241,7 +284,7 @@ describe('the bundled functions from a real cdk synth', () => {
     }
   });
 
-  it('create → ping → sweep → missing, with the alert published to the alerts topic', async () => {
+  it('create → ping → sweep → missing, published to the alerts topic and delivered once by the notifier', async () => {
     const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     // Two speed-ups for a test that must not wait minutes: the smallest interval and grace the
     // api accepts, and a checker window of one second instead of the deployed minute.
@@ -249,6 +292,19 @@ describe('the bundled functions from a real cdk synth', () => {
     const apiEnv = lambdaEnvironment(bundles.api, snsEndpoint, fast);
     const pingEnv = lambdaEnvironment(bundles.ping, snsEndpoint, fast);
     const checkerEnv = lambdaEnvironment(bundles.checker, snsEndpoint, fast);
+    const notifierEnv = lambdaEnvironment(bundles.notifier, snsEndpoint, fast);
+
+    const channel = (await invoke(
+      bundles.api,
+      httpEvent('POST', '/api/channels', 'ANY /api/{proxy+}', auth, {
+        kind: 'webhook',
+        name: 'receiver',
+        settings: { url: await startWebhookReceiver() },
+      }),
+      apiEnv,
+    )) as HttpResult;
+    expect(channel.statusCode, channel.body).toBe(201);
+    const channelId = (JSON.parse(channel.body!) as { id: string }).id;
 
     const created = (await invoke(
       bundles.api,
@@ -256,6 +312,7 @@ describe('the bundled functions from a real cdk synth', () => {
         name: 'Bundled backup',
         schedule: 'every 2s',
         grace_time: '1s',
+        channels: [channelId],
       }),
       apiEnv,
     )) as HttpResult;
@@ -319,5 +376,14 @@ describe('the bundled functions from a real cdk synth', () => {
     const alerts = published.filter((p) => p.get('TopicArn') === TOPIC_ARN && p.get('Message')?.includes(job.id));
     expect(alerts.length).toBeGreaterThanOrEqual(1);
     expect(alerts.some((p) => p.get('Message')!.includes('missing'))).toBe(true);
+
+    // SNS hands the message to the bundled notifier, which posts it to the job's webhook; a
+    // redelivery of the same message (SNS and Lambda both deliver at least once) sends nothing more.
+    const alert = alerts.find((p) => p.get('Message')!.includes('missing'))!;
+    await invoke(bundles.notifier, snsEvent(alert), notifierEnv);
+    await invoke(bundles.notifier, snsEvent(alert), notifierEnv);
+    expect(webhookBodies).toHaveLength(1);
+    expect(webhookBodies[0]).toContain(job.id);
+    expect(webhookBodies[0]).toContain('missing');
   }, 120_000);
 });
