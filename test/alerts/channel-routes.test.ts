@@ -1,0 +1,187 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Principal } from '../../shared/app/access';
+import { channelDirectory } from '../../shared/app/channel-directory';
+import { createServices, type Services } from '../../shared/app/services';
+import { readSettings } from '../../shared/config';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors';
+import { channelRoutes } from '../../functions/api/channel-routes';
+import type { HttpEvent } from '../../functions/http/responses';
+import type { Route } from '../../functions/api/router';
+import { freshTable } from '../support/stores';
+import { T0, quietLogger, transports } from './support/fixtures';
+import { startReceiver, type Receiver } from './support/receiver';
+
+// Response bodies are read loosely: the assertions say what they must hold.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
+const writer: Principal = { projectId: 'routes-a', keyId: 'k1', role: 'read-write' };
+const reader: Principal = { projectId: 'routes-a', keyId: 'k2', role: 'read-only' };
+const stranger: Principal = { projectId: 'routes-b', keyId: 'k3', role: 'read-write' };
+
+describe('channel and delivery routes', () => {
+  let table: Awaited<ReturnType<typeof freshTable>>;
+  let services: Services;
+  let routes: Route[];
+  let receiver: Receiver;
+
+  beforeEach(async () => {
+    table = await freshTable('dynalite');
+    receiver = await startReceiver();
+    services = createServices({
+      documents: table.documents,
+      settings: readSettings({ TABLE_NAME: table.tableName, CRONSENTRY_MIN_SECONDS: '1' }),
+      bus: { publish: async () => undefined },
+      logger: quietLogger,
+      channels: channelDirectory(table.documents, table.tableName),
+      alerts: transports({ clock: () => T0 }),
+    });
+    for (const id of ['routes-a', 'routes-b']) await services.access.ensureProject(id, id, T0);
+    routes = channelRoutes(services.alerts, 'https://cronsentry.example.com');
+  });
+  afterEach(async () => {
+    await receiver.close();
+    table.client.destroy();
+  });
+
+  async function call(
+    principal: Principal,
+    method: Route['method'],
+    path: string,
+    options: { body?: unknown; id?: string; query?: Record<string, string> } = {},
+  ) {
+    const route = routes.find((r) => r.method === method && r.path === path);
+    if (!route) throw new Error(`no route ${method} ${path}`);
+    const event = {
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      isBase64Encoded: false,
+      headers: {},
+      pathParameters: options.id ? { id: options.id } : undefined,
+      queryStringParameters: options.query,
+    } as unknown as HttpEvent;
+    const result = await route.handle({ event, principal, now: T0, baseUrl: 'https://api.example.com' });
+    return {
+      status: result.statusCode,
+      body: result.body ? (JSON.parse(result.body) as Json) : undefined,
+    };
+  }
+  const createWebhook = (extra: Record<string, unknown> = {}) =>
+    call(writer, 'POST', '/api/channels', {
+      body: { kind: 'webhook', name: 'Ops hook', settings: { url: `${receiver.url}/hook/secret-path` }, ...extra },
+    });
+
+  it('shows secrets in full once, at creation, and masked ever after (to every key)', async () => {
+    const created = await createWebhook();
+    expect(created.status).toBe(201);
+    expect(created.body!.settings.url).toBe(`${receiver.url}/hook/secret-path`);
+    expect(created.body!.settings.secret).toMatch(/^whsec_/);
+    expect(created.body).toMatchObject({
+      kind: 'webhook',
+      events: ['down', 'up'],
+      is_default: false,
+      last_delivery: null,
+    });
+
+    for (const principal of [writer, reader]) {
+      const listed = await call(principal, 'GET', '/api/channels');
+      const settings = listed.body!.channels[0].settings;
+      expect(settings.url).toBe(`${receiver.url}/••••path`);
+      expect(settings.secret).toMatch(/^••••.{4}$/);
+      expect(JSON.stringify(listed.body)).not.toContain(created.body!.settings.secret);
+    }
+  });
+
+  it('keeps every project to itself and read-only keys to reading', async () => {
+    const created = await createWebhook();
+    const id = created.body!.id as string;
+    await expect(call(stranger, 'GET', '/api/channels/{id}', { id })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(call(stranger, 'DELETE', '/api/channels/{id}', { id })).rejects.toBeInstanceOf(NotFoundError);
+    expect((await call(stranger, 'GET', '/api/channels')).body!.channels).toEqual([]);
+    await expect(
+      call(reader, 'POST', '/api/channels', { body: { kind: 'slack', name: 'x', settings: {} } }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(call(reader, 'POST', '/api/channels/{id}/test', { id })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(call(reader, 'PATCH', '/api/channels/{id}', { id, body: { name: 'y' } })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+  });
+
+  it('validates per kind and names the field', async () => {
+    const problem = (body: unknown) =>
+      call(writer, 'POST', '/api/channels', { body }).then(
+        () => undefined,
+        (error: unknown) => (error as ValidationError).field,
+      );
+    expect(await problem({ kind: 'slack', name: 'x', settings: { url: 'not a url' } })).toBe('settings.url');
+    expect(await problem({ kind: 'email', name: 'x', settings: { addresses: ['nope'] } })).toBe('settings.addresses.0');
+    expect(await problem({ kind: 'pager', name: 'x', settings: {} })).toBe('kind');
+    expect(await problem({ kind: 'sns', name: 'x', settings: { topic_arn: 'arn:aws:sns:eu-west-1:1:x' } })).toBe(
+      'settings.topic_arn',
+    );
+    expect(await problem({ kind: 'slack', name: '', settings: { url: 'https://hooks.slack.com/x' } })).toBe('name');
+    expect(
+      await problem({ kind: 'slack', name: 'x', settings: { url: 'https://hooks.slack.com/x' }, events: ['sideways'] }),
+    ).toBe('events.0');
+  });
+
+  it('edits without losing a secret sent back masked, and refuses to change the kind', async () => {
+    const created = await createWebhook();
+    const id = created.body!.id as string;
+    const listed = (await call(writer, 'GET', '/api/channels/{id}', { id })).body!;
+    const edited = await call(writer, 'PATCH', '/api/channels/{id}', {
+      id,
+      body: { name: 'Renamed', settings: listed.settings, events: ['down'] },
+    });
+    expect(edited.body).toMatchObject({ name: 'Renamed', events: ['down'] });
+    const stored = await services.alerts.channelRepository.get('routes-a', id);
+    expect(stored?.settings).toEqual(created.body!.settings);
+
+    const moved = await call(writer, 'PATCH', '/api/channels/{id}', {
+      id,
+      body: { settings: { url: 'https://new.example/hook' } },
+    });
+    expect(moved.body!.settings.url).toBe('https://new.example/hook');
+    expect(moved.body!.settings.secret).toMatch(/^••••/);
+    await expect(call(writer, 'PATCH', '/api/channels/{id}', { id, body: { kind: 'slack' } })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+
+  it('gives new jobs the default channels, and takes a deleted channel out of its jobs', async () => {
+    const byDefault = (await createWebhook({ is_default: true })).body!.id as string;
+    await createWebhook({ name: 'not default' });
+    const job = await services.jobs.create(writer, { name: 'Backup', schedule: 'every 1h', grace_time: 5 }, T0);
+    expect(job.profile.channelIds).toEqual([byDefault]);
+    await expect(
+      services.jobs.create(
+        writer,
+        { name: 'B', schedule: 'every 1h', grace_time: 5, channels: ['00000000-0000-4000-8000-000000000000'] },
+        T0,
+      ),
+    ).rejects.toBeInstanceOf(ValidationError);
+
+    expect((await call(writer, 'DELETE', '/api/channels/{id}', { id: byDefault })).status).toBe(204);
+    expect((await services.jobs.get(writer, job.state.id)).profile.channelIds).toEqual([]);
+  });
+
+  it('sends a test message, reports the outcome and records it', async () => {
+    const id = (await createWebhook()).body!.id as string;
+    const tested = await call(writer, 'POST', '/api/channels/{id}/test', { id });
+    expect(tested.body).toEqual({ ok: true, detail: 'HTTP 200' });
+    expect(receiver.json(0)).toMatchObject({ test: true, subject: 'TEST | MISSING | Test alert' });
+
+    receiver.answer([{ status: 404, body: 'no such hook' }]);
+    const broken = await call(writer, 'POST', '/api/channels/{id}/test', { id });
+    expect(broken.body).toEqual({ ok: false, detail: 'HTTP 404: no such hook' });
+    const channel = (await call(writer, 'GET', '/api/channels/{id}', { id })).body!;
+    expect(channel.last_delivery).toMatchObject({ outcome: 'failed', error: 'HTTP 404: no such hook' });
+
+    const deliveries = await call(writer, 'GET', '/api/deliveries', { query: { channel_id: id } });
+    expect(deliveries.body!.deliveries.map((d: { outcome: string }) => d.outcome).sort()).toEqual(['failed', 'sent']);
+    expect(deliveries.body!.deliveries[0]).toMatchObject({ channel_id: id, job_id: null, test: true, event: 'test' });
+    expect((await call(stranger, 'GET', '/api/deliveries', {})).body!.deliveries).toEqual([]);
+    await expect(call(writer, 'GET', '/api/deliveries', { query: { job_id: 'abc' } })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+});
