@@ -8,7 +8,7 @@ export type ErrorLogger = Pick<Logger, 'error'>;
 
 /**
  * The one place errors become HTTP responses. Known errors say what is wrong; anything else is a
- * 500 that says nothing about internals (the log keeps the error name and stack, never the request).
+ * 500 that says nothing about internals (the log keeps the error's name and message, never the request or a stack).
  */
 export function httpErrors(logger: ErrorLogger): MiddlewareObj<HttpEvent, HttpResult> {
   return {
@@ -26,9 +26,10 @@ export function httpErrors(logger: ErrorLogger): MiddlewareObj<HttpEvent, HttpRe
       } else if (isRouteNotFound(error)) {
         request.response = json(404, errorBody('not_found', 'no such route'));
       } else {
+        // Name and message only: no stack traces in logs, and our messages carry no secrets.
         logger.error('unhandled error', {
           errorName: (error as Error | null)?.name,
-          stack: (error as Error | null)?.stack,
+          errorMessage: (error as Error | null)?.message,
         });
         request.response = json(500, errorBody('internal', 'something went wrong on our side; it has been logged'));
       }

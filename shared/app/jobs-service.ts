@@ -206,7 +206,7 @@ export class JobsService {
     requireWrite(principal);
     const { profile } = await this.get(principal, jobId);
     const transition = await this.writeOwn(principal, jobId, decide);
-    if (transition.notice) await this.outbox.drain(jobId, now);
+    if (transition.notice) await this.outbox.drain(transition.state, now);
     return { state: transition.state, profile };
   }
 

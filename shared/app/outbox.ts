@@ -22,40 +22,50 @@ export class OutboxPublisher {
     private readonly publicUrl: () => string | undefined,
   ) {}
 
-  /** Publishes whatever the job's outbox holds; returns how many notices this call published. */
-  async drain(jobId: string, now: number): Promise<number> {
+  /**
+   * Publishes whatever the job's outbox holds, starting from `known` (the state its caller just
+   * wrote or read, which saves a read); returns how many notices this call published.
+   */
+  async drain(known: JobState, now: number): Promise<number> {
     let published = 0;
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const state = await this.jobs.getState(jobId);
-      if (!state) return published;
+    let state: JobState | undefined = known;
+    for (let round = 0; round < ROUNDS && state; round += 1) {
       if (state.pending.length === 0) {
         if (round === 0) await this.jobs.clearOutboxMarker(state);
         return published;
       }
       if (state.publishLeaseUntil !== undefined && state.publishLeaseUntil >= now) return published;
       const leased = await this.jobs.acquirePublishLease(state, now + LEASE_MS, now);
-      if (!leased) continue;
-      try {
-        published += await this.publishAll(leased);
-      } finally {
-        await this.jobs.releasePublishLease(jobId);
+      if (!leased) {
+        state = await this.jobs.getState(known.id);
+        continue;
       }
-      // Loop: a writer may have added a notice while we held the lease and left it to us.
+      let settled = false;
+      try {
+        const result = await this.publishAll(leased);
+        published += result.published;
+        settled = result.settled;
+      } finally {
+        if (!settled) await this.jobs.releasePublishLease(known.id);
+      }
+      if (settled) return published;
+      // Someone wrote while we held the lease (perhaps a new notice they left to us): look again.
+      state = await this.jobs.getState(known.id);
     }
     return published;
   }
 
-  private async publishAll(leased: JobState): Promise<number> {
+  /** `settled`: the last removal also released the lease, and nobody wrote in between. */
+  private async publishAll(leased: JobState): Promise<{ published: number; settled: boolean }> {
     const profile = await this.jobs.getProfile(leased.projectId, leased.id);
     let state = leased;
-    let published = 0;
+    let settled = false;
     for (const notice of leased.pending) {
       if (notice.kind === 'flip') await this.history.recordFlip(notice);
       const event = alertEventOf(notice);
       if (event) await this.bus.publish(buildAlertMessage(event, notice, leased, profile, this.publicUrl()));
-      state = await this.jobs.removeNotice(state, notice.id);
-      published += 1;
+      ({ state, settled } = await this.jobs.removeNotice(state, notice.id));
     }
-    return published;
+    return { published: leased.pending.length, settled };
   }
 }

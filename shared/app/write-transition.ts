@@ -3,7 +3,8 @@ import type { Transition } from '../domain/transitions';
 import { NotFoundError, WriteConflict } from '../errors';
 import type { JobRepository } from '../storage/job-repository';
 
-const WRITE_ATTEMPTS = 8;
+/** Many clients pinging one job at once collide; enough attempts with jitter let every ping land. */
+const WRITE_ATTEMPTS = 16;
 
 /**
  * Read the state, decide, write only if nobody wrote in between; on a lost race, decide again on
@@ -27,7 +28,7 @@ export async function writeTransition(
     } catch (error) {
       if (!(error instanceof WriteConflict) || attempt >= WRITE_ATTEMPTS) throw error;
       // Jitter, so that two writers that collided do not collide again in lockstep.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 5)));
     }
   }
 }

@@ -191,10 +191,10 @@ export class JobRepository {
 
   /**
    * Takes one published notice out of the outbox. When it was the last and nothing was written
-   * since `state` was read, the same write leaves the outbox index; otherwise the notice alone goes
-   * and the index entry is cleaned later (see `clearOutboxMarker`).
+   * since `state` was read, the same write leaves the outbox index and releases the publish lease
+   * (`settled`); otherwise the notice alone goes, and the caller releases the lease and looks again.
    */
-  async removeNotice(state: JobState, noticeId: string): Promise<JobState> {
+  async removeNotice(state: JobState, noticeId: string): Promise<{ state: JobState; settled: boolean }> {
     const last = state.pending.length === 1 && state.pending[0]?.id === noticeId;
     const names = { '#version': 'version', '#pending': 'pending', '#notice': noticeId };
     if (last) {
@@ -203,13 +203,16 @@ export class JobRepository {
           new UpdateCommand({
             TableName: this.tableName,
             Key: keys.jobState(state.id),
-            UpdateExpression: 'REMOVE #pending.#notice, outboxShard, outboxAt SET #version = :next',
+            UpdateExpression: 'REMOVE #pending.#notice, outboxShard, outboxAt, publishLeaseUntil SET #version = :next',
             ConditionExpression: '#version = :expected',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: { ':next': state.version + 1, ':expected': state.version },
           }),
         );
-        return { ...state, version: state.version + 1, pending: [] };
+        return {
+          state: { ...state, version: state.version + 1, pending: [], publishLeaseUntil: undefined },
+          settled: true,
+        };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
@@ -225,7 +228,7 @@ export class JobRepository {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return fromStateItem(result.Attributes as StateItem);
+    return { state: fromStateItem(result.Attributes as StateItem), settled: false };
   }
 
   /** Removes the outbox index entry of a job whose outbox is empty (left by a raced acknowledge). */

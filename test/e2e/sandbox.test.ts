@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
 
 /** Polls until `check` returns a value (the sandbox sweeps every second here), or fails after `tries`. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, tries = 40): Promise<T> {
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, tries = 80): Promise<T> {
   for (let i = 0; i < tries; i += 1) {
     const value = await check();
     if (value !== undefined) return value;
@@ -48,21 +48,26 @@ describe('the sandbox, end to end over HTTP', () => {
     expect([post.status, await post.text()]).toEqual([200, 'OK']);
     expect(((await (await api(`/api/jobs/${job.id}`)).json()) as { status: string }).status).toBe('healthy');
 
-    // Stop pinging: deadline is 3 s after the last ping; the sandbox sweeps every second.
-    const missing = await eventually('missing', async () => {
-      const body = (await (await api(`/api/jobs/${job.id}`)).json()) as { status: string };
-      return body.status === 'missing' ? body : undefined;
-    });
-    expect(missing.status).toBe('missing');
+    // Stop pinging: the deadline is 3 s after the last ping, and the sandbox sweeps every second.
+    // The status reads `missing` as soon as the deadline passes; the checker's flip (what alerts)
+    // must follow within a sweep.
+    const flipsOf = async () =>
+      ((await (await api(`/api/jobs/${job.id}/flips`)).json()) as { flips: { from: string; to: string }[] }).flips.map(
+        (f) => `${f.from}->${f.to}`,
+      );
+    expect(
+      await eventually('the missing flip', async () =>
+        (await flipsOf()).includes('healthy->missing') ? true : undefined,
+      ),
+    ).toBe(true);
+    expect(((await (await api(`/api/jobs/${job.id}`)).json()) as { status: string }).status).toBe('missing');
 
     await fetch(job.ping_url);
     const recovered = (await (await api(`/api/jobs/${job.id}`)).json()) as { status: string };
     expect(recovered.status).toBe('healthy');
-
-    // Flips reach the history when their notice is published, a moment after the state changed.
-    const history = await eventually('the flip history', async () => {
-      const body = (await (await api(`/api/jobs/${job.id}/flips`)).json()) as { flips: { from: string; to: string }[] };
-      return body.flips.length >= 3 ? body.flips.map((f) => `${f.from}->${f.to}`) : undefined;
+    const history = await eventually('the recovery flip', async () => {
+      const flips = await flipsOf();
+      return flips.length >= 3 ? flips : undefined;
     });
     expect(history).toEqual(['missing->healthy', 'healthy->missing', 'new->healthy']);
   }, 30_000);
