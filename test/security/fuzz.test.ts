@@ -226,7 +226,9 @@ describe('fuzzing every route of the running sandbox', () => {
           expect(error.field, what).toMatch(/\S/);
           expect(error.message, what).toContain(error.field!);
         }
-        if (method !== 'GET' && method !== 'HEAD') {
+        // A GET changes nothing unless it is an accepted ping (a start resumes a paused job, a
+        // slug ping with ?create=1 may register one), so only those and every write are compared.
+        if ((method !== 'GET' && method !== 'HEAD') || response.status < 400) {
           const after = await digest();
           if (response.status >= 400) expect(after, `state changed by a rejected ${what}`).toBe(before);
           before = after;
