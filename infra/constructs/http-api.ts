@@ -53,10 +53,12 @@ export class CronSentryApi extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     });
-    // A ping reads and writes single items; it never queries an index, deletes or scans.
+    // A ping reads and writes single items, and queries its own job's newest log entries (the
+    // per-minute ping limit, `log` signals) and a project's channels (`?create=1`); it never
+    // touches an index, deletes or scans.
     this.pingFunction.role.addToPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
         resources: [table.tableArn],
       }),
     );

@@ -240,20 +240,21 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets the ping function read and write single items of the table and publish alerts, nothing else', () => {
+  it('lets the ping function read, write and query items of the table (no index) and publish alerts, nothing else', () => {
     const s = defaults;
     const allowed = allowedByAction(s, s.logicalId(s.stack.api.pingFunction.role));
     expect([...allowed.keys()].sort()).toEqual(
       [
         'dynamodb:GetItem',
         'dynamodb:PutItem',
+        'dynamodb:Query',
         'dynamodb:UpdateItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'sns:Publish',
       ].sort(),
     );
-    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']) {
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']) {
       expect(allowed.get(action)).toEqual([tableArn(s)]);
     }
     expect(allowed.get('sns:Publish')).toEqual([topicRef(s)]);
