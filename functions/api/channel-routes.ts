@@ -1,11 +1,10 @@
 import { changedSecrets, channelView } from '../../shared/alerts/channel-service';
 import type { Alerting } from '../../shared/alerts/alerting';
 import type { DeliveryRecord } from '../../shared/storage/delivery-repository';
+import { UUID_PATTERN } from '../../shared/app/validation';
 import { ValidationError } from '../../shared/errors';
 import { json, jsonBody, noContent } from '../http/responses';
 import { cursorParam, idParam, limitParam, type Route, type RouteRequest } from './router';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function deliveryView(record: DeliveryRecord) {
   return {
@@ -30,7 +29,7 @@ function optionalId(request: RouteRequest, name: string): string | undefined {
   const raw = request.event.queryStringParameters?.[name];
   if (raw === undefined || raw === '') return undefined;
   const value = raw.toLowerCase();
-  if (!UUID.test(value)) throw ValidationError.of(name, 'must be an id this API returned');
+  if (!UUID_PATTERN.test(value)) throw ValidationError.of(name, 'must be an id this API returned');
   return value;
 }
 
@@ -43,7 +42,11 @@ export function channelRoutes(alerts: Alerting, publicUrl: string | undefined): 
       method: 'GET',
       path: '/api/channels',
       handle: async ({ principal }) =>
-        json(200, { channels: (await channels.list(principal)).map((channel) => channelView(channel)) }),
+        json(200, {
+          channels: (await channels.list(principal)).map((channel) =>
+            channelView(channel, { withholdSecrets: principal.role !== 'read-write' }),
+          ),
+        }),
     },
     {
       method: 'POST',
@@ -57,7 +60,13 @@ export function channelRoutes(alerts: Alerting, publicUrl: string | undefined): 
     {
       method: 'GET',
       path: '/api/channels/{id}',
-      handle: async (request) => json(200, channelView(await channels.get(request.principal, channelId(request)))),
+      handle: async (request) =>
+        json(
+          200,
+          channelView(await channels.get(request.principal, channelId(request)), {
+            withholdSecrets: request.principal.role !== 'read-write',
+          }),
+        ),
     },
     {
       method: 'PATCH',

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { Principal } from '../../shared/app/access';
+import { UUID_PATTERN } from '../../shared/app/validation';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import type { HttpEvent, HttpResult } from '../http/responses';
 
@@ -25,12 +26,10 @@ export interface ApiContext extends Context {
   baseUrl?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** A path id that is not a UUID cannot name anything: the same 404 as an unknown one. */
 export function idParam(event: HttpEvent, name = 'id', what = 'resource'): string {
   const value = (event.pathParameters?.[name] ?? '').toLowerCase();
-  if (!UUID.test(value)) throw new NotFoundError(what);
+  if (!UUID_PATTERN.test(value)) throw new NotFoundError(what);
   return value;
 }
 

@@ -5,8 +5,8 @@ import type { PingService } from '../../shared/app/ping-service';
 import { httpErrors, type ErrorLogger } from '../http/error-middleware';
 import { bodyText, type HttpEvent, type HttpResult } from '../http/responses';
 import { isPingKey, isSlug } from '../../shared/app/slugs';
+import { UUID_PATTERN } from '../../shared/app/validation';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const PING_METHODS = new Set(['GET', 'POST', 'HEAD']);
 
@@ -55,7 +55,7 @@ export function parsePingPath(path: string): ParsedPing | undefined {
   const parts = pathParts(path);
   if (!parts || parts.length < 1 || parts.length > 2) return undefined;
   const jobId = (parts[0] ?? '').toLowerCase();
-  if (!UUID.test(jobId)) return undefined;
+  if (!UUID_PATTERN.test(jobId)) return undefined;
   const signal = parseSignal(parts[1]);
   return signal && { jobId, ...signal };
 }

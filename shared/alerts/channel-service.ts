@@ -163,15 +163,18 @@ function parseSettings(kind: string, settings: Record<string, unknown>): Record<
 
 /**
  * The public JSON of a channel. Secret settings (webhook URLs, signing secrets) are masked for
- * every key, read-write or read-only, except in the one response that created or replaced them.
+ * read-write keys except in the one response that created or replaced them, and left out
+ * altogether for read-only keys, which never see any part of a secret.
  */
-export function channelView(channel: ChannelRecord, options: { reveal?: readonly string[] } = {}) {
+export function channelView(
+  channel: ChannelRecord,
+  options: { reveal?: readonly string[]; withholdSecrets?: boolean } = {},
+) {
   const secret = new Set(channelKindOf(channel.kind)?.secretSettings ?? Object.keys(channel.settings));
   const settings = Object.fromEntries(
-    Object.entries(channel.settings).map(([name, value]) => [
-      name,
-      secret.has(name) && !options.reveal?.includes(name) ? maskSecret(value) : value,
-    ]),
+    Object.entries(channel.settings)
+      .filter(([name]) => !(options.withholdSecrets && secret.has(name)))
+      .map(([name, value]) => [name, secret.has(name) && !options.reveal?.includes(name) ? maskSecret(value) : value]),
   );
   return {
     id: channel.id,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DAY, MINUTE, SECOND, describeDuration, parseDuration } from '../domain/durations';
 import { parseSchedule, ScheduleError, shortestPeriodMs, type Schedule } from '../domain/schedule';
 import { ValidationError } from '../errors';
-import { parseInput } from './validation';
+import { parseInput, UUID_PATTERN } from './validation';
 
 export const LIMITS = {
   nameLength: 100,
@@ -15,7 +15,6 @@ export const LIMITS = {
 } as const;
 
 const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.:/-]*$/u;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** `grace_time`: a number is minutes (what people already send); a string is a duration. */
 const durationInput = z.union([z.number().positive().finite(), z.string().min(1).max(20)], {

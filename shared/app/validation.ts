@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 
+/** Ids CronSentry hands out (jobs, channels, keys) are lower-case random UUIDs. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * Turns a zod failure into our ValidationError, naming the field the way the API spells it
  * (`tags.2`, `grace_time`), so clients can put the message next to the right input.

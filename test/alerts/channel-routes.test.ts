@@ -70,7 +70,7 @@ describe('channel and delivery routes', () => {
       body: { kind: 'webhook', name: 'Ops hook', settings: { url: `${receiver.url}/hook/secret-path` }, ...extra },
     });
 
-  it('shows secrets in full once, at creation, and masked ever after (to every key)', async () => {
+  it('shows secrets in full once, at creation, and masked ever after (read-write keys), and never any part of them to read-only keys', async () => {
     const created = await createWebhook();
     expect(created.status).toBe(201);
     expect(created.body!.settings.url).toBe(`${receiver.url}/hook/secret-path`);
@@ -82,13 +82,15 @@ describe('channel and delivery routes', () => {
       last_delivery: null,
     });
 
-    for (const principal of [writer, reader]) {
-      const listed = await call(principal, 'GET', '/api/channels');
-      const settings = listed.body!.channels[0].settings;
-      expect(settings.url).toBe(`${receiver.url}/••••path`);
-      expect(settings.secret).toMatch(/^••••.{4}$/);
-      expect(JSON.stringify(listed.body)).not.toContain(created.body!.settings.secret);
-    }
+    const listed = await call(writer, 'GET', '/api/channels');
+    const settings = listed.body!.channels[0].settings;
+    expect(settings.url).toBe(`${receiver.url}/••••path`);
+    expect(settings.secret).toMatch(/^••••.{4}$/);
+    expect(JSON.stringify(listed.body)).not.toContain(created.body!.settings.secret);
+
+    const forReader = await call(reader, 'GET', '/api/channels');
+    expect(forReader.body!.channels[0]).toMatchObject({ kind: 'webhook', name: 'Ops hook' });
+    expect(forReader.body!.channels[0].settings).toEqual({});
   });
 
   it('keeps every project to itself and read-only keys to reading', async () => {
