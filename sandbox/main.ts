@@ -29,13 +29,8 @@ async function main() {
     apiKey: sandbox.CRONSENTRY_API_KEY,
     dashboardDir,
     logger,
-    // The in-process subscriber of the alerts "topic": the same notifier the AWS Lambda runs.
-    deliver: async (message, services) => {
-      services.alerts.useTransports(alertTransports);
-      await services.alerts.notifier.deliver(message);
-    },
+    alerts: alertTransports,
   });
-  running.services.alerts.useTransports(alertTransports);
   console.log(
     [
       '',

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { generateKeySecret, hashKey, isWellFormedKey } from '../shared/app/access';
+import type { AlertTransports } from '../shared/alerts/channel';
 import type { AlertMessage } from '../shared/app/alert-bus';
 import { channelDirectory } from '../shared/app/channel-directory';
 import type { Logger } from '../shared/app/logger';
@@ -30,8 +31,8 @@ export interface SandboxOptions {
   readonly apiKey?: string;
   readonly dashboardDir: string;
   readonly logger: Logger;
-  /** Where alerts go in process (the notifier); defaults to the console only. */
-  readonly deliver?: (message: AlertMessage, services: Services) => Promise<void>;
+  /** How alerts leave this machine (mailer, SNS stand-in); the notifier itself is the AWS one. */
+  readonly alerts?: Partial<AlertTransports>;
 }
 
 export interface RunningSandbox {
@@ -66,7 +67,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const url = `http://${options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host}:${port}`;
 
   const bus = new LocalAlertBus(
-    (message) => (options.deliver ? options.deliver(message, services) : Promise.resolve()),
+    // The in-process subscriber of the alerts "topic": the same notifier the AWS Lambda runs.
+    (message: AlertMessage) => services.alerts.notifier.deliver(message).then(() => undefined),
     logger,
   );
   // The bus's subscriber runs only after start-up, when `services` exists.
@@ -76,6 +78,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     logger,
     bus,
     channels: channelDirectory(documents, settings.TABLE_NAME),
+    ...(options.alerts ? { alerts: options.alerts } : {}),
     publicUrl: settings.CRONSENTRY_PUBLIC_URL ?? url,
   });
   const apiKey = await ensureLocalKey(services, options.dataDir, options.apiKey);

@@ -31,7 +31,7 @@ export type Alerting = ReturnType<typeof createAlerting>;
 
 /** The alerts feature wired once per process: channels, deliveries and the notifier. */
 export function createAlerting(deps: AlertingDeps) {
-  let transports: AlertTransports = {
+  const transports: AlertTransports = {
     fetch: (input, init) => globalThis.fetch(input, init),
     httpTimeoutMs: DEFAULT_HTTP_TIMEOUT_MS,
     clock: deps.clock ?? Date.now,
@@ -54,12 +54,5 @@ export function createAlerting(deps: AlertingDeps) {
     deliveries,
     notifier,
     channels: new ChannelService(channelRepository, deps.jobs, notifier),
-    /**
-     * Replaces transports after wiring: the sandbox builds its mailer (SMTP or outbox folder) in
-     * its launcher, after the services exist.
-     */
-    useTransports(more: Partial<AlertTransports>) {
-      transports = { ...transports, ...more };
-    },
   };
 }
