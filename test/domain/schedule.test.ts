@@ -1,0 +1,444 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DAY, HOUR, MINUTE, SECOND } from '../../shared/domain/durations';
+import {
+  ScheduleError,
+  describeSchedule,
+  isValidTimezone,
+  nextExpectedAt,
+  parseSchedule,
+  scheduleText,
+  shortestPeriodMs,
+  upcoming,
+  utcOffsetMs,
+  type Schedule,
+} from '../../shared/domain/schedule';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const at = (text: string) => Date.parse(text);
+
+/** The calendar day of an instant in a zone, as YYYY-MM-DD. */
+function localDay(timezone: string, ms: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(ms);
+}
+
+function scheduleError(run: () => unknown): ScheduleError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScheduleError);
+    return error as ScheduleError;
+  }
+  throw new Error('expected a ScheduleError');
+}
+
+describe('parseSchedule', () => {
+  it.each([
+    ['*/5 * * * *', '*/5 * * * *'],
+    ['0 9 * * 1-5', '0 9 * * 1-5'],
+    ['  0   0  *  * * ', '0 0 * * *'],
+    ['0 0 * * MON,THU', '0 0 * * MON,THU'],
+    ['0 0 1 JAN *', '0 0 1 JAN *'],
+    ['0 0 * * 7', '0 0 * * 7'],
+    ['0 0 L * *', '0 0 L * *'],
+    ['@hourly', '0 * * * *'],
+    ['@daily', '0 0 * * *'],
+    ['@midnight', '0 0 * * *'],
+    ['@weekly', '0 0 * * 0'],
+    ['@monthly', '0 0 1 * *'],
+    ['@yearly', '0 0 1 1 *'],
+    ['@annually', '0 0 1 1 *'],
+    ['@DAILY', '0 0 * * *'],
+  ])('accepts cron %j as %j', (text, expression) => {
+    expect(parseSchedule(text, 'Europe/Berlin')).toEqual({ kind: 'cron', expression, timezone: 'Europe/Berlin' });
+  });
+
+  it.each([
+    ['every 30s', 30 * SECOND],
+    ['every 5m', 5 * MINUTE],
+    ['every 2h', 2 * HOUR],
+    ['every 1d', DAY],
+    ['EVERY  90S', 90 * SECOND],
+  ])('accepts interval %j', (text, everyMs) => {
+    expect(parseSchedule(text)).toEqual({ kind: 'interval', everyMs, timezone: 'UTC' });
+  });
+
+  it('defaults the time zone to UTC', () => {
+    expect(parseSchedule('0 0 * * *').timezone).toBe('UTC');
+  });
+
+  it.each([
+    ['* * * * * *', 'six fields (seconds)'],
+    ['0 0 * *', 'four fields'],
+    ['', 'nothing'],
+    ['60 * * * *', 'minute out of range'],
+    ['0 24 * * *', 'hour out of range'],
+    ['0 0 0 * *', 'day of month 0'],
+    ['0 0 * 13 *', 'month 13'],
+    ['0 0 * * 8', 'day of week 8'],
+    ['0 0 30 2 *', 'a day February never has'],
+    ['a b c d e', 'words'],
+    ['0 0 1W * *', 'Quartz W'],
+    ['@reboot', 'unknown macro'],
+    ['@every 5m', 'Go-style macro'],
+    ['every 5', 'interval without unit'],
+    ['every 0s', 'zero interval'],
+    ['every 1.5h', 'fractional interval'],
+    ['every 2w', 'unknown unit'],
+    ['every 5 m', 'interval with a space'],
+    // cron-parser reads H as a random minute unless seeded: each parse would expect another time.
+    ['H * * * *', 'hashed minute'],
+    ['H/15 * * * *', 'hashed step'],
+    ['0 H(0-5) * * *', 'hashed range'],
+  ])('rejects %j (%s) as a schedule error', (text) => {
+    expect(scheduleError(() => parseSchedule(text)).field).toBe('schedule');
+  });
+
+  it.each(['Mars/Olympus', '', 'Europe/Berlin ', '+05:00', 'x'.repeat(65)])(
+    'rejects time zone %j as a timezone error',
+    (timezone) => {
+      const error = scheduleError(() => parseSchedule('0 0 * * *', timezone));
+      expect(error.field).toBe('timezone');
+      expect(error.message).toContain('time zone');
+    },
+  );
+
+  it('checks the time zone of intervals too', () => {
+    expect(scheduleError(() => parseSchedule('every 5m', 'Nowhere/Land')).field).toBe('timezone');
+  });
+
+  it.each(['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu'])(
+    'isValidTimezone(%j)',
+    (timezone) => {
+      expect(isValidTimezone(timezone)).toBe(true);
+    },
+  );
+
+  it('is deterministic: parsing the same text twice gives the same timetable', () => {
+    const after = at('2026-06-01T10:07:00Z');
+    const a = upcoming(parseSchedule('*/7 3-5 * * *', 'Asia/Kathmandu'), after, 10);
+    const b = upcoming(parseSchedule('*/7 3-5 * * *', 'Asia/Kathmandu'), after, 10);
+    expect(a).toEqual(b);
+  });
+});
+
+describe('scheduleText', () => {
+  it.each(['*/5 * * * *', 'every 30s', 'every 15m', 'every 2h', 'every 1d'])('round-trips %j', (text) => {
+    const schedule = parseSchedule(text);
+    expect(scheduleText(schedule)).toBe(text);
+    expect(parseSchedule(scheduleText(schedule))).toEqual(schedule);
+  });
+
+  it('stores the expansion of a macro', () => {
+    expect(scheduleText(parseSchedule('@daily'))).toBe('0 0 * * *');
+  });
+
+  it('spells an interval in its shortest exact unit', () => {
+    expect(scheduleText(parseSchedule('every 120s'))).toBe('every 2m');
+  });
+});
+
+describe('nextExpectedAt', () => {
+  it.each<[string, string, string, string, string]>([
+    // expression, zone, after, expected next, why
+    ['0 * * * *', 'UTC', '2026-01-01T10:00:00.000Z', '2026-01-01T11:00:00.000Z', 'strictly after an expected time'],
+    ['0 * * * *', 'UTC', '2026-01-01T10:59:59.999Z', '2026-01-01T11:00:00.000Z', 'one ms before'],
+    ['* * * * *', 'UTC', '2026-01-01T10:00:30.500Z', '2026-01-01T10:01:00.000Z', 'mid-minute'],
+    ['0 9 * * *', 'Europe/Berlin', '2026-01-15T12:00:00.000Z', '2026-01-16T08:00:00.000Z', 'winter: UTC+1'],
+    ['0 9 * * *', 'Europe/Berlin', '2026-07-15T12:00:00.000Z', '2026-07-16T07:00:00.000Z', 'summer: UTC+2'],
+    ['0 9 * * *', 'Asia/Kathmandu', '2026-01-15T12:00:00.000Z', '2026-01-16T03:15:00.000Z', 'UTC+5:45'],
+    ['0 9 * * 1-5', 'UTC', '2026-01-16T12:00:00.000Z', '2026-01-19T09:00:00.000Z', 'Friday → Monday'],
+    // Berlin, 29 March 2026: clocks jump 02:00 → 03:00, so 02:30 does not exist. It is expected
+    // once, at 03:30 CEST (01:30 UTC), an hour after the wall time it stands for.
+    ['30 2 * * *', 'Europe/Berlin', '2026-03-28T12:00:00.000Z', '2026-03-29T01:30:00.000Z', 'Berlin spring gap'],
+    ['30 2 * * *', 'Europe/Berlin', '2026-03-29T01:30:00.000Z', '2026-03-30T00:30:00.000Z', 'day after the gap'],
+    // Berlin, 25 October 2026: 03:00 CEST → 02:00 CET, so 02:30 happens twice; the first counts.
+    ['30 2 * * *', 'Europe/Berlin', '2026-10-24T12:00:00.000Z', '2026-10-25T00:30:00.000Z', 'Berlin overlap: 1st'],
+    ['30 2 * * *', 'Europe/Berlin', '2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z', 'no 2nd 02:30'],
+    // A long job that started at 02:30 CEST and reports at 02:10 CET (second pass) is done for the day.
+    ['30 2 * * *', 'Europe/Berlin', '2026-10-25T01:10:00.000Z', '2026-10-26T01:30:00.000Z', 'report in 2nd pass'],
+    ['30 2 * * *', 'Europe/Berlin', '2026-10-25T01:29:59.999Z', '2026-10-26T01:30:00.000Z', 'just before 2nd 02:30'],
+    // An hourly job runs every elapsed hour, so both 02:00s are expected.
+    ['0 * * * *', 'Europe/Berlin', '2026-10-25T00:00:00.000Z', '2026-10-25T01:00:00.000Z', 'hourly: 2nd 02:00'],
+    ['0 * * * *', 'Europe/Berlin', '2026-10-25T01:00:00.000Z', '2026-10-25T02:00:00.000Z', 'hourly: then 03:00'],
+    // New York, 8 March 2026 (02:00 EST → 03:00 EDT) and 1 November 2026 (02:00 EDT → 01:00 EST).
+    ['30 2 * * *', 'America/New_York', '2026-03-07T12:00:00.000Z', '2026-03-08T07:30:00.000Z', 'NY gap: 03:30 EDT'],
+    ['30 2 * * *', 'America/New_York', '2026-03-08T07:30:00.000Z', '2026-03-09T06:30:00.000Z', 'NY after gap'],
+    ['30 1 * * *', 'America/New_York', '2026-10-31T12:00:00.000Z', '2026-11-01T05:30:00.000Z', 'NY overlap: EDT'],
+    ['30 1 * * *', 'America/New_York', '2026-11-01T06:10:00.000Z', '2026-11-02T06:30:00.000Z', 'NY 2nd pass'],
+    // Lord Howe moves its clocks by 30 minutes: on 5 April 2026 01:30–02:00 happens twice.
+    ['45 1 * * *', 'Australia/Lord_Howe', '2026-04-03T16:00:00.000Z', '2026-04-04T14:45:00.000Z', 'LH overlap: +11'],
+    ['45 1 * * *', 'Australia/Lord_Howe', '2026-04-04T15:05:00.000Z', '2026-04-05T15:15:00.000Z', 'LH 2nd pass'],
+    // Month ends and leap days.
+    ['0 0 31 * *', 'UTC', '2026-01-31T12:00:00.000Z', '2026-03-31T00:00:00.000Z', '31st skips February'],
+    ['0 0 31 * *', 'UTC', '2026-03-31T12:00:00.000Z', '2026-05-31T00:00:00.000Z', '31st skips April'],
+    ['0 0 L * *', 'UTC', '2026-01-31T12:00:00.000Z', '2026-02-28T00:00:00.000Z', 'last day of February'],
+    ['0 0 L * *', 'UTC', '2028-01-31T12:00:00.000Z', '2028-02-29T00:00:00.000Z', 'last day, leap year'],
+    ['0 0 29 2 *', 'UTC', '2026-01-01T00:00:00.000Z', '2028-02-29T00:00:00.000Z', 'leap day'],
+    ['0 0 29 2 *', 'UTC', '2028-02-29T00:00:00.000Z', '2032-02-29T00:00:00.000Z', 'next leap day'],
+  ])('%s in %s after %s → %s (%s)', (expression, timezone, after, expected) => {
+    expect(iso(nextExpectedAt({ kind: 'cron', expression, timezone }, at(after)))).toBe(expected);
+  });
+
+  it.each<[string, string, string, number]>([
+    ['30 2 * * *', 'Europe/Berlin', '2026-03-29', at('2026-03-29T01:30:00Z')],
+    ['30 2 * * *', 'Europe/Berlin', '2026-10-25', at('2026-10-25T00:30:00Z')],
+    ['30 2 * * *', 'America/New_York', '2026-03-08', at('2026-03-08T07:30:00Z')],
+    ['30 1 * * *', 'America/New_York', '2026-11-01', at('2026-11-01T05:30:00Z')],
+    ['45 1 * * *', 'Australia/Lord_Howe', '2026-04-05', at('2026-04-04T14:45:00Z')],
+    ['30 2 * * *', 'Antarctica/Troll', '2026-03-29', at('2026-03-29T01:30:00Z')],
+  ])('%s in %s: exactly one expected time on the clock-change day %s', (expression, timezone, day, instant) => {
+    const schedule: Schedule = { kind: 'cron', expression, timezone };
+    const start = at(`${day}T00:00:00Z`) - 2 * DAY;
+    const onDay = upcoming(schedule, start, 6).filter((t) => localDay(timezone, t) === day);
+    expect(onDay.map(iso)).toEqual([iso(instant)]);
+  });
+
+  it('KNOWN LIMITATION: a time inside Lord Howe’s 30-minute spring gap is not expected that day', () => {
+    // 4 October 2026: 02:00 → 02:30 (+10:30 → +11). cron-parser shifts a skipped time by a whole
+    // hour (03:15, which no longer matches the hour field), so 02:15 has no expected time on the 4th;
+    // the job is next expected on the 5th. Pinned so that a change in cron-parser is noticed.
+    const schedule = parseSchedule('15 2 * * *', 'Australia/Lord_Howe');
+    expect(upcoming(schedule, at('2026-10-02T12:00:00Z'), 2).map(iso)).toEqual([
+      '2026-10-02T15:45:00.000Z', // 3 Oct 02:15 +10:30
+      '2026-10-04T15:15:00.000Z', // 5 Oct 02:15 +11
+    ]);
+  });
+
+  it('KNOWN LIMITATION: cron-parser gives up in the day before Lord Howe’s 30-minute fall-back', () => {
+    // 5 April 2026 02:00 +11 → 01:30 +10:30 (4 April 15:00 UTC). From the 02:00 of the day before
+    // (3 April ~15:30 UTC) until the change, cron-parser throws "loop limit exceeded" for a 02:00
+    // job (and takes about a second to do so); from the change on, it answers. Pinned so that a
+    // fixed cron-parser is noticed; until then a ping in that window cannot be scheduled.
+    const schedule = parseSchedule('0 2 * * *', 'Australia/Lord_Howe');
+    expect(() => nextExpectedAt(schedule, at('2026-04-04T12:00:00Z'))).toThrow(/loop limit/);
+    // 02:00 +10:30 on the 5th; 02:00 +11 never happened (the clocks went back at it).
+    expect(iso(nextExpectedAt(schedule, at('2026-04-04T15:00:00Z')))).toBe('2026-04-04T15:30:00.000Z');
+    // Inside the repeated half hour the walk from before the change fails too; the answer from the
+    // ping's own instant is used instead of an error.
+    expect(iso(nextExpectedAt(schedule, at('2026-04-04T15:10:00Z')))).toBe('2026-04-04T15:30:00.000Z');
+  });
+
+  it.each<[string, string, number]>([
+    ['every 30s', '2026-01-01T10:00:00.123Z', 30 * SECOND],
+    ['every 5m', '2026-01-01T10:00:00Z', 5 * MINUTE],
+    // An interval is elapsed time: across a clock change it is still 24 hours, not "same wall time".
+    ['every 1d', '2026-03-28T12:00:00Z', DAY],
+    ['every 2h', '2026-10-25T00:30:00Z', 2 * HOUR],
+  ])('interval %s after %s adds exactly its length', (text, after, everyMs) => {
+    expect(nextExpectedAt(parseSchedule(text, 'Europe/Berlin'), at(after))).toBe(at(after) + everyMs);
+  });
+});
+
+describe('upcoming', () => {
+  it('lists the month ends of a 31st-of-the-month job', () => {
+    expect(upcoming(parseSchedule('0 0 31 * *'), at('2026-01-31T12:00:00Z'), 6).map(iso)).toEqual([
+      '2026-03-31T00:00:00.000Z',
+      '2026-05-31T00:00:00.000Z',
+      '2026-07-31T00:00:00.000Z',
+      '2026-08-31T00:00:00.000Z',
+      '2026-10-31T00:00:00.000Z',
+      '2026-12-31T00:00:00.000Z',
+    ]);
+  });
+
+  it('returns nothing for count 0', () => {
+    expect(upcoming(parseSchedule('* * * * *'), at('2026-01-01T00:00:00Z'), 0)).toEqual([]);
+  });
+});
+
+describe('shortestPeriodMs', () => {
+  it.each<[string, string, number]>([
+    ['*/5 * * * *', 'UTC', 5 * MINUTE],
+    ['* * * * *', 'Europe/Berlin', MINUTE],
+    ['0 * * * *', 'Europe/Berlin', HOUR],
+    ['0 9 * * 1-5', 'UTC', DAY],
+    ['0,10 9 * * *', 'UTC', 10 * MINUTE],
+    ['0 0 1 * *', 'UTC', 28 * DAY],
+    ['every 30s', 'UTC', 30 * SECOND],
+    ['every 2h', 'UTC', 2 * HOUR],
+  ])('%s (%s) → %d ms', (text, timezone, ms) => {
+    expect(shortestPeriodMs(parseSchedule(text, timezone), at('2026-01-01T00:00:00Z'))).toBe(ms);
+  });
+});
+
+describe('describeSchedule', () => {
+  it.each([
+    ['0 0 * * *', 'Europe/Berlin', 'At 00:00 (Europe/Berlin)'],
+    ['*/5 * * * *', 'UTC', 'Every 5 minutes (UTC)'],
+    ['30 2 * * 1-5', 'America/New_York', 'At 02:30, Monday through Friday (America/New_York)'],
+  ])('%s in %s → %s', (text, timezone, words) => {
+    const described = describeSchedule(parseSchedule(text, timezone));
+    expect(described).toBe(words);
+    expect(described).toContain(timezone);
+  });
+
+  it.each([
+    ['every 90s', 'Every 1 min 30 s'],
+    ['every 2h', 'Every 2 h'],
+  ])('%s → %s', (text, words) => {
+    expect(describeSchedule(parseSchedule(text))).toBe(words);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Properties
+
+// Australia/Lord_Howe is not drawn at random: cron-parser fails for a day each April there (see the
+// known limitation above); its October change is tested below on its own.
+const ZONES = [
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/St_Johns',
+  'America/Sao_Paulo',
+  'Pacific/Chatham',
+  'Asia/Kathmandu',
+  'Antarctica/Troll',
+] as const;
+const FROM = Date.UTC(2020, 0, 1);
+const TO = Date.UTC(2036, 0, 1);
+
+const num = (min: number, max: number) => fc.integer({ min, max }).map(String);
+const range = (min: number, max: number) =>
+  fc
+    .tuple(fc.integer({ min, max }), fc.integer({ min, max }))
+    .filter(([a, b]) => a < b)
+    .map(([a, b]) => `${a}-${b}`);
+const list = (min: number, max: number) =>
+  fc.uniqueArray(fc.integer({ min, max }), { minLength: 2, maxLength: 3 }).map((values) => values.join(','));
+
+/** Hours 1–3 are weighted up: that is where clocks change in most zones. */
+const cronExpression = fc
+  .record({
+    minute: fc.oneof(
+      fc.constant('*'),
+      num(0, 59),
+      fc.constantFrom('*/2', '*/5', '*/15', '*/30', '0,30'),
+      range(0, 59),
+      list(0, 59),
+    ),
+    hour: fc.oneof(fc.constant('*'), num(0, 23), num(1, 3), fc.constantFrom('*/2', '*/6', '1-3', '9-17'), list(0, 23)),
+    dayOfMonth: fc.oneof({ weight: 4, arbitrary: fc.constant('*') }, num(1, 28), fc.constant('L'), list(1, 28)),
+    month: fc.oneof({ weight: 4, arbitrary: fc.constant('*') }, num(1, 12), range(1, 12)),
+    dayOfWeek: fc.oneof({ weight: 4, arbitrary: fc.constant('*') }, num(0, 6), fc.constant('1-5')),
+  })
+  .map(({ minute, hour, dayOfMonth, month, dayOfWeek }) => `${minute} ${hour} ${dayOfMonth} ${month} ${dayOfWeek}`);
+
+const cronSchedule = fc
+  .tuple(cronExpression, fc.constantFrom(...ZONES))
+  .map(([expression, timezone]) => parseSchedule(expression, timezone));
+const instant = fc.integer({ min: FROM, max: TO });
+const fractions = fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
+  minLength: 1,
+  maxLength: 3,
+});
+
+/**
+ * True when the clocks jumped forward between `from` and `to` (at most three hours apart matter).
+ * cron-parser expects a time skipped by the jump an hour after its wall time (02:30 → 03:30); a
+ * ping between the jump and then counts as that day's run, so the expectation is deliberately not
+ * the same from both sides of the jump (cron daemons run a skipped job right after the jump).
+ */
+function jumpedForward(timezone: string, from: number, to: number): boolean {
+  return utcOffsetMs(timezone, Math.max(from, to - 3 * HOUR)) < utcOffsetMs(timezone, to);
+}
+
+/** next > after, on a minute, and the same from every instant in [after, next). */
+function checkTimetable(schedule: Schedule, after: number, samples: readonly number[]): void {
+  const next = nextExpectedAt(schedule, after);
+  expect(next).toBeGreaterThan(after);
+  expect(next % MINUTE).toBe(0);
+  for (const fraction of samples) {
+    const x = after + Math.floor(fraction * (next - after));
+    if (schedule.kind === 'cron' && jumpedForward(schedule.timezone, after, x)) continue;
+    // No expected time lies strictly between `after` and `next`.
+    expect(iso(nextExpectedAt(schedule, x)), `from ${iso(x)} (after ${iso(after)})`).toBe(iso(next));
+  }
+}
+
+/** Every instant at which the zone's offset changes in [from, to), to the millisecond. */
+function clockChanges(timezone: string, from: number, to: number): number[] {
+  const changes: number[] = [];
+  for (let t = from; t < to; t += DAY) {
+    if (utcOffsetMs(timezone, t) === utcOffsetMs(timezone, t + DAY)) continue;
+    let [lo, hi] = [t, t + DAY];
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (utcOffsetMs(timezone, mid) === utcOffsetMs(timezone, lo)) lo = mid;
+      else hi = mid;
+    }
+    changes.push(hi);
+  }
+  return changes;
+}
+
+describe('nextExpectedAt properties', () => {
+  it('finds the clock changes it is tested against', () => {
+    expect(clockChanges('Europe/Berlin', Date.UTC(2026, 0, 1), Date.UTC(2027, 0, 1)).map(iso)).toEqual([
+      '2026-03-29T01:00:00.000Z',
+      '2026-10-25T01:00:00.000Z',
+    ]);
+  });
+
+  it('next is after `after`, on a minute, and no expected time lies in between (random instants)', () => {
+    fc.assert(
+      fc.property(cronSchedule, instant, fractions, (schedule, after, samples) =>
+        checkTimetable(schedule, after, samples),
+      ),
+      { numRuns: 300, endOnFailure: true },
+    );
+  });
+
+  // Lord Howe's 30-minute spring change (4 October) is included; its April change is where
+  // cron-parser itself fails (see the known limitation).
+  const changes = [...ZONES, 'Australia/Lord_Howe']
+    .flatMap((timezone) =>
+      clockChanges(timezone, Date.UTC(2026, 0, 1), Date.UTC(2027, 0, 1)).map((change) => ({ timezone, change })),
+    )
+    .filter(({ timezone, change }) => !(timezone === 'Australia/Lord_Howe' && change === Date.UTC(2026, 3, 4, 15)));
+
+  it('the same holds within four hours of every 2026 clock change', () => {
+    expect(changes.length).toBe(11);
+    const nearChange = fc
+      .tuple(cronExpression, fc.constantFrom(...changes), fc.integer({ min: -4 * HOUR, max: 4 * HOUR }))
+      .map(([expression, { timezone, change }, offset]) => ({
+        schedule: parseSchedule(expression, timezone),
+        after: change + offset,
+      }));
+    fc.assert(
+      fc.property(nearChange, fractions, ({ schedule, after }, samples) => checkTimetable(schedule, after, samples)),
+      { numRuns: 300, endOnFailure: true },
+    );
+  });
+
+  it('is monotonic in `after`', () => {
+    fc.assert(
+      fc.property(cronSchedule, instant, fc.integer({ min: 0, max: 3 * DAY }), (schedule, a, delta) => {
+        expect(nextExpectedAt(schedule, a + delta)).toBeGreaterThanOrEqual(nextExpectedAt(schedule, a));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('upcoming() is strictly increasing and starts with nextExpectedAt', () => {
+    fc.assert(
+      fc.property(cronSchedule, instant, (schedule, after) => {
+        const times = upcoming(schedule, after, 5);
+        expect(times[0]).toBe(nextExpectedAt(schedule, after));
+        for (let i = 1; i < times.length; i += 1) expect(times[i]!).toBeGreaterThan(times[i - 1]!);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('intervals: next is always after + everyMs', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 * 24 * 60 }), instant, (minutes, after) => {
+        const schedule = parseSchedule(`every ${minutes}m`, 'Europe/Berlin');
+        expect(nextExpectedAt(schedule, after)).toBe(after + minutes * MINUTE);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
