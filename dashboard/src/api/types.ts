@@ -123,9 +123,16 @@ export interface ApiKey {
 export interface Delivery {
   notice_id: string;
   channel_id: string;
+  channel_kind: string;
   job_id: string;
+  event: string;
+  test: boolean;
+  first_at: string;
   at: string;
-  outcome: 'sent' | 'failed';
+  /** `sending` while a notifier holds the claim. */
+  outcome: 'sending' | 'sent' | 'failed';
+  retryable: boolean;
+  detail?: string;
   error?: string;
   attempts: number;
 }

@@ -310,7 +310,9 @@ function ChannelCard({ channel, onChanged }: { channel: Channel; onChanged: () =
         Last delivery:{' '}
         {delivery ? (
           <>
-            <span class={delivery.outcome === 'sent' ? 'ok' : 'bad'}>{delivery.outcome}</span>{' '}
+            <span class={delivery.outcome === 'sent' ? 'ok' : delivery.outcome === 'failed' ? 'bad' : undefined}>
+              {delivery.outcome}
+            </span>{' '}
             <RelTime iso={delivery.at} now={now} />
             {delivery.error ? <span class="bad"> — {delivery.error}</span> : null}
           </>

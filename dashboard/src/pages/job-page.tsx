@@ -364,8 +364,12 @@ export function JobPage({ id }: { id: string }) {
               <ul class="deliveries">
                 {deliveries.slice(0, 20).map((delivery) => (
                   <li key={`${delivery.notice_id}-${delivery.channel_id}`}>
-                    <span class={delivery.outcome === 'sent' ? 'ok' : 'bad'}>{delivery.outcome}</span> to{' '}
-                    {channelName(delivery.channel_id)} <RelTime iso={delivery.at} now={now} />
+                    <span
+                      class={delivery.outcome === 'sent' ? 'ok' : delivery.outcome === 'failed' ? 'bad' : undefined}
+                    >
+                      {delivery.outcome}
+                    </span>{' '}
+                    to {channelName(delivery.channel_id)} <RelTime iso={delivery.at} now={now} />
                     {delivery.attempts > 1 ? ` after ${delivery.attempts} attempts` : ''}
                     {delivery.error ? <div class="muted small">{delivery.error}</div> : null}
                   </li>
