@@ -6,7 +6,12 @@ import type { Job } from '../../dashboard/src/api/types';
 import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
 import { launchBrowser, openDashboard, startReceiver } from './browser';
 
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url);
+// Every run keeps its screenshots under test-results/; `UPDATE_SCREENSHOTS=1 npm test` refreshes the
+// ones the README shows, so an ordinary test run leaves the working tree clean.
+const SCREENSHOTS = new URL(
+  process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../test-results/screenshots/',
+  import.meta.url,
+);
 
 let sandbox: SandboxProcess;
 let browser: Browser;
