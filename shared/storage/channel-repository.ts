@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -9,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ChannelRecord, LastDelivery } from '../alerts/channel';
 import { isConditionFailure } from './document-client';
-import { backoff } from './job-repository';
+import { batchGetAll } from './batch-get';
 import { keys } from './keys';
 
 interface ChannelItem {
@@ -54,24 +53,12 @@ export class ChannelRepository {
   /** The named channels of one project, in the order named; unknown ids are left out. */
   async getMany(projectId: string, channelIds: readonly string[]): Promise<ChannelRecord[]> {
     const unique = [...new Set(channelIds)];
-    const found = new Map<string, ChannelRecord>();
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
-        [this.tableName]: {
-          Keys: unique.slice(i, i + 100).map((id) => keys.channel(projectId, id)),
-          ConsistentRead: true,
-        },
-      };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
-        if (attempt > 0) await backoff(attempt);
-        const result = await this.documents.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const channel = fromItem(item as ChannelItem);
-          found.set(channel.id, channel);
-        }
-        request = result.UnprocessedKeys as typeof request;
-      }
-    }
+    const items = await batchGetAll(
+      this.documents,
+      this.tableName,
+      unique.map((id) => keys.channel(projectId, id)),
+    );
+    const found = new Map(items.map((item) => fromItem(item as unknown as ChannelItem)).map((c) => [c.id, c]));
     return unique.flatMap((id) => found.get(id) ?? []);
   }
 

@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -12,6 +11,7 @@ import type { Schedule } from '../domain/schedule';
 import { WriteConflict } from '../errors';
 import { CursorError, decodeCursor, encodeCursor, keys, shardOf } from './keys';
 import { DUE_INDEX, OUTBOX_INDEX } from './table-definition';
+import { batchGetAll } from './batch-get';
 import { isConditionFailure } from './document-client';
 
 export interface Page<T> {
@@ -105,19 +105,12 @@ export class JobRepository {
 
   /** States of many jobs (any order); missing ones are left out. */
   async getStates(jobIds: readonly string[]): Promise<JobState[]> {
-    const states: JobState[] = [];
-    for (let i = 0; i < jobIds.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
-        [this.tableName]: { Keys: jobIds.slice(i, i + 100).map((id) => keys.jobState(id)), ConsistentRead: true },
-      };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
-        if (attempt > 0) await backoff(attempt);
-        const result = await this.documents.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.tableName] ?? []) states.push(fromStateItem(item as StateItem));
-        request = result.UnprocessedKeys as typeof request;
-      }
-    }
-    return states;
+    const items = await batchGetAll(
+      this.documents,
+      this.tableName,
+      jobIds.map((id) => keys.jobState(id)),
+    );
+    return items.map((item) => fromStateItem(item as unknown as StateItem));
   }
 
   /**
@@ -445,8 +438,4 @@ function fromProfileItem(item: ProfileItem): JobProfile {
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };
-}
-
-export function backoff(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
 }

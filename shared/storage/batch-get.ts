@@ -1,0 +1,32 @@
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** BatchGetItem takes at most 100 keys a call. */
+const BATCH_SIZE = 100;
+
+/**
+ * Strongly consistent reads of many items of one table, 100 keys a call, retrying what the store
+ * left unprocessed with backoff. Items come back in no particular order; missing ones are left out.
+ */
+export async function batchGetAll(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  itemKeys: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < itemKeys.length; i += BATCH_SIZE) {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
+      [tableName]: { Keys: itemKeys.slice(i, i + BATCH_SIZE), ConsistentRead: true },
+    };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
+      if (attempt > 0) await backoff(attempt);
+      const result = await documents.send(new BatchGetCommand({ RequestItems: request }));
+      items.push(...(result.Responses?.[tableName] ?? []));
+      request = result.UnprocessedKeys as typeof request;
+    }
+  }
+  return items;
+}
+
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+}
