@@ -100,23 +100,40 @@ export function nextExpectedAt(schedule: Schedule, afterMs: number): number {
   const windowStart = afterMs - CLOCK_CHANGE_WINDOW_MS;
   if (utcOffsetMs(schedule.timezone, windowStart) > utcOffsetMs(schedule.timezone, afterMs)) {
     try {
-      return firstCronTimeAfter(schedule, windowStart, afterMs);
+      const next = firstCronTimeAfter(schedule, windowStart, afterMs);
+      if (next !== undefined) return next;
     } catch {
       // cron-parser gives up ("loop limit exceeded") near Lord Howe's 30-minute change; judging
       // from `afterMs` alone is what it would do without the walk.
     }
   }
-  return firstCronTimeAfter(schedule, afterMs, afterMs);
+  // At Pacific/Chatham's fall-back cron-parser answers with a time *before* its start and then
+  // cycles. Rather than expect a past time (an instant false alarm) or spin, start a little later:
+  // at worst one run in that hour is not expected.
+  for (let start = afterMs; start <= afterMs + CLOCK_CHANGE_WINDOW_MS; start += 15 * MINUTE) {
+    const next = firstCronTimeAfter(schedule, start, afterMs);
+    if (next !== undefined) return next;
+  }
+  throw new Error(`no next time for "${schedule.expression}" in ${schedule.timezone} after ${afterMs}`);
 }
 
-function firstCronTimeAfter(schedule: Extract<Schedule, { kind: 'cron' }>, startMs: number, afterMs: number): number {
+/** The first cron time after `afterMs`, walking from `startMs`; undefined if cron-parser stops advancing. */
+function firstCronTimeAfter(
+  schedule: Extract<Schedule, { kind: 'cron' }>,
+  startMs: number,
+  afterMs: number,
+): number | undefined {
   const cron = CronExpressionParser.parse(schedule.expression, {
     tz: schedule.timezone,
     currentDate: new Date(startMs),
   });
-  let next = cron.next().getTime();
-  while (next <= afterMs) next = cron.next().getTime();
-  return next;
+  // Each step must move forward, so the walk ends within (afterMs - startMs) / 1 min steps.
+  for (let previous = startMs; ;) {
+    const next = cron.next().getTime();
+    if (next > afterMs) return next;
+    if (next <= previous) return undefined;
+    previous = next;
+  }
 }
 
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
