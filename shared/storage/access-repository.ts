@@ -7,6 +7,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { queryPartition } from './bulk-reads';
 import { isConditionFailure } from './document-client';
 import { keys } from './keys';
 
@@ -319,22 +320,7 @@ export class AccessRepository {
   }
 
   private async slugItems(pingKey: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': accessKeys.pingKeyPartition(pingKey), ':prefix': accessKeys.slugPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    return queryPartition(this.documents, this.tableName, accessKeys.pingKeyPartition(pingKey), accessKeys.slugPrefix);
   }
 
   private async deletePingKeyPartition(pingKey: string): Promise<void> {
@@ -367,21 +353,13 @@ export class AccessRepository {
   }
 
   async listKeys(projectId: string): Promise<ApiKeyRecord[]> {
-    const records: ApiKeyRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.projectPartition(projectId), ':prefix': keys.apiKeyListingPrefix },
-          ExclusiveStartKey: start,
-        }),
-      );
-      records.push(...(page.Items ?? []).map(toRecord));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return records;
+    const items = await queryPartition(
+      this.documents,
+      this.tableName,
+      keys.projectPartition(projectId),
+      keys.apiKeyListingPrefix,
+    );
+    return items.map(toRecord);
   }
 
   /** Removes the lookup item first, so a revoked key stops working even if the second write fails. */

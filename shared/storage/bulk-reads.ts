@@ -1,4 +1,4 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** BatchGetItem takes at most 100 keys a call. */
 const BATCH_SIZE = 100;
@@ -24,6 +24,31 @@ export async function batchGetAll(
       request = result.UnprocessedKeys as typeof request;
     }
   }
+  return items;
+}
+
+/** Every item of one partition whose sort key starts with `prefix`, all pages, strongly consistent. */
+export async function queryPartition(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+  prefix: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
   return items;
 }
 

@@ -2,13 +2,12 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { ChannelRecord, LastDelivery } from '../alerts/channel';
 import { isConditionFailure } from './document-client';
-import { batchGetAll } from './batch-get';
+import { batchGetAll, queryPartition } from './bulk-reads';
 import { keys } from './keys';
 
 interface ChannelItem {
@@ -64,22 +63,13 @@ export class ChannelRepository {
 
   /** Every channel of a project (a project has few: the service caps them). */
   async list(projectId: string): Promise<ChannelRecord[]> {
-    const channels: ChannelRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.projectPartition(projectId), ':prefix': keys.channelPrefix },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) channels.push(fromItem(item as ChannelItem));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return channels;
+    const items = await queryPartition(
+      this.documents,
+      this.tableName,
+      keys.projectPartition(projectId),
+      keys.channelPrefix,
+    );
+    return items.map((item) => fromItem(item as unknown as ChannelItem));
   }
 
   /**

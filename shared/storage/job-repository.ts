@@ -11,7 +11,7 @@ import type { Schedule } from '../domain/schedule';
 import { WriteConflict } from '../errors';
 import { CursorError, decodeCursor, encodeCursor, keys, shardOf } from './keys';
 import { DUE_INDEX, OUTBOX_INDEX } from './table-definition';
-import { batchGetAll } from './batch-get';
+import { batchGetAll } from './bulk-reads';
 import { isConditionFailure } from './document-client';
 
 export interface Page<T> {
