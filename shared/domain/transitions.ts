@@ -71,10 +71,11 @@ export function applySignal(state: JobState, signal: Signal): Transition {
     runs[signal.runId ?? ANONYMOUS_RUN] = at;
     base.runs = capRuns(runs);
     if (state.status === 'paused') {
+      // Like resume(): a job that never succeeded comes back as `new`, which never alerts.
       return flipTo(
         state,
         { ...base, expectedAt: nextExpectedAt(state.schedule, at) },
-        'healthy',
+        state.lastSuccessAt === undefined ? 'new' : 'healthy',
         at,
         'a start signal resumed the paused job',
       );
@@ -196,11 +197,6 @@ export function createState(input: {
     pending: [],
     ...(input.reminderEveryMs ? { reminderEveryMs: input.reminderEveryMs } : {}),
   };
-}
-
-/** Removes delivered notices from the outbox. */
-export function acknowledge(state: JobState, noticeIds: readonly string[]): JobState {
-  return { ...state, pending: state.pending.filter((notice) => !noticeIds.includes(notice.id)) };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

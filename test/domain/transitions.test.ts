@@ -4,7 +4,6 @@ import type { JobState, Signal } from '../../shared/domain/job';
 import { parseSchedule } from '../../shared/domain/schedule';
 import {
   MAX_OPEN_RUNS,
-  acknowledge,
   applySignal,
   createState,
   deadlineOf,
@@ -210,6 +209,13 @@ describe('applySignal', () => {
     expect(state.wakeAt).toBe(at + GRACE);
   });
 
+  it('start on a paused job that never succeeded resumes it as new, which cannot alert', () => {
+    const paused = pause(newJob(), T0 + 5 * MINUTE).state;
+    const { state, notice } = signal(paused, 'start', T0 + HOUR, { runId: 'r' });
+    expect(notice).toMatchObject({ from: 'paused', to: 'new' });
+    expect(state.wakeAt).toBeUndefined();
+  });
+
   it('success on a paused job resumes it', () => {
     const paused = pause(healthyJob(), T0 + 5 * MINUTE).state;
     const { state, notice } = signal(paused, 'success', T0 + 2 * HOUR);
@@ -240,18 +246,6 @@ describe('applySignal', () => {
     }
     expect(ids).toEqual(['job-1:2', 'job-1:5', 'job-1:6', 'job-1:7']);
     expect(state.pending.map((n) => n.id)).toEqual(ids);
-  });
-});
-
-describe('acknowledge', () => {
-  it('removes delivered notices and keeps the rest', () => {
-    let state = healthyJob();
-    state = signal(state, 'fail', EXPECTED).state;
-    state = signal(state, 'success', EXPECTED + MINUTE).state;
-    expect(state.pending.map((n) => n.id)).toEqual(['job-1:2', 'job-1:3', 'job-1:4']);
-    const after = acknowledge(state, ['job-1:2', 'job-1:4', 'job-1:99']);
-    expect(after.pending.map((n) => n.id)).toEqual(['job-1:3']);
-    expect(after.version).toBe(state.version);
   });
 });
 
