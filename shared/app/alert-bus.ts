@@ -12,13 +12,7 @@ export type AlertEvent = (typeof ALERT_EVENTS)[number];
 export interface AlertMessage {
   readonly event: AlertEvent;
   readonly notice: Notice;
-  readonly job: {
-    readonly id: string;
-    readonly projectId: string;
-    readonly name: string;
-    readonly description: string;
-    readonly tags: readonly string[];
-    readonly channelIds: readonly string[];
+  readonly job: Pick<JobProfile, 'id' | 'projectId' | 'name' | 'description' | 'tags' | 'channelIds'> & {
     readonly schedule: string;
     readonly timezone: string;
     readonly scheduleDescription: string;

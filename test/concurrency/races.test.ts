@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Checker } from '../../shared/app/checker';
 import { MINUTE } from '../../shared/domain/durations';
-import { servicesFor, silentLogger } from '../support/services';
+import { servicesFor, silentLogger, successPing } from '../support/services';
 import { STORES } from '../support/stores';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
@@ -20,10 +20,7 @@ describe.each(STORES)('races on %s', (store) => {
         { name: 'race', schedule: 'every 1m', grace_time: 1 },
         T0,
       );
-      await services.pings.record(
-        { jobId: state.id, kind: 'success', method: 'GET', sourceIp: '::1', userAgent: '', body: '' },
-        T0,
-      );
+      await services.pings.record(successPing(state.id), T0);
       const second = new Checker(services.jobRepository, services.outbox, silentLogger);
       const deadline = T0 + 2 * MINUTE;
       const reports = await Promise.all([services.checker.sweep(deadline), second.sweep(deadline)]);

@@ -2,7 +2,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { buildCheckerHandler } from '../../functions/checker/handler';
 import { MINUTE, SECOND } from '../../shared/domain/durations';
-import { servicesFor } from '../support/services';
+import { servicesFor, successPing } from '../support/services';
 import { STORES } from '../support/stores';
 
 const T0 = Date.UTC(2026, 6, 1, 0, 0, 0);
@@ -40,10 +40,7 @@ describe.each(STORES)('checker invocation on %s', (store) => {
 
     // A healthy job whose deadline lies beyond this invocation changes nothing.
     const { state } = await services.jobs.create(principal, { name: 'hourly', schedule: '@hourly', grace_time: 5 }, T0);
-    await services.pings.record(
-      { jobId: state.id, kind: 'success', method: 'GET', sourceIp: '::1', userAgent: '', body: '' },
-      T0,
-    );
+    await services.pings.record(successPing(state.id), T0);
     expect(await handler(event)).toEqual({ sweeps: 0 });
     expect(time.sleeps).toEqual([]);
   });
@@ -56,10 +53,7 @@ describe.each(STORES)('checker invocation on %s', (store) => {
       T0,
     );
     const lastPing = T0 - 2 * MINUTE + 25 * SECOND; // deadline = lastPing + 2 min = T0 + 25 s
-    await services.pings.record(
-      { jobId: state.id, kind: 'success', method: 'GET', sourceIp: '::1', userAgent: '', body: '' },
-      lastPing,
-    );
+    await services.pings.record(successPing(state.id), lastPing);
     const time = virtualTime(T0);
     const handler = buildCheckerHandler({
       checker: services.checker,
@@ -83,10 +77,7 @@ describe.each(STORES)('checker invocation on %s', (store) => {
       { name: 'minutely', schedule: 'every 1m', grace_time: 1 },
       T0,
     );
-    await services.pings.record(
-      { jobId: state.id, kind: 'success', method: 'GET', sourceIp: '::1', userAgent: '', body: '' },
-      T0 - MINUTE - 30 * SECOND,
-    );
+    await services.pings.record(successPing(state.id), T0 - MINUTE - 30 * SECOND);
     const time = virtualTime(T0);
     const handler = buildCheckerHandler({
       checker: services.checker,

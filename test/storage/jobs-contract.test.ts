@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MINUTE } from '../../shared/domain/durations';
 import { WriteConflict } from '../../shared/errors';
 import { allShards } from '../../shared/storage/keys';
-import { servicesFor } from '../support/services';
+import { servicesFor, successPing } from '../support/services';
 import { STORES } from '../support/stores';
 
 const T0 = Date.UTC(2026, 2, 1, 12, 0, 0);
@@ -42,10 +42,7 @@ describe.each(STORES)('jobs storage contract on %s', (store) => {
       (await Promise.all(allShards().map((s) => services.jobRepository.dueJobIds(s, now)))).flat();
     expect(await dueAll(T0 + 60 * MINUTE)).toEqual([]); // new jobs never alert
 
-    await services.pings.record(
-      { jobId: state.id, kind: 'success', method: 'GET', sourceIp: '127.0.0.1', userAgent: 'test', body: '' },
-      T0,
-    );
+    await services.pings.record(successPing(state.id), T0);
     const deadline = T0 + MINUTE + 5 * MINUTE;
     expect(await dueAll(deadline - 1)).toEqual([]);
     expect(await dueAll(deadline)).toEqual([state.id]);
@@ -99,10 +96,7 @@ describe.each(STORES)('jobs storage contract on %s', (store) => {
   it('deletes a job with its history', async () => {
     const { services, principal } = await servicesFor(store);
     const { state } = await services.jobs.create(principal, body(), T0);
-    await services.pings.record(
-      { jobId: state.id, kind: 'success', method: 'GET', sourceIp: '1.1.1.1', userAgent: '', body: '' },
-      T0,
-    );
+    await services.pings.record(successPing(state.id), T0);
     await services.jobs.remove(principal, state.id);
     await expect(services.jobs.get(principal, state.id)).rejects.toMatchObject({ status: 404 });
     expect(await services.jobRepository.getState(state.id)).toBeUndefined();
@@ -112,10 +106,7 @@ describe.each(STORES)('jobs storage contract on %s', (store) => {
   it('flips a missed job once, publishes it, records it, and empties the outbox', async () => {
     const { services, principal, bus } = await servicesFor(store);
     const { state } = await services.jobs.create(principal, body(), T0);
-    await services.pings.record(
-      { jobId: state.id, kind: 'success', method: 'GET', sourceIp: '1.1.1.1', userAgent: '', body: '' },
-      T0,
-    );
+    await services.pings.record(successPing(state.id), T0);
     const deadline = T0 + 6 * MINUTE;
     const report = await services.checker.sweep(deadline);
     expect(report).toMatchObject({ due: 1, flipped: 1, lostRaces: 0 });
@@ -134,10 +125,7 @@ describe.each(STORES)('jobs storage contract on %s', (store) => {
   it('re-publishes a notice left in the outbox by a crash, exactly once', async () => {
     const { services, principal, bus } = await servicesFor(store);
     const { state } = await services.jobs.create(principal, body(), T0);
-    await services.pings.record(
-      { jobId: state.id, kind: 'success', method: 'GET', sourceIp: '1.1.1.1', userAgent: '', body: '' },
-      T0,
-    );
+    await services.pings.record(successPing(state.id), T0);
     bus.failNext = 1; // the winner's publish fails: the notice must stay in the outbox
     const deadline = T0 + 6 * MINUTE;
     await services.checker.sweep(deadline);

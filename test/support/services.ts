@@ -1,5 +1,6 @@
 import type { AlertBus, AlertMessage } from '../../shared/app/alert-bus';
 import type { Principal } from '../../shared/app/access';
+import type { PingInput } from '../../shared/app/ping-service';
 import { channelDirectory } from '../../shared/app/channel-directory';
 import type { Logger } from '../../shared/app/logger';
 import { createServices } from '../../shared/app/services';
@@ -51,4 +52,9 @@ export async function servicesFor(store: StoreName, env: Record<string, string> 
     writerKey: writer.secret,
     readerKey: reader.secret,
   };
+}
+
+/** A plain success ping as `curl` sends it, for tests that only need "the job ran". */
+export function successPing(jobId: string): PingInput {
+  return { jobId, kind: 'success', method: 'GET', sourceIp: '127.0.0.1', userAgent: 'curl/8', body: '' };
 }
