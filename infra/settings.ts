@@ -1,5 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every deploy-time setting of the CDK app, read from CDK context (`-c key=value` or `cdk.json`).

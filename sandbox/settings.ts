@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Settings only the local sandbox has (the product's own settings are in shared/config.ts). */
 const sandboxSchema = z.object({

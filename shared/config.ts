@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every setting CronSentry reads, validated once per process. `process.env` is read here and

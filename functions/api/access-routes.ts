@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireWrite, type AccessService, type Principal } from '../../shared/app/access';
 import { parseInput } from '../../shared/app/validation';
 import { NotFoundError } from '../../shared/errors';

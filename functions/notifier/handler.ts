@@ -1,5 +1,5 @@
 import type { SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AlertMessage } from '../../shared/app/alert-bus';
 import { ALERT_EVENTS } from '../../shared/app/alert-bus';
 import type { Logger } from '../../shared/app/logger';

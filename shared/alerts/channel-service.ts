@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireWrite, type Principal } from '../app/access';
 import { parseInput } from '../app/validation';
 import { NotFoundError, ValidationError } from '../errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An http(s) URL: chat and webhook receivers. Plain http is allowed for receivers on a private network. */
 export const httpUrl = z

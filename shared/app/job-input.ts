@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY, MINUTE, SECOND, describeDuration, parseDuration } from '../domain/durations';
 import { parseSchedule, ScheduleError, shortestPeriodMs, type Schedule } from '../domain/schedule';
 import { ValidationError } from '../errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
 import type { RenderedAlert } from '../../render';
