@@ -110,9 +110,21 @@ export function nextExpectedAt(schedule: Schedule, afterMs: number): number {
   // At Pacific/Chatham's fall-back cron-parser answers with a time *before* its start and then
   // cycles. Rather than expect a past time (an instant false alarm) or spin, start a little later:
   // at worst one run in that hour is not expected.
-  for (let start = afterMs; start <= afterMs + CLOCK_CHANGE_WINDOW_MS; start += 15 * MINUTE) {
-    const next = firstCronTimeAfter(schedule, start, afterMs);
-    if (next !== undefined) return next;
+  try {
+    for (let start = afterMs; start <= afterMs + CLOCK_CHANGE_WINDOW_MS; start += 15 * MINUTE) {
+      const next = firstCronTimeAfter(schedule, start, afterMs);
+      if (next !== undefined) return next;
+    }
+  } catch {
+    // cron-parser gives up ("loop limit exceeded") for about a day before Lord Howe's 30-minute
+    // fall-back. A ping must still be recorded: judge the next time at the zone's current UTC
+    // offset, which is off by at most the size of the coming change.
+    const fixed = firstCronTimeAfter(
+      { ...schedule, timezone: fixedOffsetZone(utcOffsetMs(schedule.timezone, afterMs)) },
+      afterMs,
+      afterMs,
+    );
+    if (fixed !== undefined) return fixed;
   }
   throw new Error(`no next time for "${schedule.expression}" in ${schedule.timezone} after ${afterMs}`);
 }
@@ -139,6 +151,13 @@ function firstCronTimeAfter(
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The zone's offset from UTC at an instant (Europe/Berlin in summer: +2 h). */
+/** A fixed-offset zone name cron-parser (Luxon) understands: 37800000 → `UTC+10:30`. */
+function fixedOffsetZone(offsetMs: number): string {
+  const sign = offsetMs < 0 ? '-' : '+';
+  const minutes = Math.abs(offsetMs) / MINUTE;
+  return `UTC${sign}${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
 export function utcOffsetMs(timezone: string, atMs: number): number {
   let format = offsetFormats.get(timezone);
   if (!format) {
