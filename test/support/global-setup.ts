@@ -33,7 +33,11 @@ async function waitUntilReady(endpoint: string, child: ChildProcess): Promise<vo
   const client = localDynamoClient(endpoint);
   try {
     for (let attempt = 0; attempt < 150; attempt += 1) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
+      if (child.exitCode !== null) {
+        throw new Error(
+          `DynamoDB Local exited with code ${child.exitCode}: it needs Java 17 (apt-get install -y openjdk-17-jre-headless; .ci/run does this)`,
+        );
+      }
       try {
         await client.send(new ListTablesCommand({}));
         return;
