@@ -18,7 +18,7 @@ interface Sandbox {
 }
 
 /** `npm start`'s program (node --import tsx sandbox/main.ts) as a child, on 127.0.0.1, fresh data dir. */
-async function startSandbox(): Promise<Sandbox> {
+export async function startSandbox(): Promise<Sandbox> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cronsentry-bench-'));
   const port = await freePort();
   const apiKey = `csk_${randomBytes(32).toString('base64url')}`;
