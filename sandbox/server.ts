@@ -139,7 +139,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     close: async () => {
       clearInterval(timer);
       await sweeping;
-      await bus.drain();
+      await bus.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
