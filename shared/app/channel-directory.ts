@@ -1,12 +1,7 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ChannelRepository } from '../storage/channel-repository';
+import type { ChannelRepository } from '../storage/channel-repository';
 import type { ChannelDirectory } from './jobs-service';
 
 /** Which alert channels exist in a project, and which a new job gets when it names none. */
-export function channelDirectory(documents: DynamoDBDocumentClient, tableName: string): ChannelDirectory {
-  return channelDirectoryOf(new ChannelRepository(documents, tableName));
-}
-
 export function channelDirectoryOf(channels: ChannelRepository): ChannelDirectory {
   return {
     existingIds: async (projectId, ids) =>

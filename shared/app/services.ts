@@ -9,7 +9,8 @@ import { JobRepository } from '../storage/job-repository';
 import { AccessService } from './access';
 import type { AlertBus } from './alert-bus';
 import { Checker, type CheckerOptions } from './checker';
-import { JobsService, type ChannelDirectory } from './jobs-service';
+import { channelDirectoryOf } from './channel-directory';
+import { JobsService } from './jobs-service';
 import { OutboxPublisher } from './outbox';
 import { PingService } from './ping-service';
 import { ProjectLedger } from './project-ledger';
@@ -21,7 +22,6 @@ export interface ServiceDeps {
   readonly settings: Settings;
   readonly bus: AlertBus;
   readonly logger: Logger;
-  readonly channels: ChannelDirectory;
   /** Overrides the configured public URL (the sandbox knows its port only at start). */
   readonly publicUrl?: string;
   readonly checker?: Partial<CheckerOptions>;
@@ -39,16 +39,6 @@ export function createServices(deps: ServiceDeps) {
   const history = new HistoryRepository(documents, settings.TABLE_NAME, settings.PING_LOG_DAYS * DAY);
   const accessRepository = new AccessRepository(documents, settings.TABLE_NAME);
   const outbox = new OutboxPublisher(jobRepository, history, deps.bus, () => publicUrl);
-  const jobs = new JobsService(jobRepository, history, outbox, deps.channels, {
-    minimumMs: settings.CRONSENTRY_MIN_SECONDS * 1000,
-    maxJobsPerProject: settings.MAX_JOBS_PER_PROJECT,
-    ledger: new ProjectLedger(accessRepository),
-  });
-  const slugs = new SlugDirectory(
-    accessRepository,
-    async (principal, slug, now) => (await jobs.create(principal, { name: slug, ...AUTO_CREATED_JOB }, now)).state.id,
-    (principal, jobId) => jobs.remove(principal, jobId),
-  );
   const alerts = createAlerting({
     documents,
     tableName: settings.TABLE_NAME,
@@ -58,6 +48,16 @@ export function createServices(deps: ServiceDeps) {
     retentionMs: settings.PING_LOG_DAYS * DAY,
     transports: deps.alerts,
   });
+  const jobs = new JobsService(jobRepository, history, outbox, channelDirectoryOf(alerts.channelRepository), {
+    minimumMs: settings.CRONSENTRY_MIN_SECONDS * 1000,
+    maxJobsPerProject: settings.MAX_JOBS_PER_PROJECT,
+    ledger: new ProjectLedger(accessRepository),
+  });
+  const slugs = new SlugDirectory(
+    accessRepository,
+    async (principal, slug, now) => (await jobs.create(principal, { name: slug, ...AUTO_CREATED_JOB }, now)).state.id,
+    (principal, jobId) => jobs.remove(principal, jobId),
+  );
   return {
     publicUrl,
     alerts,

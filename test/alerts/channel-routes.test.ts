@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../shared/app/access';
-import { channelDirectory } from '../../shared/app/channel-directory';
 import { createServices, type Services } from '../../shared/app/services';
 import { readSettings } from '../../shared/config';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors';
@@ -33,7 +32,6 @@ describe('channel and delivery routes', () => {
       settings: readSettings({ TABLE_NAME: table.tableName, CRONSENTRY_MIN_SECONDS: '1' }),
       bus: { publish: async () => undefined },
       logger: quietLogger,
-      channels: channelDirectory(table.documents, table.tableName),
       alerts: transports({ clock: () => T0 }),
     });
     for (const id of ['routes-a', 'routes-b']) await services.access.ensureProject(id, id, T0);

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../shared/app/access';
 import type { AlertBus, AlertMessage } from '../../shared/app/alert-bus';
-import { channelDirectory } from '../../shared/app/channel-directory';
 import { createServices, type Services } from '../../shared/app/services';
 import { readSettings } from '../../shared/config';
 import { STORES, freshTable } from '../support/stores';
@@ -45,7 +44,6 @@ describe.each(STORES)('alert delivery faults on %s', (store) => {
       settings: readSettings({ TABLE_NAME: table.tableName, CRONSENTRY_MIN_SECONDS: '1' }),
       bus,
       logger: quietLogger,
-      channels: channelDirectory(table.documents, table.tableName),
       publicUrl: 'https://cronsentry.example.com',
       alerts: transports({ clock: () => T0 }),
     });

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../functions/api/routes';
 import { localDynamoClient } from '../../sandbox/local-store';
-import { channelDirectory } from '../../shared/app/channel-directory';
 import { createServices } from '../../shared/app/services';
 import { readSettings } from '../../shared/config';
 import { createDocumentClient } from '../../shared/storage/document-client';
@@ -21,7 +20,6 @@ function routeTemplates() {
     settings: readSettings({}),
     bus: { publish: async () => undefined },
     logger: silentLogger,
-    channels: channelDirectory(documents, 'unused'),
   });
   return [
     ...apiRoutes(services, 1000).map((route) => ({ method: route.method as string, path: route.path as string })),

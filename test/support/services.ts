@@ -1,7 +1,6 @@
 import type { AlertBus, AlertMessage } from '../../shared/app/alert-bus';
 import type { Principal } from '../../shared/app/access';
 import type { PingInput } from '../../shared/app/ping-service';
-import { channelDirectory } from '../../shared/app/channel-directory';
 import type { Logger } from '../../shared/app/logger';
 import { createServices } from '../../shared/app/services';
 import { readSettings } from '../../shared/config';
@@ -32,7 +31,6 @@ export async function servicesFor(store: StoreName, env: Record<string, string> 
     settings,
     bus,
     logger: silentLogger,
-    channels: channelDirectory(documents, tableName),
     publicUrl: 'https://cronsentry.example',
   });
   const now = Date.UTC(2026, 0, 1);
