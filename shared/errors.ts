@@ -76,15 +76,6 @@ export class PayloadTooLargeError extends CronSentryError {
   }
 }
 
-export class RateLimitedError extends CronSentryError {
-  readonly status = 429;
-  readonly code = 'rate_limited';
-  constructor(message: string) {
-    super(message);
-    this.name = 'RateLimitedError';
-  }
-}
-
 /** Someone else changed the item between our read and our write; the caller re-reads and retries. */
 export class WriteConflict extends Error {
   constructor(options?: { cause?: unknown }) {

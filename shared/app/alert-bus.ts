@@ -1,4 +1,4 @@
-import type { JobProfile, JobState, Notice } from '../domain/job';
+import { isDown, type JobProfile, type JobState, type Notice } from '../domain/job';
 import { describeSchedule, scheduleText } from '../domain/schedule';
 
 /** What a notice means to the people subscribed: something broke, it is fixed, it is still broken. */
@@ -36,9 +36,8 @@ export interface AlertBus {
 /** Which notices people hear about; the rest (first ping, pause, resume) are history only. */
 export function alertEventOf(notice: Notice): AlertEvent | undefined {
   if (notice.kind === 'reminder') return 'reminder';
-  const down = (status: string) => status === 'missing' || status === 'failed';
-  if (down(notice.to)) return 'down';
-  if (down(notice.from) && notice.to === 'healthy') return 'up';
+  if (isDown(notice.to)) return 'down';
+  if (isDown(notice.from) && notice.to === 'healthy') return 'up';
   return undefined;
 }
 

@@ -12,6 +12,10 @@ export type Status = (typeof STATUSES)[number];
 /** Statuses in which something is wrong and people have been told. */
 export const DOWN_STATUSES: readonly StoredStatus[] = ['missing', 'failed'];
 
+export function isDown(status: StoredStatus): boolean {
+  return DOWN_STATUSES.includes(status);
+}
+
 export const SIGNAL_KINDS = ['success', 'start', 'fail', 'log'] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 

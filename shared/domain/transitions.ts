@@ -1,5 +1,5 @@
 import { describeDuration } from './durations';
-import type { JobState, Notice, Signal, Status, StoredStatus } from './job';
+import { isDown, type JobState, type Notice, type Signal, type Status, type StoredStatus } from './job';
 import { nextExpectedAt, type Schedule } from './schedule';
 
 /**
@@ -41,7 +41,7 @@ export function statusAt(state: JobState, now: number): Status {
 /** When the checker should next look at this job, if ever (the real time; the index may be earlier). */
 export function wakeTimeOf(state: JobState): number | undefined {
   if (state.status === 'healthy') return deadlineOf(state);
-  if (state.status === 'missing' || state.status === 'failed') return state.remindAt;
+  if (isDown(state.status)) return state.remindAt;
   return undefined;
 }
 
@@ -110,11 +110,7 @@ export function evaluate(state: JobState, now: number): Transition {
   if (deadline !== undefined && now >= deadline) {
     return flipTo(state, { ...state }, 'missing', now, missingReason(state, deadline));
   }
-  if (
-    (state.status === 'missing' || state.status === 'failed') &&
-    state.remindAt !== undefined &&
-    now >= state.remindAt
-  ) {
+  if (isDown(state.status) && state.remindAt !== undefined && now >= state.remindAt) {
     const every = state.reminderEveryMs ?? 0;
     const version = state.version + 1;
     const notice: Notice = {
@@ -200,10 +196,6 @@ export function createState(input: {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-function isDown(status: StoredStatus): boolean {
-  return status === 'missing' || status === 'failed';
-}
 
 function settle(previous: JobState, next: Mutable<JobState>): Transition {
   next.version = previous.version + 1;
