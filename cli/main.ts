@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { keyView } from '../shared/app/key-view';
 import { AccessService } from '../shared/app/access';
 import {
   AccessRepository,
@@ -127,15 +128,7 @@ type Command = (access: AccessService, values: Values, io: Io) => Promise<void>;
 const iso = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
 
 function keyJson(record: ApiKeyRecord) {
-  return {
-    id: record.id,
-    project: record.projectId,
-    name: record.name,
-    role: record.role,
-    prefix: record.prefix,
-    created_at: new Date(record.createdAt).toISOString(),
-    last_used_at: record.lastUsedAt === undefined ? null : new Date(record.lastUsedAt).toISOString(),
-  };
+  return { ...keyView(record), project: record.projectId };
 }
 
 function projectJson(project: Project) {

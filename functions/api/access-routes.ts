@@ -1,8 +1,10 @@
 import * as z from 'zod';
 import { requireWrite, type AccessService, type Principal } from '../../shared/app/access';
+import { isoOrNull } from '../../shared/app/iso-time';
+import { keyView } from '../../shared/app/key-view';
 import { parseInput } from '../../shared/app/validation';
 import { NotFoundError } from '../../shared/errors';
-import { ROLES, type ApiKeyRecord, type Project } from '../../shared/storage/access-repository';
+import { ROLES, type Project } from '../../shared/storage/access-repository';
 import { json, jsonBody, noContent } from '../http/responses';
 import { idParam, type Route, type RouteRequest } from './router';
 
@@ -30,7 +32,7 @@ function projectView(project: Project, request: Pick<RouteRequest, 'baseUrl'> & 
             : null,
         }
       : {}),
-    created_at: iso(project.createdAt),
+    created_at: isoOrNull(project.createdAt),
   };
 }
 
@@ -40,20 +42,6 @@ const createKeySchema = z
     role: z.enum(ROLES).default('read-only'),
   })
   .strict();
-
-const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-
-/** A key as listed: never the hash, never the secret. */
-function keyView(record: ApiKeyRecord) {
-  return {
-    id: record.id,
-    name: record.name,
-    role: record.role,
-    prefix: record.prefix,
-    created_at: iso(record.createdAt),
-    last_used_at: iso(record.lastUsedAt),
-  };
-}
 
 export function accessRoutes(access: AccessService): Route[] {
   return [

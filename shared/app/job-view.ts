@@ -3,8 +3,7 @@ import type { Job } from '../domain/job';
 import { describeSchedule, scheduleText } from '../domain/schedule';
 import { deadlineOf, statusAt } from '../domain/transitions';
 import type { FlipRecord, PingRecord } from '../storage/history-repository';
-
-const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+import { isoOrNull } from './iso-time';
 
 /** `grace_time` comes back in the form people send: minutes as a number when whole, else a duration. */
 function graceOut(ms: number): number | string {
@@ -33,25 +32,25 @@ export function jobView({ state, profile }: Job, options: ViewOptions) {
     grace_seconds: state.graceMs / 1000,
     reminder_every: state.reminderEveryMs ? formatDuration(state.reminderEveryMs) : null,
     status: statusAt(state, options.now),
-    status_since: iso(state.statusSince),
+    status_since: isoOrNull(state.statusSince),
     run_in_progress: Object.keys(state.runs).length > 0,
-    last_ping_at: iso(state.lastPingAt),
+    last_ping_at: isoOrNull(state.lastPingAt),
     last_ping_kind: state.lastPingKind ?? null,
-    last_success_at: iso(state.lastSuccessAt),
+    last_success_at: isoOrNull(state.lastSuccessAt),
     last_exit_code: state.lastExitCode ?? null,
     last_duration_ms: state.lastDurationMs ?? null,
-    next_expected_at: state.status === 'paused' ? null : iso(state.expectedAt),
-    deadline_at: iso(deadline),
+    next_expected_at: state.status === 'paused' ? null : isoOrNull(state.expectedAt),
+    deadline_at: isoOrNull(deadline),
     ...(options.pingBaseUrl ? { ping_url: `${options.pingBaseUrl.replace(/\/$/, '')}/api/ping/${state.id}` } : {}),
-    created_at: iso(profile.createdAt),
-    updated_at: iso(profile.updatedAt),
+    created_at: isoOrNull(profile.createdAt),
+    updated_at: isoOrNull(profile.updatedAt),
   };
 }
 
 export function pingView(ping: PingRecord) {
   return {
     kind: ping.kind,
-    at: iso(ping.at),
+    at: isoOrNull(ping.at),
     exit_code: ping.exitCode ?? null,
     duration_ms: ping.durationMs ?? null,
     run_id: ping.runId ?? null,
@@ -64,5 +63,5 @@ export function pingView(ping: PingRecord) {
 }
 
 export function flipView(flip: FlipRecord) {
-  return { id: flip.id, from: flip.from, to: flip.to, at: iso(flip.at), reason: flip.reason };
+  return { id: flip.id, from: flip.from, to: flip.to, at: isoOrNull(flip.at), reason: flip.reason };
 }
