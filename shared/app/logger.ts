@@ -7,3 +7,6 @@ export interface Logger {
   warn(message: string, ...extra: LogExtra[]): void;
   error(message: string, ...extra: LogExtra[]): void;
 }
+
+/** A logger that drops everything (tests, benchmarks). */
+export const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

@@ -1,7 +1,7 @@
 import type { AlertBus, AlertMessage } from '../../shared/app/alert-bus';
+import { silentLogger } from '../../shared/app/logger';
 import type { Principal } from '../../shared/app/access';
 import type { PingInput } from '../../shared/app/ping-service';
-import type { Logger } from '../../shared/app/logger';
 import { createServices } from '../../shared/app/services';
 import { readSettings } from '../../shared/config';
 import { freshTable, type StoreName } from './stores';
@@ -19,7 +19,7 @@ export class RecordingBus implements AlertBus {
   }
 }
 
-export const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+export { silentLogger };
 
 /** Real services over a fresh table in the given store, with a project and keys of both roles. */
 export async function servicesFor(store: StoreName, env: Record<string, string> = {}) {
