@@ -85,8 +85,7 @@ export class JobsService {
   }
 
   async get(principal: Principal, jobId: string): Promise<Job> {
-    const profile = await this.jobs.getProfile(principal.projectId, jobId);
-    if (!profile) throw new NotFoundError('job');
+    const profile = await this.ownedProfile(principal, jobId);
     const state = await this.jobs.getState(jobId);
     if (!state || state.projectId !== principal.projectId) throw new NotFoundError('job');
     return { state, profile };
@@ -154,7 +153,7 @@ export class JobsService {
         ...(patch.graceMs !== undefined ? { graceMs: patch.graceMs } : {}),
         ...(patch.reminderEveryMs !== undefined ? { reminderEveryMs: patch.reminderEveryMs } : {}),
       };
-      state = (await this.writeOwn(principal, jobId, (s) => reschedule(s, change, now))).state;
+      state = (await this.writeOwn(principal, jobId, (s) => reschedule(s, change, now), current.state)).state;
     }
     const profile: JobProfile = {
       ...current.profile,
@@ -188,13 +187,20 @@ export class JobsService {
   }
 
   async pings(principal: Principal, jobId: string, limit: number, cursor?: string) {
-    await this.get(principal, jobId);
+    await this.ownedProfile(principal, jobId);
     return this.history.listPings(jobId, limit, cursor);
   }
 
   async flips(principal: Principal, jobId: string, limit: number, cursor?: string) {
-    await this.get(principal, jobId);
+    await this.ownedProfile(principal, jobId);
     return this.history.listFlips(jobId, limit, cursor);
+  }
+
+  /** The profile lives under the caller's project, so finding it proves the job is theirs. */
+  private async ownedProfile(principal: Principal, jobId: string): Promise<JobProfile> {
+    const profile = await this.jobs.getProfile(principal.projectId, jobId);
+    if (!profile) throw new NotFoundError('job');
+    return profile;
   }
 
   private async changeStatus(
@@ -204,8 +210,8 @@ export class JobsService {
     decide: Parameters<typeof writeTransition>[2],
   ) {
     requireWrite(principal);
-    const { profile } = await this.get(principal, jobId);
-    const transition = await this.writeOwn(principal, jobId, decide);
+    const { profile, state } = await this.get(principal, jobId);
+    const transition = await this.writeOwn(principal, jobId, decide, state);
     if (transition.notice) await this.outbox.drain(transition.state, now);
     return { state: transition.state, profile };
   }
@@ -214,8 +220,9 @@ export class JobsService {
     principal: Principal,
     jobId: string,
     decide: Parameters<typeof writeTransition>[2],
+    known: Job['state'],
   ): Promise<Transition> {
-    return writeTransition(this.jobs, jobId, decide, (state) => state.projectId === principal.projectId);
+    return writeTransition(this.jobs, jobId, decide, (state) => state.projectId === principal.projectId, known);
   }
 
   private async checkChannels(projectId: string, ids: readonly string[]): Promise<string[]> {

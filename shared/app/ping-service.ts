@@ -70,7 +70,15 @@ export class PingService {
     if (!transition.notice && mustCount) held = await gate!.isOver(input.jobId, now);
     if (held && !transition.notice) return; // over the limit: acknowledged, not stored
     if (mustCount && input.kind !== 'log') {
-      transition = await writeTransition(this.jobs, input.jobId, (state) => applySignal(state, signal));
+      // The first pass only read the state (it wrote nothing): start the write from that read.
+      const read = transition.state;
+      transition = await writeTransition(
+        this.jobs,
+        input.jobId,
+        (state) => applySignal(state, signal),
+        undefined,
+        read,
+      );
     }
     const { text, truncated } = truncateUtf8(input.body, MAX_PING_BODY_BYTES);
     await this.history.appendPing(

@@ -9,16 +9,18 @@ const WRITE_ATTEMPTS = 16;
 /**
  * Read the state, decide, write only if nobody wrote in between; on a lost race, decide again on
  * the fresh state. This compare-and-set loop is how every writer (ping, API, checker) avoids
- * doubled flips without transactions.
+ * doubled flips without transactions. A caller that has just read the state passes it as `known`
+ * to save the first read; if it is stale the conditional write says so and the loop reads afresh.
  */
 export async function writeTransition(
   jobs: JobRepository,
   jobId: string,
   decide: (state: JobState) => Transition,
   accept: (state: JobState) => boolean = () => true,
+  known?: JobState,
 ): Promise<Transition> {
   for (let attempt = 1; ; attempt += 1) {
-    const state = await jobs.getState(jobId);
+    const state = attempt === 1 && known ? known : await jobs.getState(jobId);
     if (!state || !accept(state)) throw new NotFoundError('job');
     const transition = decide(state);
     if (transition.state === state) return transition;
