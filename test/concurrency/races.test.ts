@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Checker } from '../../shared/app/checker';
 import { MINUTE } from '../../shared/domain/durations';
 import { servicesFor, silentLogger, successPing } from '../support/services';
-import { STORES } from '../support/stores';
+import { STORES, type StoreName } from '../support/stores';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
 const ROUNDS = 8;
@@ -11,17 +11,20 @@ const ROUNDS = 8;
  * Two checkers and a ping racing on the same due job, for real, against each store. The
  * conditional write on the version is what must make exactly one of them win each decision.
  */
+/** A fresh store with a minutely job that pinged at T0 (so it is due at T0 + 2 min), and a second checker. */
+async function minutelyJobWithTwoCheckers(store: StoreName) {
+  const context = await servicesFor(store);
+  const { services, principal } = context;
+  const { state } = await services.jobs.create(principal, { name: 'race', schedule: 'every 1m', grace_time: 1 }, T0);
+  await services.pings.record(successPing(state.id), T0);
+  const second = new Checker(services.jobRepository, services.outbox, silentLogger);
+  return { ...context, state, second };
+}
+
 describe.each(STORES)('races on %s', (store) => {
   it('two sweeps racing on a due job record exactly one missing flip', async () => {
     for (let round = 0; round < ROUNDS; round += 1) {
-      const { services, principal, bus } = await servicesFor(store);
-      const { state } = await services.jobs.create(
-        principal,
-        { name: 'race', schedule: 'every 1m', grace_time: 1 },
-        T0,
-      );
-      await services.pings.record(successPing(state.id), T0);
-      const second = new Checker(services.jobRepository, services.outbox, silentLogger);
+      const { services, bus, state, second } = await minutelyJobWithTwoCheckers(store);
       const deadline = T0 + 2 * MINUTE;
       const reports = await Promise.all([services.checker.sweep(deadline), second.sweep(deadline)]);
 
@@ -34,22 +37,8 @@ describe.each(STORES)('races on %s', (store) => {
 
   it('two sweeps and a ping racing leave one consistent story: at most one miss, always followed by its recovery', async () => {
     for (let round = 0; round < ROUNDS; round += 1) {
-      const { services, principal, bus } = await servicesFor(store);
-      const { state } = await services.jobs.create(
-        principal,
-        { name: 'race', schedule: 'every 1m', grace_time: 1 },
-        T0,
-      );
-      const ping = {
-        jobId: state.id,
-        kind: 'success',
-        method: 'GET',
-        sourceIp: '::1',
-        userAgent: '',
-        body: '',
-      } as const;
-      await services.pings.record(ping, T0);
-      const second = new Checker(services.jobRepository, services.outbox, silentLogger);
+      const { services, bus, state, second } = await minutelyJobWithTwoCheckers(store);
+      const ping = successPing(state.id);
       const deadline = T0 + 2 * MINUTE;
       await Promise.all([
         services.checker.sweep(deadline),

@@ -2,6 +2,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { buildCheckerHandler } from '../../functions/checker/handler';
 import { MINUTE, SECOND } from '../../shared/domain/durations';
+import type { Services } from '../../shared/app/services';
 import { servicesFor, successPing } from '../support/services';
 import { STORES } from '../support/stores';
 
@@ -24,18 +25,18 @@ function virtualTime(start: number) {
   };
 }
 
+/** The checker Lambda as EventBridge invokes it, over the virtual clock. */
+function invocationOver(services: Services, time: ReturnType<typeof virtualTime>) {
+  return buildCheckerHandler({ checker: services.checker, ...time, windowMs: WINDOW, sweepEveryMs: SWEEP_EVERY });
+}
+
 const event = { 'detail-type': 'Scheduled Event', source: 'aws.events' } as ScheduledEvent;
 
 describe.each(STORES)('checker invocation on %s', (store) => {
   it('returns at once, without sleeping, when nothing can fall due this minute', async () => {
     const { services, principal } = await servicesFor(store);
     const time = virtualTime(T0);
-    const handler = buildCheckerHandler({
-      checker: services.checker,
-      ...time,
-      windowMs: WINDOW,
-      sweepEveryMs: SWEEP_EVERY,
-    });
+    const handler = invocationOver(services, time);
     expect(await handler(event)).toEqual({ sweeps: 0 });
 
     // A healthy job whose deadline lies beyond this invocation changes nothing.
@@ -55,12 +56,7 @@ describe.each(STORES)('checker invocation on %s', (store) => {
     const lastPing = T0 - 2 * MINUTE + 25 * SECOND; // deadline = lastPing + 2 min = T0 + 25 s
     await services.pings.record(successPing(state.id), lastPing);
     const time = virtualTime(T0);
-    const handler = buildCheckerHandler({
-      checker: services.checker,
-      ...time,
-      windowMs: WINDOW,
-      sweepEveryMs: SWEEP_EVERY,
-    });
+    const handler = invocationOver(services, time);
 
     const result = await handler(event);
     const flips = (await services.history.listFlips(state.id, 5)).items;
@@ -79,12 +75,7 @@ describe.each(STORES)('checker invocation on %s', (store) => {
     );
     await services.pings.record(successPing(state.id), T0 - MINUTE - 30 * SECOND);
     const time = virtualTime(T0);
-    const handler = buildCheckerHandler({
-      checker: services.checker,
-      ...time,
-      windowMs: WINDOW,
-      sweepEveryMs: SWEEP_EVERY,
-    });
+    const handler = invocationOver(services, time);
     await handler(event);
     expect(time.clock() - T0).toBeLessThanOrEqual(WINDOW);
     expect((await services.jobRepository.getState(state.id))?.status).toBe('missing');
