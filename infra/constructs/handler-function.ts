@@ -86,8 +86,9 @@ export class HandlerFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         ...props.environment,
-        // Readable stack traces from the minified bundle. Measured cost: ~25 ms more module load
-        // (docs/deploy.md); an error log that points at line 1 of a minified file costs more.
+        // Stack traces that point at our TypeScript instead of line 1 of a minified file. The bundle
+        // links its map (SourceMapMode.LINKED), or the flag would cost start-up and map nothing;
+        // `npm run bench -- coldstart` measures what it costs (docs/benchmarks.md).
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -95,7 +96,7 @@ export class HandlerFunction extends Construct {
         target: ESBUILD_TARGET,
         minify: true,
         sourceMap: true,
-        sourceMapMode: SourceMapMode.EXTERNAL,
+        sourceMapMode: SourceMapMode.LINKED,
         sourcesContent: false,
         // The AWS SDK is bundled on purpose (measured; see docs/deploy.md): the function then runs the
         // exact SDK versions the tests ran, and tree-shaking keeps the bundle small.

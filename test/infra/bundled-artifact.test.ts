@@ -284,6 +284,15 @@ describe('the bundled functions from a real cdk synth', () => {
     }
   });
 
+  it('link their source maps, so that --enable-source-maps turns a stack trace into our TypeScript', () => {
+    for (const [name, bundle] of Object.entries(bundles)) {
+      expect(bundle.environment.NODE_OPTIONS).toBe('--enable-source-maps');
+      expect(fs.readFileSync(bundle.file, 'utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+      const map = JSON.parse(fs.readFileSync(`${bundle.file}.map`, 'utf8')) as { sources: string[] };
+      expect(map.sources.some((source) => source.endsWith(`functions/${name}/index.ts`))).toBe(true);
+    }
+  });
+
   it('create → ping → sweep → missing, published to the alerts topic and delivered once by the notifier', async () => {
     const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     // Two speed-ups for a test that must not wait minutes: the smallest interval and grace the
