@@ -32,7 +32,8 @@ describe('pagerduty channel', () => {
     await receiver.close();
   });
   const via = () => transports({ vendorOrigins: { [ORIGIN]: receiver.url } });
-  const settings = (extra: object = {}) => pagerDutyChannel.settingsSchema.parse({ routing_key: ROUTING_KEY, ...extra });
+  const settings = (extra: object = {}) =>
+    pagerDutyChannel.settingsSchema.parse({ routing_key: ROUTING_KEY, ...extra });
 
   it('triggers on down with the job id as dedup_key, and resolves the same alert on recovery', async () => {
     expect(await pagerDutyChannel.send(renderAlert(alertMessage()), settings(), via())).toBe('HTTP 202');
