@@ -33,9 +33,14 @@ export function telegramText(alert: RenderedAlert): string {
     { text: `\n${alert.headline}${alert.test ? '\nThis is a test message: nothing is wrong.' : ''}\n` },
   ];
   if (alert.dashboardUrl) segments.push({ text: 'Open in CronSentry', href: alert.dashboardUrl }, { text: '\n' });
-  for (const fact of alert.facts) segments.push({ text: `\n${fact.label}: `, style: 'b' }, { text: fact.value });
+  for (const fact of alert.facts)
+    segments.push({ text: '\n' }, { text: `${fact.label}: `, style: 'b' }, { text: fact.value });
   if (alert.output) {
-    segments.push({ text: `\n\n${alert.outputLabel}:\n`, style: 'b' }, { text: alert.output, style: 'pre' });
+    segments.push(
+      { text: '\n\n' },
+      { text: `${alert.outputLabel}:`, style: 'b' },
+      { text: alert.output, style: 'pre' },
+    );
   }
   return fitTelegramHtml(segments, TELEGRAM_MAX_TEXT);
 }
