@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { googleChatChannel } from '../../../shared/alerts/channels/googlechat';
 import { renderAlert } from '../../../shared/alerts/render';
-import { T0, alertMessage, transports } from '../support/fixtures';
+import { alertMessage, transports } from '../support/fixtures';
 import { httpKindContract } from '../support/http-kind-contract';
+import { recoveryMessage } from '../support/recovery';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { googleChatApi } from '../support/vendors/googlechat';
 
@@ -57,10 +58,7 @@ describe('google chat channel', () => {
   });
 
   it('answers a recovery in the same thread as the alert', async () => {
-    const up = alertMessage({
-      event: 'up',
-      notice: { ...alertMessage().notice, from: 'missing', to: 'healthy', at: T0 + 60_000 },
-    });
+    const up = recoveryMessage();
     await googleChatChannel.send(renderAlert(alertMessage()), { url: receiver.url }, transports());
     await googleChatChannel.send(renderAlert(up), { url: receiver.url }, transports());
     expect(receiver.json<ChatMessage>(1).thread).toEqual(receiver.json<ChatMessage>(0).thread);

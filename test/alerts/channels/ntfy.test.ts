@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ntfyChannel } from '../../../shared/alerts/channels/ntfy';
 import { renderAlert } from '../../../shared/alerts/render';
-import { T0, alertMessage, transports } from '../support/fixtures';
+import { alertMessage, transports } from '../support/fixtures';
 import { httpKindContract } from '../support/http-kind-contract';
+import { recoveryMessage } from '../support/recovery';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { ntfyApi } from '../support/vendors/ntfy';
 
@@ -29,10 +30,7 @@ describe('ntfy channel', () => {
     expect(await ntfyChannel.send(renderAlert(alertMessage()), settings({ priority: 5 }), transports())).toBe(
       'HTTP 200',
     );
-    const up = alertMessage({
-      event: 'up',
-      notice: { ...alertMessage().notice, from: 'missing', to: 'healthy', at: T0 + 60_000 },
-    });
+    const up = recoveryMessage();
     await ntfyChannel.send(renderAlert(up), settings({ priority: 5 }), transports());
     expect(receiver.requests[0]!.path).toBe('/');
     expect(receiver.requests[0]!.headers.authorization).toBe('Bearer tk_secret0123');

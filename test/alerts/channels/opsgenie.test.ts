@@ -3,6 +3,7 @@ import { OPSGENIE_API, opsgenieChannel } from '../../../shared/alerts/channels/o
 import { renderAlert } from '../../../shared/alerts/render';
 import { T0, alertMessage, transports } from '../support/fixtures';
 import { httpKindContract } from '../support/http-kind-contract';
+import { recoveryMessage } from '../support/recovery';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { opsgenieApi } from '../support/vendors/opsgenie';
 
@@ -18,12 +19,6 @@ httpKindContract('opsgenie', () => ({ api_key: API_KEY, region: 'eu' }), {
   vendor: opsgenieApi(API_KEY).api,
   origin: OPSGENIE_API.eu,
 });
-
-const recovered = () =>
-  alertMessage({
-    event: 'up',
-    notice: { ...alertMessage().notice, id: 'job-1:8', from: 'missing', to: 'healthy', at: T0 + 3_600_000 },
-  });
 
 describe('opsgenie channel', () => {
   let receiver: Receiver;
@@ -43,7 +38,7 @@ describe('opsgenie channel', () => {
     expect(await opsgenieChannel.send(alert, settings({ priority: 'P1' }), via)).toBe('HTTP 202');
     await opsgenieChannel.send(renderAlert(alertMessage()), settings(), via); // a reminder: same alias
     expect(fake.alerts.get('job-1')).toMatchObject({ status: 'open', count: 2 });
-    await opsgenieChannel.send(renderAlert(recovered(), { downSince: T0 }), settings(), via);
+    await opsgenieChannel.send(renderAlert(recoveryMessage(), { downSince: T0 }), settings(), via);
     expect(fake.alerts.get('job-1')?.status).toBe('closed');
 
     expect(receiver.requests[0]!.headers.authorization).toBe(`GenieKey ${API_KEY}`);

@@ -3,6 +3,7 @@ import { PAGERDUTY_EVENTS_URL, pagerDutyChannel } from '../../../shared/alerts/c
 import { renderAlert } from '../../../shared/alerts/render';
 import { T0, alertMessage, transports } from '../support/fixtures';
 import { httpKindContract } from '../support/http-kind-contract';
+import { recoveryMessage } from '../support/recovery';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { pagerDutyApi } from '../support/vendors/pagerduty';
 
@@ -14,12 +15,6 @@ httpKindContract('pagerduty', () => ({ routing_key: ROUTING_KEY }), {
   vendor: pagerDutyApi().api,
   origin: ORIGIN,
 });
-
-const recovered = () =>
-  alertMessage({
-    event: 'up',
-    notice: { ...alertMessage().notice, id: 'job-1:8', from: 'missing', to: 'healthy', at: T0 + 3_600_000 },
-  });
 
 describe('pagerduty channel', () => {
   let receiver: Receiver;
@@ -38,7 +33,7 @@ describe('pagerduty channel', () => {
   it('triggers on down with the job id as dedup_key, and resolves the same alert on recovery', async () => {
     expect(await pagerDutyChannel.send(renderAlert(alertMessage()), settings(), via())).toBe('HTTP 202');
     expect(fake.alerts.get('job-1')).toBe('triggered');
-    await pagerDutyChannel.send(renderAlert(recovered(), { downSince: T0 }), settings(), via());
+    await pagerDutyChannel.send(renderAlert(recoveryMessage(), { downSince: T0 }), settings(), via());
     expect(fake.alerts.get('job-1')).toBe('resolved');
 
     const trigger = receiver.json(0);

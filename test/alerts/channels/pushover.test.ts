@@ -3,6 +3,7 @@ import { PUSHOVER_MESSAGES_URL, pushoverChannel } from '../../../shared/alerts/c
 import { renderAlert } from '../../../shared/alerts/render';
 import { T0, alertMessage, transports } from '../support/fixtures';
 import { httpKindContract } from '../support/http-kind-contract';
+import { recoveryMessage } from '../support/recovery';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { pushoverApi } from '../support/vendors/pushover';
 
@@ -31,10 +32,7 @@ describe('pushover channel', () => {
   const settings = (extra: object = {}) => pushoverChannel.settingsSchema.parse({ token: TOKEN, user: USER, ...extra });
 
   it('sends the documented form parameters; a recovery never pages louder than normal', async () => {
-    const up = alertMessage({
-      event: 'up',
-      notice: { ...alertMessage().notice, from: 'missing', to: 'healthy', at: T0 + 60_000 },
-    });
+    const up = recoveryMessage();
     expect(await pushoverChannel.send(renderAlert(alertMessage()), settings({ device: 'phone' }), via())).toBe(
       'HTTP 200',
     );

@@ -3,6 +3,7 @@ import { teamsChannel } from '../../../shared/alerts/channels/teams';
 import { renderAlert } from '../../../shared/alerts/render';
 import { T0, alertMessage, transports } from '../support/fixtures';
 import { httpKindContract } from '../support/http-kind-contract';
+import { recoveryMessage } from '../support/recovery';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { teamsWorkflowApi } from '../support/vendors/teams';
 
@@ -52,10 +53,7 @@ describe('teams channel', () => {
   });
 
   it('colours a recovery green', async () => {
-    const up = alertMessage({
-      event: 'up',
-      notice: { ...alertMessage().notice, from: 'missing', to: 'healthy', at: T0 + 60_000 },
-    });
+    const up = recoveryMessage();
     await teamsChannel.send(renderAlert(up, { downSince: T0 }), { url: receiver.url }, transports());
     const card = receiver.json<{ attachments: { content: Card }[] }>(0).attachments[0]!.content;
     expect(card.body[0]!.inlines[0]).toMatchObject({ text: 'RECOVERED | Database Backup', color: 'Good' });
