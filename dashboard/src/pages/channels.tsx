@@ -14,8 +14,9 @@ interface SettingField {
   hint: string;
   type: 'url' | 'text' | 'password' | 'list' | 'select';
   required: boolean;
-  /** For `select`: the values, each with its label; the first is the API's default. */
+  /** For `select`: the values, each with its label, and the one the API uses when none is chosen. */
   options?: readonly (readonly [value: string, label: string])[];
+  defaultValue?: string;
 }
 
 /** One incoming-webhook URL: Slack and the servers that speak its webhook format. */
@@ -100,6 +101,7 @@ const KIND_INFO: Record<ChannelKind, { label: string; fields: SettingField[] }> 
         hint: 'Recoveries resolve the incident; test messages are always info.',
         type: 'select',
         required: false,
+        defaultValue: 'critical',
         options: [
           ['critical', 'critical'],
           ['error', 'error'],
@@ -125,6 +127,7 @@ const KIND_INFO: Record<ChannelKind, { label: string; fields: SettingField[] }> 
         hint: 'Where your Opsgenie account lives.',
         type: 'select',
         required: false,
+        defaultValue: 'us',
         options: [
           ['us', 'US (api.opsgenie.com)'],
           ['eu', 'EU (api.eu.opsgenie.com)'],
@@ -136,10 +139,11 @@ const KIND_INFO: Record<ChannelKind, { label: string; fields: SettingField[] }> 
         hint: 'P1 is the highest.',
         type: 'select',
         required: false,
+        defaultValue: 'P3',
         options: [
-          ['P3', 'P3'],
           ['P1', 'P1'],
           ['P2', 'P2'],
+          ['P3', 'P3'],
           ['P4', 'P4'],
           ['P5', 'P5'],
         ],
@@ -205,9 +209,10 @@ const KIND_INFO: Record<ChannelKind, { label: string; fields: SettingField[] }> 
         hint: 'Recoveries are sent at the default priority.',
         type: 'select',
         required: false,
+        defaultValue: '4',
         options: [
-          ['4', '4 – high'],
           ['5', '5 – max'],
+          ['4', '4 – high'],
           ['3', '3 – default'],
           ['2', '2 – low'],
           ['1', '1 – min'],
@@ -238,9 +243,10 @@ const KIND_INFO: Record<ChannelKind, { label: string; fields: SettingField[] }> 
         hint: 'Emergency repeats every minute for an hour until acknowledged; recoveries are never above normal.',
         type: 'select',
         required: false,
+        defaultValue: '1',
         options: [
-          ['1', 'high'],
           ['2', 'emergency'],
+          ['1', 'high'],
           ['0', 'normal'],
           ['-1', 'low'],
           ['-2', 'lowest'],
@@ -398,7 +404,7 @@ function ChannelForm({ channel, onDone }: { channel?: Channel; onDone: (saved: b
             <Field key={field.name} id={id} label={field.label} error={message} hint={field.hint}>
               <select
                 id={id}
-                value={draft.settings[field.name] ?? String(channel?.settings[field.name] ?? field.options[0]![0])}
+                value={draft.settings[field.name] ?? String(channel?.settings[field.name] ?? field.defaultValue)}
                 aria-invalid={message ? 'true' : undefined}
                 aria-describedby={describedBy(id, message, field.hint)}
                 onChange={(event) => change(event.currentTarget.value)}
