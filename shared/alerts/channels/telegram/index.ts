@@ -33,8 +33,9 @@ export function telegramText(alert: RenderedAlert): string {
     { text: `\n${alert.headline}${alert.test ? '\nThis is a test message: nothing is wrong.' : ''}\n` },
   ];
   if (alert.dashboardUrl) segments.push({ text: 'Open in CronSentry', href: alert.dashboardUrl }, { text: '\n' });
-  for (const fact of alert.facts)
+  for (const fact of alert.facts) {
     segments.push({ text: '\n' }, { text: `${fact.label}: `, style: 'b' }, { text: fact.value });
+  }
   if (alert.output) {
     segments.push(
       { text: '\n\n' },
