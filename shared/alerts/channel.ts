@@ -57,6 +57,11 @@ export interface AlertTransports {
   readonly httpTimeoutMs: number;
   /** The clock, for what must carry the sending time (a webhook signature). */
   readonly clock: () => number;
+  /**
+   * Test-only: a hosted vendor's fixed origin (`https://events.pagerduty.com`) mapped to a local
+   * fake of its API. No production wiring sets it and no channel setting reaches it.
+   */
+  readonly vendorOrigins?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -4,6 +4,8 @@ import { createServices, type Services } from '../../shared/app/services';
 import { readSettings } from '../../shared/config';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors';
 import { channelRoutes } from '../../functions/api/channel-routes';
+import { PAGERDUTY_EVENTS_URL } from '../../shared/alerts/channels/pagerduty';
+import { channelKindOf } from '../../shared/alerts/registry';
 import type { HttpEvent } from '../../functions/http/responses';
 import type { Route } from '../../functions/api/router';
 import { freshTable } from '../support/stores';
@@ -32,7 +34,7 @@ describe('channel and delivery routes', () => {
       settings: readSettings({ TABLE_NAME: table.tableName, CRONSENTRY_MIN_SECONDS: '1' }),
       bus: { publish: async () => undefined },
       logger: quietLogger,
-      alerts: transports({ clock: () => T0 }),
+      alerts: transports({ clock: () => T0, vendorOrigins: { [new URL(PAGERDUTY_EVENTS_URL).origin]: receiver.url } }),
     });
     for (const id of ['routes-a', 'routes-b']) await services.access.ensureProject(id, id, T0);
     routes = channelRoutes(services.alerts, 'https://cronsentry.example.com');
@@ -183,5 +185,70 @@ describe('channel and delivery routes', () => {
     await expect(call(writer, 'GET', '/api/deliveries', { query: { job_id: 'abc' } })).rejects.toBeInstanceOf(
       ValidationError,
     );
+  });
+  /** Valid settings of each on-call kind, with secrets long enough to show a masked tail. */
+  const ON_CALL_KINDS: [string, Record<string, unknown>][] = [
+    ['pagerduty', { routing_key: 'e93facc04764012d7bfb002500d5d1a6', severity: 'error' }],
+    ['opsgenie', { api_key: 'eb243592-faa2-4ba2-a551-1afdf565c889', region: 'eu', priority: 'P2' }],
+    ['teams', { url: 'https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual?sig=s3cr3t' }],
+    ['googlechat', { url: 'https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t0k3n' }],
+    ['telegram', { bot_token: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', chat_id: '-1001234567890' }],
+    ['ntfy', { server: 'https://ntfy.example.com', topic: 'cron-alerts-x7q9', token: 'tk_abcdefghijklmnop' }],
+    ['pushover', { token: 'azGDORePK8gMaC0QOYAMyEEuzJnyUi', user: 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG', priority: '2' }],
+    ['mattermost', { url: 'https://chat.example.com/hooks/xkz3bnf7ytb9up8wz1jwz' }],
+    ['rocketchat', { url: 'https://rocket.example.com/hooks/abc/def123456' }],
+  ];
+
+  it.each(ON_CALL_KINDS)(
+    'creates a %s channel, then masks its secrets and withholds them from read-only keys',
+    async (kind, settings) => {
+      const created = await call(writer, 'POST', '/api/channels', {
+        body: { kind, name: `${kind} on call`, settings },
+      });
+      expect(created.status).toBe(201);
+      const secrets = channelKindOf(kind)!.secretSettings;
+      expect(secrets.length).toBeGreaterThan(0);
+      const id = created.body!.id as string;
+      const shown = (await call(writer, 'GET', '/api/channels/{id}', { id })).body!.settings;
+      for (const name of secrets) {
+        expect(created.body!.settings[name]).toBe(settings[name]);
+        expect(shown[name]).toMatch(/••••/);
+        expect(JSON.stringify(shown)).not.toContain(String(settings[name]));
+      }
+      const forReader = (await call(reader, 'GET', '/api/channels/{id}', { id })).body!.settings;
+      for (const name of secrets) expect(forReader[name]).toBeUndefined();
+    },
+  );
+
+  it('names the field of a bad on-call setting', async () => {
+    const problem = (body: unknown) =>
+      call(writer, 'POST', '/api/channels', { body }).then(
+        () => undefined,
+        (error: unknown) => (error as ValidationError).field,
+      );
+    expect(await problem({ kind: 'pagerduty', name: 'x', settings: { routing_key: 'nope' } })).toBe(
+      'settings.routing_key',
+    );
+    expect(await problem({ kind: 'opsgenie', name: 'x', settings: { api_key: 'eb243592-faa2', region: 'asia' } })).toBe(
+      'settings.region',
+    );
+    expect(await problem({ kind: 'ntfy', name: 'x', settings: { topic: 'a b' } })).toBe('settings.topic');
+    expect(await problem({ kind: 'pushover', name: 'x', settings: { token: 'a'.repeat(30), user: 'short' } })).toBe(
+      'settings.user',
+    );
+  });
+
+  it('sends a PagerDuty test event through the routes, as info under its own dedup key', async () => {
+    const created = await call(writer, 'POST', '/api/channels', {
+      body: { kind: 'pagerduty', name: 'PD', settings: { routing_key: 'e93facc04764012d7bfb002500d5d1a6' } },
+    });
+    const tested = await call(writer, 'POST', '/api/channels/{id}/test', { id: created.body!.id as string });
+    expect(tested.body).toEqual({ ok: true, detail: 'HTTP 200' });
+    expect(receiver.requests[0]!.path).toBe('/v2/enqueue');
+    expect(receiver.json(0)).toMatchObject({
+      event_action: 'trigger',
+      dedup_key: expect.stringMatching(/^test-/),
+      payload: { severity: 'info', summary: expect.stringMatching(/^TEST \| MISSING \| Test alert/) },
+    });
   });
 });

@@ -261,6 +261,29 @@ describe('the dashboard', () => {
     }
   });
 
+  it('offers the on-call kinds with their own fields, and creates a PagerDuty channel with a chosen severity', async () => {
+    const { page, errors } = await open('/channels');
+    await page.getByRole('button', { name: 'New channel' }).click();
+    const form = page.getByRole('form', { name: 'New channel' });
+    const kinds = await form.getByLabel('Kind').locator('option').allTextContents();
+    expect(kinds).toEqual(expect.arrayContaining(['PagerDuty', 'Opsgenie', 'Microsoft Teams', 'Telegram', 'Pushover']));
+    await form.getByLabel('Kind').selectOption('opsgenie');
+    expect(await form.getByLabel('Instance').inputValue()).toBe('us');
+    await form.getByLabel('Kind').selectOption('pagerduty');
+    await form.getByLabel('Name').fill('Ops pager');
+    await form.getByLabel('Integration key').fill('e93facc04764012d7bfb002500d5d1a6');
+    await form.getByLabel('Severity of down alerts').selectOption('warning');
+    await form.getByRole('button', { name: 'Create channel' }).click();
+    const card = page.locator('li.channel', { hasText: 'Ops pager' });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('PagerDuty');
+    const created = (await api.listChannels()).channels.find((channel) => channel.name === 'Ops pager')!;
+    expect(created.settings).toEqual({ routing_key: '••••d1a6', severity: 'warning' });
+    await api.deleteChannel(created.id);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('creates a key shown once, and revokes it', async () => {
     const { page, errors } = await open('/keys');
     await page.getByLabel('Name').fill('wall screen');

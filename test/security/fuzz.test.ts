@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../functions/api/routes';
 import { localDynamoClient } from '../../sandbox/local-store';
+import { CHANNEL_KINDS } from '../../shared/alerts/registry';
 import { createServices } from '../../shared/app/services';
 import { readSettings } from '../../shared/config';
 import { createDocumentClient } from '../../shared/storage/document-client';
@@ -138,8 +139,14 @@ describe('fuzzing every route of the running sandbox', () => {
             tags: fc.oneof(fc.array(fc.string(), { maxLength: 30 }), fc.string()),
             channels: fc.array(fc.oneof(fc.uuid(), fc.string()), { maxLength: 3 }),
             role: fc.oneof(fc.constantFrom('read-write', 'read-only', 'admin'), fc.integer()),
-            kind: fc.constantFrom('webhook', 'slack', 'email', 'pigeon'),
-            settings: fc.dictionary(fc.constantFrom('url', 'secret', 'to', 'topic_arn'), fc.string()),
+            kind: fc.constantFrom(...CHANNEL_KINDS, 'pigeon'),
+            settings: fc.dictionary(
+              fc.constantFrom(
+                ...['url', 'secret', 'to', 'topic_arn', 'routing_key', 'severity', 'api_key', 'region', 'priority'],
+                ...['bot_token', 'chat_id', 'server', 'topic', 'token', 'user', 'device'],
+              ),
+              fc.oneof(fc.string(), fc.integer()),
+            ),
             create_on_ping: fc.oneof(fc.boolean(), fc.string()),
             __proto__: fc.constant({ polluted: true }),
           },

@@ -88,7 +88,22 @@ export interface SchedulePreview {
   next: string[];
 }
 
-export const CHANNEL_KINDS = ['webhook', 'slack', 'discord', 'email', 'sns'] as const;
+export const CHANNEL_KINDS = [
+  'webhook',
+  'slack',
+  'discord',
+  'email',
+  'sns',
+  'pagerduty',
+  'opsgenie',
+  'teams',
+  'googlechat',
+  'telegram',
+  'ntfy',
+  'pushover',
+  'mattermost',
+  'rocketchat',
+] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 export type ChannelEvent = 'down' | 'up';
 

@@ -12,9 +12,21 @@ interface SettingField {
   name: string;
   label: string;
   hint: string;
-  type: 'url' | 'text' | 'password' | 'list';
+  type: 'url' | 'text' | 'password' | 'list' | 'select';
   required: boolean;
+  /** For `select`: the values, each with its label, and the one the API uses when none is chosen. */
+  options?: readonly (readonly [value: string, label: string])[];
+  defaultValue?: string;
 }
+
+/** One incoming-webhook URL: Slack and the servers that speak its webhook format. */
+const webhookUrl = (hint: string): SettingField => ({
+  name: 'url',
+  label: 'Incoming webhook URL',
+  hint,
+  type: 'url',
+  required: true,
+});
 
 /** What each kind needs. Secrets are masked by the API after creation, so on edit they start empty. */
 const KIND_INFO: Record<ChannelKind, { label: string; fields: SettingField[] }> = {
@@ -72,6 +84,190 @@ const KIND_INFO: Record<ChannelKind, { label: string; fields: SettingField[] }> 
     fields: [
       { name: 'topic_arn', label: 'Topic ARN', hint: 'arn:aws:sns:region:account:topic', type: 'text', required: true },
     ],
+  },
+  pagerduty: {
+    label: 'PagerDuty',
+    fields: [
+      {
+        name: 'routing_key',
+        label: 'Integration key',
+        hint: 'Service → Integrations → Events API v2: the 32-character integration (routing) key.',
+        type: 'password',
+        required: true,
+      },
+      {
+        name: 'severity',
+        label: 'Severity of down alerts',
+        hint: 'Recoveries resolve the incident; test messages are always info.',
+        type: 'select',
+        required: false,
+        defaultValue: 'critical',
+        options: [
+          ['critical', 'critical'],
+          ['error', 'error'],
+          ['warning', 'warning'],
+          ['info', 'info'],
+        ],
+      },
+    ],
+  },
+  opsgenie: {
+    label: 'Opsgenie',
+    fields: [
+      {
+        name: 'api_key',
+        label: 'API key',
+        hint: 'Team → Integrations → API: the key of the integration.',
+        type: 'password',
+        required: true,
+      },
+      {
+        name: 'region',
+        label: 'Instance',
+        hint: 'Where your Opsgenie account lives.',
+        type: 'select',
+        required: false,
+        defaultValue: 'us',
+        options: [
+          ['us', 'US (api.opsgenie.com)'],
+          ['eu', 'EU (api.eu.opsgenie.com)'],
+        ],
+      },
+      {
+        name: 'priority',
+        label: 'Priority',
+        hint: 'P1 is the highest.',
+        type: 'select',
+        required: false,
+        defaultValue: 'P3',
+        options: [
+          ['P1', 'P1'],
+          ['P2', 'P2'],
+          ['P3', 'P3'],
+          ['P4', 'P4'],
+          ['P5', 'P5'],
+        ],
+      },
+    ],
+  },
+  teams: {
+    label: 'Microsoft Teams',
+    fields: [
+      {
+        name: 'url',
+        label: 'Workflows webhook URL',
+        hint: 'Channel → Workflows → "Post to a channel when a webhook request is received".',
+        type: 'url',
+        required: true,
+      },
+    ],
+  },
+  googlechat: {
+    label: 'Google Chat',
+    fields: [webhookUrl('Space → Apps & integrations → Webhooks → Add webhook.')],
+  },
+  telegram: {
+    label: 'Telegram',
+    fields: [
+      { name: 'bot_token', label: 'Bot token', hint: 'From @BotFather: /newbot.', type: 'password', required: true },
+      {
+        name: 'chat_id',
+        label: 'Chat id',
+        hint: 'A numeric chat id (groups start with -) or @channelusername; add the bot to the chat first.',
+        type: 'text',
+        required: true,
+      },
+    ],
+  },
+  ntfy: {
+    label: 'ntfy',
+    fields: [
+      {
+        name: 'topic',
+        label: 'Topic',
+        hint: 'Letters, digits, - and _; hard to guess.',
+        type: 'password',
+        required: true,
+      },
+      {
+        name: 'server',
+        label: 'Server (optional)',
+        hint: 'https://ntfy.sh unless you run your own.',
+        type: 'url',
+        required: false,
+      },
+      {
+        name: 'token',
+        label: 'Access token (optional)',
+        hint: 'tk_… for a protected topic.',
+        type: 'password',
+        required: false,
+      },
+      {
+        name: 'priority',
+        label: 'Priority of down alerts',
+        hint: 'Recoveries are sent at the default priority.',
+        type: 'select',
+        required: false,
+        defaultValue: '4',
+        options: [
+          ['5', '5 – max'],
+          ['4', '4 – high'],
+          ['3', '3 – default'],
+          ['2', '2 – low'],
+          ['1', '1 – min'],
+        ],
+      },
+    ],
+  },
+  pushover: {
+    label: 'Pushover',
+    fields: [
+      {
+        name: 'token',
+        label: 'Application API token',
+        hint: 'Create an application at pushover.net.',
+        type: 'password',
+        required: true,
+      },
+      {
+        name: 'user',
+        label: 'User or group key',
+        hint: 'On your Pushover dashboard.',
+        type: 'password',
+        required: true,
+      },
+      {
+        name: 'priority',
+        label: 'Priority of down alerts',
+        hint: 'Emergency repeats every minute for an hour until acknowledged; recoveries are never above normal.',
+        type: 'select',
+        required: false,
+        defaultValue: '1',
+        options: [
+          ['2', 'emergency'],
+          ['1', 'high'],
+          ['0', 'normal'],
+          ['-1', 'low'],
+          ['-2', 'lowest'],
+        ],
+      },
+      {
+        name: 'device',
+        label: 'Devices (optional)',
+        hint: 'Device names separated by commas; all devices when empty.',
+        type: 'text',
+        required: false,
+      },
+    ],
+  },
+  mattermost: {
+    label: 'Mattermost',
+    fields: [webhookUrl('Integrations → Incoming Webhooks (Slack-compatible): https://your-server/hooks/…')],
+  },
+  rocketchat: {
+    label: 'Rocket.Chat',
+    fields: [webhookUrl('Administration → Integrations → Incoming: https://your-server/hooks/…')],
   },
 };
 
@@ -201,6 +397,27 @@ function ChannelForm({ channel, onDone }: { channel?: Channel; onDone: (saved: b
         const masked = channel?.settings[field.name];
         const hint =
           editing && masked !== undefined ? `${field.hint} Leave empty to keep the current value.` : field.hint;
+        const change = (value: string) => setDraft({ ...draft, settings: { ...draft.settings, [field.name]: value } });
+        if (field.options) {
+          // Not a secret: the stored value is shown as it is, and the API's default until one is chosen.
+          return (
+            <Field key={field.name} id={id} label={field.label} error={message} hint={field.hint}>
+              <select
+                id={id}
+                value={draft.settings[field.name] ?? String(channel?.settings[field.name] ?? field.defaultValue)}
+                aria-invalid={message ? 'true' : undefined}
+                aria-describedby={describedBy(id, message, field.hint)}
+                onChange={(event) => change(event.currentTarget.value)}
+              >
+                {field.options.map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          );
+        }
         return (
           <Field key={field.name} id={id} label={field.label} error={message} hint={hint}>
             <input
@@ -213,9 +430,7 @@ function ChannelForm({ channel, onDone }: { channel?: Channel; onDone: (saved: b
               spellcheck={false}
               aria-invalid={message ? 'true' : undefined}
               aria-describedby={describedBy(id, message, hint)}
-              onInput={(event) =>
-                setDraft({ ...draft, settings: { ...draft.settings, [field.name]: event.currentTarget.value } })
-              }
+              onInput={(event) => change(event.currentTarget.value)}
             />
           </Field>
         );
@@ -409,7 +624,8 @@ export function ChannelsPage() {
       ) : null}
       {polled.data && polled.data.length === 0 ? (
         <p class="card empty">
-          No channels yet. Channels say where alerts go: e-mail, Slack, Discord, a webhook or SNS.
+          No channels yet. Channels say where alerts go: e-mail, chat (Slack, Teams, Google Chat, Discord, Mattermost,
+          Rocket.Chat, Telegram), phones (PagerDuty, Opsgenie, Pushover, ntfy), a webhook or SNS.
         </p>
       ) : null}
       <ul class="channel-list">

@@ -2,24 +2,42 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderAlert } from '../../../shared/alerts/render';
 import { sendWithRetries } from '../../../shared/alerts/send';
 import { FAST_POLICY, alertMessage, channel, recordingSleep, transports } from './fixtures';
-import { startReceiver, type Receiver } from './receiver';
+import { startReceiver, type Receiver, type VendorApi } from './receiver';
+
+/** How a vendor's kind differs from a plain webhook; every field has the webhook's default. */
+export interface VendorContract {
+  /** The path (and query) the kind must POST to; `/hook` is the path of the URL `settingsFor` gets. */
+  readonly path?: string;
+  readonly contentType?: string;
+  /** The vendor's fake API: it judges every request, so every test also proves the request shape. */
+  readonly vendor?: VendorApi;
+  /** A hosted vendor's fixed origin (`https://events.pagerduty.com`), pointed at the receiver. */
+  readonly origin?: string;
+}
 
 /**
  * What every HTTP channel kind must do against a real receiver: sent on 2xx, retried with backoff
  * on 5xx, 429 (honouring Retry-After) and timeouts, never retried on other 4xx.
  */
-export function httpKindContract(kind: string, settingsFor: (url: string) => Record<string, unknown>) {
+export function httpKindContract(
+  kind: string,
+  settingsFor: (url: string) => Record<string, unknown>,
+  contract: VendorContract = {},
+) {
   describe(`${kind}: delivery over HTTP`, () => {
     let receiver: Receiver;
     beforeEach(async () => {
-      receiver = await startReceiver();
+      receiver = await startReceiver(undefined, contract.vendor);
     });
     afterEach(async () => {
       await receiver.close();
     });
     const send = (sleep: (ms: number) => Promise<void>, httpTimeoutMs = 2_000) =>
       sendWithRetries(renderAlert(alertMessage()), channel(kind, settingsFor(`${receiver.url}/hook`)), {
-        transports: transports({ httpTimeoutMs }),
+        transports: transports({
+          httpTimeoutMs,
+          ...(contract.origin ? { vendorOrigins: { [contract.origin]: receiver.url } } : {}),
+        }),
         sleep,
         policy: FAST_POLICY,
       });
@@ -31,8 +49,8 @@ export function httpKindContract(kind: string, settingsFor: (url: string) => Rec
       expect(waits).toEqual([]);
       expect(receiver.requests).toHaveLength(1);
       expect(receiver.requests[0]!.method).toBe('POST');
-      expect(receiver.requests[0]!.path).toBe('/hook');
-      expect(receiver.requests[0]!.headers['content-type']).toBe('application/json');
+      expect(receiver.requests[0]!.path).toBe(contract.path ?? '/hook');
+      expect(receiver.requests[0]!.headers['content-type']).toBe(contract.contentType ?? 'application/json');
     });
 
     it('retries a 500 after a backoff and then succeeds', async () => {

@@ -12,29 +12,45 @@ export interface ReceivedRequest {
 export type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
 
 /**
- * A local HTTP receiver for channel tests: records every request and answers from a script
- * (the last answer repeats). `waitFor(n)` resolves when n requests have arrived.
+ * A fake of a vendor's API: answers a request as the vendor documents it, refusing (4xx, the
+ * vendor's error body) what the vendor would refuse: wrong path, auth header or body.
  */
-export async function startReceiver(script: Answer[] = [{ status: 200, body: 'ok' }]) {
+export type VendorApi = (request: ReceivedRequest) => {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+};
+
+/**
+ * A local HTTP receiver for channel tests: records every request and answers from a script
+ * (the last answer repeats). `waitFor(n)` resolves when n requests have arrived. With a `vendor`,
+ * every request is first judged by that fake: its refusals always stand, and its success answers
+ * unless a script was set with `answer()` (to play outages and rate limits).
+ */
+export async function startReceiver(script: Answer[] = [{ status: 200, body: 'ok' }], vendor?: VendorApi) {
   const requests: ReceivedRequest[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   const hanging = new Set<http.ServerResponse>();
   let answers = [...script];
+  let scripted = vendor === undefined;
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      requests.push({
+      const received: ReceivedRequest = {
         method: request.method ?? '',
         path: request.url ?? '',
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
-      });
+      };
+      requests.push(received);
       for (const waiter of waiters.filter((w) => requests.length >= w.count)) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve();
       }
-      const answer = answers.length > 1 ? answers.shift()! : answers[0]!;
+      const verdict = vendor?.(received);
+      const answer =
+        verdict && (verdict.status >= 400 || !scripted) ? verdict : answers.length > 1 ? answers.shift()! : answers[0]!;
       if (answer === 'hang') {
         hanging.add(response);
         return;
@@ -51,6 +67,7 @@ export async function startReceiver(script: Answer[] = [{ status: 200, body: 'ok
     /** Replaces the script (the last answer repeats). */
     answer(next: Answer[]) {
       answers = [...next];
+      scripted = true;
     },
     /** Answers every request left hanging. */
     release(status = 200) {

@@ -12,7 +12,7 @@ const FIELDS_PER_SECTION = 10;
 const MAX_TEXT = 3000;
 
 /** Slack's mrkdwn treats these three as control characters. */
-function escapeMrkdwn(text: string): string {
+export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

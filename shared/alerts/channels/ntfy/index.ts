@@ -1,0 +1,61 @@
+import * as z from 'zod';
+import type { ChannelKind } from '../../channel';
+import { post } from '../../http';
+import type { RenderedAlert } from '../../render';
+import { httpUrl } from '../../settings';
+import { clip } from '../clip';
+
+const settingsSchema = z
+  .object({
+    /** ntfy.sh or a self-hosted server (with its base path, if it has one). */
+    server: httpUrl.default('https://ntfy.sh'),
+    /** On a public server, whoever knows the topic reads it: it is a secret. */
+    topic: z
+      .string()
+      .trim()
+      .regex(/^[-_A-Za-z0-9]{1,64}$/, 'must be 1–64 letters, digits, - or _'),
+    /** An access token (`tk_…`) for a protected topic. */
+    token: z.string().trim().min(1).max(200).optional(),
+    /** ntfy's 1 (min) … 5 (max) for down alerts; recoveries go at 3 (default). */
+    priority: z.coerce.number().int().min(1, 'must be 1–5').max(5, 'must be 1–5').default(4),
+  })
+  .strict();
+export type NtfySettings = z.infer<typeof settingsSchema>;
+
+/** ntfy keeps a message of up to 4096 bytes as text; a longer one would become an attachment. */
+const MAX_MESSAGE_BYTES = 4096;
+const TAGS = { down: ['rotating_light'], up: ['white_check_mark'], reminder: ['warning'] } as const;
+
+/** A JSON publish: the topic is in the body, and tags become emoji in front of the title. */
+export function ntfyMessage(alert: RenderedAlert, settings: NtfySettings) {
+  return {
+    topic: settings.topic,
+    title: clip(alert.subject, 250),
+    message: clip(alert.text.trimEnd(), MAX_MESSAGE_BYTES, 'utf8'),
+    priority: alert.event === 'up' || alert.test ? 3 : settings.priority,
+    tags: [...TAGS[alert.event], ...(alert.test ? ['test'] : [])],
+    ...(alert.dashboardUrl
+      ? {
+          click: alert.dashboardUrl,
+          actions: [{ action: 'view', label: 'Open in CronSentry', url: alert.dashboardUrl }],
+        }
+      : {}),
+  };
+}
+
+/** JSON is published to the server's root URL, not to the topic's. */
+export function ntfyRootUrl(server: string): string {
+  return `${server.replace(/\/+$/, '')}/`;
+}
+
+/** ntfy, on ntfy.sh or self-hosted (the topic and the access token are secrets). */
+export const ntfyChannel: ChannelKind<NtfySettings> = {
+  kind: 'ntfy',
+  settingsSchema,
+  secretSettings: ['topic', 'token'],
+  send: (alert, settings, transports) =>
+    post(transports, ntfyRootUrl(settings.server), JSON.stringify(ntfyMessage(alert, settings)), {
+      'content-type': 'application/json',
+      ...(settings.token ? { authorization: `Bearer ${settings.token}` } : {}),
+    }),
+};

@@ -1,0 +1,71 @@
+import * as z from 'zod';
+import type { ChannelKind } from '../../channel';
+import { post } from '../../http';
+import type { RenderedAlert } from '../../render';
+import { clip, clipStart } from '../clip';
+import { vendorUrl } from '../vendor-url';
+
+/** Events API v2: one endpoint for every account; only the routing key says which service. */
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+export const PAGERDUTY_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+
+const settingsSchema = z
+  .object({
+    routing_key: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9]{32}$/, 'must be the 32-character integration key of an Events API v2 integration'),
+    /** The severity of a down alert; test messages are always `info`. */
+    severity: z.enum(PAGERDUTY_SEVERITIES).default('critical'),
+  })
+  .strict();
+export type PagerDutySettings = z.infer<typeof settingsSchema>;
+
+/** The documented limits: summary 1024 characters, source and dedup_key 255. */
+const MAX_SUMMARY = 1024;
+const MAX_SOURCE = 255;
+
+/**
+ * One incident per job: `dedup_key` is the job id, so a reminder joins the open incident and a
+ * recovery resolves it. A test message gets its own key, so it never touches a real incident.
+ */
+export function pagerDutyEvent(alert: RenderedAlert, settings: PagerDutySettings) {
+  const { job, notice } = alert.message;
+  const dedupKey = alert.test ? notice.id : job.id;
+  if (alert.event === 'up') {
+    return { routing_key: settings.routing_key, event_action: 'resolve', dedup_key: dedupKey } as const;
+  }
+  const details: Record<string, string> = Object.fromEntries(alert.facts.map((fact) => [fact.label, fact.value]));
+  if (alert.output) details[alert.outputLabel] = clipStart(alert.output, 1500);
+  return {
+    routing_key: settings.routing_key,
+    event_action: 'trigger',
+    dedup_key: dedupKey,
+    payload: {
+      summary: clip(`${alert.subject}: ${notice.reason}`, MAX_SUMMARY),
+      source: clip(job.name, MAX_SOURCE),
+      severity: alert.test ? 'info' : settings.severity,
+      timestamp: new Date(notice.at).toISOString(),
+      component: 'cron job',
+      class: notice.to,
+      ...(job.tags.length ? { group: clip(job.tags.join(', '), MAX_SOURCE) } : {}),
+      custom_details: details,
+    },
+    client: 'CronSentry',
+    ...(alert.dashboardUrl
+      ? { client_url: alert.dashboardUrl, links: [{ href: alert.dashboardUrl, text: 'Open in CronSentry' }] }
+      : {}),
+  } as const;
+}
+
+/** PagerDuty through the Events API v2: trigger on down, resolve on recovery (the routing key is the secret). */
+export const pagerDutyChannel: ChannelKind<PagerDutySettings> = {
+  kind: 'pagerduty',
+  settingsSchema,
+  secretSettings: ['routing_key'],
+  send: (alert, settings, transports) =>
+    post(transports, vendorUrl(transports, PAGERDUTY_EVENTS_URL), JSON.stringify(pagerDutyEvent(alert, settings)), {
+      'content-type': 'application/json',
+    }),
+};

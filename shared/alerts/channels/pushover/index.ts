@@ -1,0 +1,78 @@
+import * as z from 'zod';
+import type { ChannelKind } from '../../channel';
+import { post } from '../../http';
+import type { RenderedAlert } from '../../render';
+import { clip, clipStart } from '../clip';
+import { vendorUrl } from '../vendor-url';
+
+export const PUSHOVER_MESSAGES_URL = 'https://api.pushover.net/1/messages.json';
+
+const key = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{30}$/, `must be the 30-character ${what}`);
+
+const settingsSchema = z
+  .object({
+    token: key("application's API token"),
+    user: key('user or group key'),
+    /** Pushover's -2 (silent) … 2 (emergency: repeats until acknowledged) for down alerts. */
+    priority: z.coerce.number().int().min(-2, 'must be -2 to 2').max(2, 'must be -2 to 2').default(1),
+    /** Send to these devices only (comma-separated names); all of the user's devices when absent. */
+    device: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{1,25}(,[A-Za-z0-9_-]{1,25})*$/, 'must be device names separated by commas')
+      .optional(),
+  })
+  .strict();
+export type PushoverSettings = z.infer<typeof settingsSchema>;
+
+/** The documented limits: message 1024 characters, title 250, url 512, url_title 100. */
+const LIMITS = { message: 1024, title: 250, url: 512 };
+/** Emergency messages repeat every `retry` seconds (at least 30) until acknowledged or `expire` (at most 10800). */
+const EMERGENCY = { retry: 60, expire: 3600 };
+
+/** The message as Pushover's documented form parameters (plain text: nothing in it is markup). */
+export function pushoverParams(alert: RenderedAlert, settings: PushoverSettings): URLSearchParams {
+  const priority = alert.event === 'up' || alert.test ? Math.min(settings.priority, 0) : settings.priority;
+  const body = [
+    alert.test ? `${alert.headline}\nThis is a test message: nothing is wrong.` : alert.headline,
+    ...alert.facts.map((fact) => `${fact.label}: ${fact.value}`),
+  ].join('\n');
+  const output = alert.output ? `\n\n${alert.outputLabel}:\n${alert.output}` : '';
+  // The facts come first; the output gets what is left, keeping its end (where errors are).
+  const head = clip(body, LIMITS.message);
+  const room = LIMITS.message - [...head].length;
+  const message = output && room > 20 ? head + clipStart(output, room) : head;
+  const params = new URLSearchParams({
+    token: settings.token,
+    user: settings.user,
+    title: clip(alert.subject, LIMITS.title),
+    message,
+    priority: String(priority),
+    timestamp: String(Math.floor(alert.message.notice.at / 1000)),
+  });
+  if (priority === 2) {
+    params.set('retry', String(EMERGENCY.retry));
+    params.set('expire', String(EMERGENCY.expire));
+  }
+  if (settings.device) params.set('device', settings.device);
+  if (alert.dashboardUrl && alert.dashboardUrl.length <= LIMITS.url) {
+    params.set('url', alert.dashboardUrl);
+    params.set('url_title', 'Open in CronSentry');
+  }
+  return params;
+}
+
+/** Pushover's Message API (the application token and the user key are secrets). */
+export const pushoverChannel: ChannelKind<PushoverSettings> = {
+  kind: 'pushover',
+  settingsSchema,
+  secretSettings: ['token', 'user'],
+  send: (alert, settings, transports) =>
+    post(transports, vendorUrl(transports, PUSHOVER_MESSAGES_URL), pushoverParams(alert, settings).toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+    }),
+};

@@ -1,0 +1,4 @@
+import { slackCompatibleChannel } from '../slack/compatible';
+
+/** Rocket.Chat through its Slack-compatible incoming webhook (`https://<server>/hooks/<id>/<token>`; the URL is the secret). */
+export const rocketChatChannel = slackCompatibleChannel('rocketchat');
