@@ -87,7 +87,7 @@ export class HandlerFunction extends Construct {
       environment: {
         ...props.environment,
         // Stack traces that point at our TypeScript instead of line 1 of a minified file. The bundle
-        // links its map (SourceMapMode.LINKED), or the flag would cost start-up and map nothing;
+        // links its map (SourceMapMode.DEFAULT), or the flag would cost start-up and map nothing;
         // `npm run bench -- coldstart` measures what it costs (docs/benchmarks.md).
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -96,7 +96,7 @@ export class HandlerFunction extends Construct {
         target: ESBUILD_TARGET,
         minify: true,
         sourceMap: true,
-        sourceMapMode: SourceMapMode.LINKED,
+        sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
         // The AWS SDK is bundled on purpose (measured; see docs/deploy.md): the function then runs the
         // exact SDK versions the tests ran, and tree-shaking keeps the bundle small.
