@@ -40,6 +40,22 @@ export const SCENARIOS: Scenario[] = [
     body: 'x'.repeat(1024),
   },
   {
+    // Grace equal to the period: between the two above; `npm run cost` uses it for such fleets.
+    name: 'every-5-minute job, 5 min grace (empty body)',
+    job: { name: 'every five minutes', schedule: 'every 5m', grace_time: 5 },
+    pings: 72,
+    pingTimes: (start, count, random) => {
+      const times: number[] = [];
+      let t = start + 30_000;
+      for (let i = 0; i < count; i += 1) {
+        times.push(Math.round(t));
+        t += 5 * MINUTE + (random() * 2 - 1) * 5_000;
+      }
+      return times;
+    },
+    body: '',
+  },
+  {
     name: 'hourly cron job (0 * * * *), 5 min grace',
     job: { name: 'hourly', schedule: '0 * * * *', grace_time: 5 },
     pings: 48,
