@@ -129,7 +129,7 @@ export function monthlyBill(input: CostInput, units: MeasuredUnits, prices: Pric
     const billedSeconds =
       (units.poll.apiRequests * ASSUMED.apiBaseBilledMs + units.summaryMsPerJob * input.jobs) / 1000;
     add(
-      'Dashboard: requests (API Gateway, Lambda, CloudFront, logs)',
+      `Dashboard: requests (API Gateway, ${input.cloudFront ? 'CloudFront, ' : ''}Lambda, logs)`,
       `${n(polls)} refreshes × ${units.poll.apiRequests} requests`,
       (apiRequests / MILLION) *
         (prices.httpApi.perMillionRequests +
