@@ -10,9 +10,20 @@ import { load, machine, startDynamoLocal, type DynamoLocal } from './support/env
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const PARTS = ['ping', 'sweep', 'latency', 'busy', 'sandbox', 'overview', 'bundle', 'coldstart'] as const;
+const PARTS = [
+  'ping',
+  'sweep',
+  'latency',
+  'busy',
+  'sandbox',
+  'overview',
+  'bundle',
+  'coldstart',
+  'burst',
+  'poll',
+] as const;
 type Part = (typeof PARTS)[number];
-const NEEDS_DYNAMO: readonly Part[] = ['ping', 'sweep', 'latency', 'busy', 'coldstart'];
+const NEEDS_DYNAMO: readonly Part[] = ['ping', 'sweep', 'latency', 'busy', 'coldstart', 'poll'];
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 async function runPart(part: Part, endpoint: string | undefined): Promise<unknown> {
@@ -33,6 +44,10 @@ async function runPart(part: Part, endpoint: string | undefined): Promise<unknow
       return (await import('./parts/bundle')).runBundle();
     case 'coldstart':
       return (await import('./parts/coldstart')).runColdstart(endpoint!);
+    case 'burst':
+      return (await import('./parts/burst')).runBurst();
+    case 'poll':
+      return (await import('./parts/poll')).runPoll(endpoint!);
   }
 }
 

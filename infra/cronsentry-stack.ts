@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Alerts } from './constructs/alerts';
@@ -25,7 +25,8 @@ export class CronSentryStack extends Stack {
   readonly api: CronSentryApi;
   readonly checker: Checker;
   readonly alerts: Alerts;
-  readonly dashboard: DashboardHosting;
+  /** Absent with `-c dashboard=false`. */
+  readonly dashboard?: DashboardHosting;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CronSentryStackProps) {
@@ -75,17 +76,27 @@ export class CronSentryStack extends Stack {
       environment: withTopic,
       logRetention,
       logRemovalPolicy,
+      reservedConcurrency: settings.checkerReservedConcurrency,
     });
 
-    this.dashboard = new DashboardHosting(this, 'Dashboard', {
-      dashboardDir: path.resolve(REPOSITORY_ROOT, settings.dashboardDir),
-      apiDomainName: this.api.domainName,
-    });
+    if (settings.dashboard) {
+      // The random part of the stack id: unguessable, known only inside the account, and free of any
+      // extra resource. CloudFront sends it to the API; the ping function trusts the viewer address
+      // CloudFront forwards only next to it (functions/ping/viewer-address.ts).
+      const originSecret = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+      this.dashboard = new DashboardHosting(this, 'Dashboard', {
+        dashboardDir: path.resolve(REPOSITORY_ROOT, settings.dashboardDir),
+        apiDomainName: this.api.domainName,
+        originSecret,
+      });
+      this.api.pingFunction.function.addEnvironment('CRONSENTRY_ORIGIN_SECRET', originSecret);
+    }
 
-    // Ping URLs and dashboard links point at the one public origin. The functions learn it only
-    // after the distribution exists; that is no cycle, since the distribution depends on the API
-    // resource alone, not on its routes or functions.
-    const publicUrl = settings.publicUrl ?? this.dashboard.url;
+    // Ping URLs and dashboard links point at the one public origin: CloudFront, or without the
+    // dashboard the HTTP API itself. The functions learn it only after the distribution exists; that
+    // is no cycle, since the distribution depends on the API resource alone, not on its routes or
+    // functions.
+    const publicUrl = settings.publicUrl ?? this.dashboard?.url ?? this.api.url;
     const handlers: HandlerFunction[] = [
       this.api.pingFunction,
       this.api.apiFunction,
@@ -101,7 +112,8 @@ export class CronSentryStack extends Stack {
       operatorEmail: settings.operatorEmail,
     });
 
-    new CfnOutput(this, 'DashboardUrl', { value: publicUrl, description: 'Open the dashboard here' });
+    if (this.dashboard)
+      new CfnOutput(this, 'DashboardUrl', { value: publicUrl, description: 'Open the dashboard here' });
     new CfnOutput(this, 'ApiUrl', {
       value: `${publicUrl}/api`,
       description: 'Management API (also reachable directly at ApiEndpoint)',

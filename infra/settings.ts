@@ -13,6 +13,9 @@ const listFromContext = z
   .union([z.array(z.string()), z.string()])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter(Boolean));
 
+/** The stage throttle's defaults, shared with the burst benchmark that sized them. */
+export const DEFAULT_THROTTLE = { rateLimit: 200, burstLimit: 1_000 } as const;
+
 const RETENTION_CHOICES = Object.values(RetentionDays).filter((days): days is number => typeof days === 'number');
 
 export const infraSettingsSchema = z.object({
@@ -31,10 +34,21 @@ export const infraSettingsSchema = z.object({
   sesSandboxRecipients: listFromContext.pipe(z.array(z.string().email())).default([]),
   /** Address subscribed to the operator topic that receives the stack's own alarms. */
   operatorEmail: z.string().email().optional(),
-  /** Steady-state requests per second the HTTP API stage accepts before answering 429. */
-  throttleRateLimit: z.coerce.number().positive().max(10_000).default(50),
-  /** Requests the HTTP API stage accepts in a burst above the rate. */
-  throttleBurstLimit: z.coerce.number().int().positive().max(5_000).default(100),
+  /**
+   * Steady-state requests per second the HTTP API stage accepts before answering 429. Sized for the
+   * top of the hour: see docs/deploy.md ("Throttling") and `npm run bench -- burst`.
+   */
+  throttleRateLimit: z.coerce.number().positive().max(10_000).default(DEFAULT_THROTTLE.rateLimit),
+  /** Requests the HTTP API stage accepts in a burst above the rate (API Gateway's account cap is 5,000). */
+  throttleBurstLimit: z.coerce.number().int().positive().max(5_000).default(DEFAULT_THROTTLE.burstLimit),
+  /**
+   * Reserved concurrency of the checker. None by default: AWS refuses any reservation that would
+   * leave the account fewer than 100 unreserved executions, so a new account (quota 10) cannot
+   * deploy one. Two checkers racing are safe (every flip is a conditional write).
+   */
+  checkerReservedConcurrency: z.coerce.number().int().min(1).max(10).optional(),
+  /** `false`: no S3 bucket, no CloudFront; ping URLs and the API on the HTTP API's own endpoint. */
+  dashboard: booleanFromContext.default(true),
   logRetentionDays: z.coerce
     .number()
     .int()

@@ -13,6 +13,11 @@ const settingsSchema = z.object({
     .url()
     .optional()
     .describe('base URL for ping URLs and dashboard links; defaults to the request host'),
+  CRONSENTRY_ORIGIN_SECRET: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('value CloudFront adds to API requests; proves its viewer-address header (ping function only)'),
   CRONSENTRY_MIN_SECONDS: z.coerce
     .number()
     .int()

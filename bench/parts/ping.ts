@@ -15,21 +15,26 @@ interface Scenario {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
+/** Pings `periodMs` ± 5 s apart, starting 30 s in. */
+function jitteredEvery(periodMs: number): Scenario['pingTimes'] {
+  return (start, count, random) => {
+    const times: number[] = [];
+    let t = start + 30_000;
+    for (let i = 0; i < count; i += 1) {
+      times.push(Math.round(t));
+      t += periodMs + (random() * 2 - 1) * 5_000;
+    }
+    return times;
+  };
+}
+
 export const SCENARIOS: Scenario[] = [
   {
     name: 'every-minute job, 5 min grace (empty body)',
     job: { name: 'every minute', schedule: 'every 1m', grace_time: 5 },
     pings: 120,
     // 60 s ± 5 s between pings: a crontab line whose run time varies.
-    pingTimes: (start, count, random) => {
-      const times: number[] = [];
-      let t = start + 30_000;
-      for (let i = 0; i < count; i += 1) {
-        times.push(Math.round(t));
-        t += MINUTE + (random() * 2 - 1) * 5_000;
-      }
-      return times;
-    },
+    pingTimes: jitteredEvery(MINUTE),
     body: '',
   },
   {
@@ -38,6 +43,14 @@ export const SCENARIOS: Scenario[] = [
     pings: 60,
     pingTimes: (start, count, random) => SCENARIOS[0]!.pingTimes(start, count, random),
     body: 'x'.repeat(1024),
+  },
+  {
+    // Grace equal to the period: between the two above; `npm run cost` uses it for such fleets.
+    name: 'every-5-minute job, 5 min grace (empty body)',
+    job: { name: 'every five minutes', schedule: 'every 5m', grace_time: 5 },
+    pings: 72,
+    pingTimes: jitteredEvery(5 * MINUTE),
+    body: '',
   },
   {
     name: 'hourly cron job (0 * * * *), 5 min grace',

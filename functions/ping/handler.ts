@@ -6,6 +6,7 @@ import { httpErrors, type ErrorLogger } from '../http/error-middleware';
 import { bodyText, type HttpEvent, type HttpResult } from '../http/responses';
 import { isPingKey, isSlug } from '../../shared/app/slugs';
 import { UUID_PATTERN } from '../../shared/app/validation';
+import { viewerAddress } from './viewer-address';
 
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const PING_METHODS = new Set(['GET', 'POST', 'HEAD']);
@@ -14,6 +15,8 @@ export interface PingHandlerDeps {
   readonly pings: PingService;
   readonly clock: () => number;
   readonly logger: ErrorLogger;
+  /** The value CloudFront sends in ORIGIN_SECRET_HEADER; without it the viewer address header is ignored. */
+  readonly originSecret?: string;
 }
 
 export interface ParsedSignal {
@@ -91,7 +94,7 @@ export function buildPingHandler(deps: PingHandlerDeps) {
       const request = {
         runId,
         method,
-        sourceIp: event.requestContext.http.sourceIp,
+        sourceIp: viewerAddress(event.headers, event.requestContext.http.sourceIp, deps.originSecret),
         userAgent: event.requestContext.http.userAgent ?? '',
         body: method === 'POST' ? bodyText(event) : '',
       };

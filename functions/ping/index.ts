@@ -1,6 +1,11 @@
 import { awsServices } from '../aws-wiring';
 import { buildPingHandler } from './handler';
 
-const { logger, services } = awsServices('cronsentry-ping');
+const { logger, services, settings } = awsServices('cronsentry-ping');
 
-export const handler = buildPingHandler({ pings: services.pings, clock: Date.now, logger });
+export const handler = buildPingHandler({
+  pings: services.pings,
+  clock: Date.now,
+  logger,
+  originSecret: settings.CRONSENTRY_ORIGIN_SECRET,
+});

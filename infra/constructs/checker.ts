@@ -23,13 +23,21 @@ export interface CheckerProps {
   readonly logRetention: RetentionDays;
   /** @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Reserved concurrency. AWS refuses any reservation that leaves the account fewer than 100
+   * unreserved executions, so a new account (quota 10) cannot have one.
+   * @default - none: the checker runs from the account's shared pool
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
  * The missing-job checker: an EventBridge rule fires every minute, and the invocation sweeps the
  * `due` and `outbox` indexes within that minute (it returns at once when nothing is due).
- * Reserved concurrency 1: two overlapping checkers would be safe (every flip is a conditional
- * write) but would only double the reads, so one runs at a time.
+ * No reserved concurrency by default (see `reservedConcurrency`). Without one, an invocation that
+ * overruns its minute can overlap the next: that is safe, since every flip is a conditional write on
+ * the state its writer saw and exactly one of two racing checkers wins it (test/concurrency/races.test.ts,
+ * "two sweeps racing on a due job record exactly one missing flip"); the overlap only repeats reads.
  */
 export class Checker extends Construct {
   readonly handler: HandlerFunction;
@@ -44,11 +52,12 @@ export class Checker extends Construct {
       description: 'CronSentry checker: flips jobs whose deadline passed, publishes pending flips',
       environment: { ...props.environment, CHECKER_WINDOW_SECONDS: String(CHECKER_WINDOW.toSeconds()) },
       timeout: CHECKER_WINDOW.plus(CHECKER_MARGIN),
-      reservedConcurrentExecutions: 1,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     });
-    // A tick that could not start within a minute (throttled behind a still-running checker) is
+    // A tick that could not start within a minute (throttled: a full account, or a reservation of 1
+    // behind a still-running checker) is
     // worthless: the next tick is already there. Drop it instead of letting Lambda retry it for hours.
     this.handler.function.configureAsyncInvoke({ maxEventAge: Duration.minutes(1), retryAttempts: 0 });
 

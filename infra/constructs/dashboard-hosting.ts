@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -16,19 +16,29 @@ import {
   OriginRequestPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  S3OriginAccessControl,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../../functions/ping/viewer-address';
 import { acknowledgeCdkOwnedWildcards } from '../nag';
+
+/** The status codes CloudFront caches (and lets a custom error response configure). */
+const CACHED_ERROR_CODES = [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504];
 
 export interface DashboardHostingProps {
   /** Folder holding the built dashboard (Vite output); must contain index.html. */
   readonly dashboardDir: string;
   /** Host name of the HTTP API endpoint, e.g. `abc123.execute-api.eu-west-1.amazonaws.com`. */
   readonly apiDomainName: string;
+  /**
+   * Sent to the API in ORIGIN_SECRET_HEADER on every request; the ping function trusts the viewer
+   * address header only when it carries this value.
+   */
+  readonly originSecret: string;
 }
 
 /**
@@ -56,6 +66,7 @@ export class DashboardHosting extends Construct {
     });
 
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      responseHeadersPolicyName: regionalName(this, 'SecurityHeaders', 128),
       comment: 'CronSentry: security headers for the dashboard and the API',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
@@ -103,6 +114,29 @@ export class DashboardHosting extends Construct {
       ),
     });
 
+    // The API sees CloudFront's edge as the caller. Write the viewer's address into a header the
+    // ping function reads (overwriting anything the viewer sent under that name); the origin's
+    // secret header below tells the function the value came from here.
+    const viewerAddress = new CloudFrontFunction(this, 'ViewerAddress', {
+      runtime: FunctionRuntime.JS_2_0,
+      comment: "CronSentry: pass the viewer's address to the API",
+      code: FunctionCode.fromInline(
+        [
+          'function handler(event) {',
+          `  event.request.headers['${VIEWER_ADDRESS_HEADER}'] = { value: event.viewer.ip };`,
+          '  return event.request;',
+          '}',
+        ].join('\n'),
+      ),
+    });
+
+    // CloudFront is global: names derived from the construct path alone would collide when the
+    // same stack is deployed in two regions of one account, so the region is part of each name.
+    const originAccessControl = new S3OriginAccessControl(this, 'OriginAccess', {
+      originAccessControlName: regionalName(this, 'OAC', 64),
+      description: 'CronSentry: only this distribution reads the dashboard bucket',
+    });
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'CronSentry dashboard and API',
       defaultRootObject: 'index.html',
@@ -110,7 +144,7 @@ export class DashboardHosting extends Construct {
       // North America and Europe edges only: the cheapest class; other viewers are served from there.
       priceClass: PriceClass.PRICE_CLASS_100,
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket, { originAccessControl }),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: securityHeaders,
@@ -118,7 +152,10 @@ export class DashboardHosting extends Construct {
       },
       additionalBehaviors: {
         '/api/*': {
-          origin: new HttpOrigin(props.apiDomainName, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+          origin: new HttpOrigin(props.apiDomainName, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            customHeaders: { [ORIGIN_SECRET_HEADER]: props.originSecret },
+          }),
           // An API key must never cross the internet in clear text, so plain HTTP is refused
           // rather than redirected (a redirected POST would be replayed as a GET anyway).
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
@@ -129,8 +166,13 @@ export class DashboardHosting extends Construct {
           // custom origin request policy may not name.
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           responseHeadersPolicy: securityHeaders,
+          functionAssociations: [{ function: viewerAddress, eventType: FunctionEventType.VIEWER_REQUEST }],
         },
       },
+      // CloudFront's error caching minimum TTL is 10 s by default: a 429 or 503 at the top of the hour
+      // must never be answered again, from the edge, to another job's ping. Error caching is set per
+      // distribution, not per path; the static files lose nothing by it.
+      errorResponses: CACHED_ERROR_CODES.map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
     });
 
     this.deployment = new BucketDeployment(this, 'Upload', {
@@ -202,6 +244,13 @@ export class DashboardHosting extends Construct {
   get url(): string {
     return `https://${this.distribution.distributionDomainName}`;
   }
+}
+
+/** A name unique to this construct's path and the stack's region (a token when synth is region-agnostic). */
+function regionalName(scope: Construct, suffix: string, maxLength: number): string {
+  // 16 characters are left for "-<region>" (the longest regions have 14) and one more "-".
+  const base = Names.uniqueResourceName(scope, { maxLength: maxLength - suffix.length - 17 });
+  return `${base}-${suffix}-${Stack.of(scope).region}`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_THROTTLE } from '../settings';
 import { HANDLER_ENTRIES, HandlerFunction } from './handler-function';
 import type { CronSentryTable } from './table';
 
@@ -14,9 +15,9 @@ export interface CronSentryApiProps {
   readonly alertsTopicArn: string;
   /** Settings every handler reads (TABLE_NAME, LOG_LEVEL, ...). */
   readonly environment: Readonly<Record<string, string>>;
-  /** @default 50 requests per second */
+  /** @default DEFAULT_THROTTLE.rateLimit requests per second (sized for the top of the hour) */
   readonly throttleRateLimit?: number;
-  /** @default 100 requests */
+  /** @default DEFAULT_THROTTLE.burstLimit requests */
   readonly throttleBurstLimit?: number;
   /** @default - no CORS: the dashboard reaches the API through the same CloudFront origin */
   readonly corsOrigins?: readonly string[];
@@ -135,7 +136,10 @@ export class CronSentryApi extends Construct {
     this.stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: props.throttleRateLimit ?? 50, burstLimit: props.throttleBurstLimit ?? 100 },
+      throttle: {
+        rateLimit: props.throttleRateLimit ?? DEFAULT_THROTTLE.rateLimit,
+        burstLimit: props.throttleBurstLimit ?? DEFAULT_THROTTLE.burstLimit,
+      },
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
         // routeKey, never the path: a ping path contains the job id, which is the ping's only secret.

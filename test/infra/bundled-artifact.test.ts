@@ -147,6 +147,8 @@ function lambdaEnvironment(bundle: Bundle, snsEndpoint: string, overrides: Recor
     TABLE_NAME: tableName,
     ALERTS_TOPIC_ARN: TOPIC_ARN,
     CRONSENTRY_PUBLIC_URL: PUBLIC_URL,
+    // The random part of the stack id, which CloudFront also sends (functions/ping/viewer-address.ts).
+    CRONSENTRY_ORIGIN_SECRET: '0f4c2e8a-5b1d-4e7f-9a3c-6d2b8e1f0a47',
   };
   const environment: Record<string, string> = {};
   for (const [name, value] of Object.entries(bundle.environment)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readInfraSettings, SETTING_NAMES } from '../../infra/settings';
+import { DEFAULT_THROTTLE, readInfraSettings, SETTING_NAMES } from '../../infra/settings';
 
 const from = (context: Record<string, unknown>) => readInfraSettings((key) => context[key]);
 
@@ -8,8 +8,9 @@ describe('deploy settings', () => {
     expect(from({})).toEqual({
       stackName: 'CronSentry',
       retainData: true,
-      throttleRateLimit: 50,
-      throttleBurstLimit: 100,
+      throttleRateLimit: DEFAULT_THROTTLE.rateLimit,
+      throttleBurstLimit: DEFAULT_THROTTLE.burstLimit,
+      dashboard: true,
       logRetentionDays: 30,
       logLevel: 'INFO',
       corsOrigins: [],
@@ -26,8 +27,12 @@ describe('deploy settings', () => {
         throttleRateLimit: '10',
         corsOrigins: 'https://a.example, https://b.example',
         alertEmailFrom: '',
+        dashboard: 'false',
+        checkerReservedConcurrency: '1',
       }),
     ).toMatchObject({
+      dashboard: false,
+      checkerReservedConcurrency: 1,
       retainData: false,
       throttleRateLimit: 10,
       corsOrigins: ['https://a.example', 'https://b.example'],
@@ -39,6 +44,8 @@ describe('deploy settings', () => {
     expect(() => from({ throttleRateLimit: 'fast' })).toThrow(/-c throttleRateLimit/);
     expect(() => from({ logRetentionDays: '31' })).toThrow(/-c logRetentionDays: must be one of/);
     expect(() => from({ retainData: 'yes' })).toThrow(/-c retainData/);
+    expect(() => from({ dashboard: 'no' })).toThrow(/-c dashboard/);
+    expect(() => from({ checkerReservedConcurrency: '0' })).toThrow(/-c checkerReservedConcurrency/);
     expect(() => from({ alertEmailFrom: 'not-an-address' })).toThrow(/-c alertEmailFrom/);
     expect(() => from({ sesSandboxRecipients: 'a@example.com,nope' })).toThrow(/-c sesSandboxRecipients/);
     expect(() => from({ publicUrl: 'https://cron.example.com/' })).toThrow(/-c publicUrl/);

@@ -2,6 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER, viewerAddress } from '../../functions/ping/viewer-address';
+import { DEFAULT_THROTTLE } from '../../infra/settings';
 import { TABLE_DEFINITION } from '../../shared/storage/table-definition';
 import { asArray, removeSynthFolders, statementsOfRole, synthStack, type Synthesized } from './support';
 
@@ -44,6 +46,11 @@ function allowedByAction(s: Synthesized, roleLogicalId: string): Map<string, unk
     }
   }
   return byAction;
+}
+
+function cloudFrontFunction(s: Synthesized, id: 'SpaRoutes' | 'ViewerAddress') {
+  const logicalId = s.logicalId(s.stack.dashboard!.node.findChild(id));
+  return { id: logicalId, ...s.template.toJSON().Resources[logicalId] };
 }
 
 describe('table', () => {
@@ -129,7 +136,10 @@ describe('HTTP API', () => {
     defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit,
+      },
     });
     synthStack({ throttleRateLimit: '7', throttleBurstLimit: '13' }).template.hasResourceProperties(
       'AWS::ApiGatewayV2::Stage',
@@ -204,7 +214,10 @@ describe('functions', () => {
         ALERTS_TOPIC_ARN: topicRef(s),
         LOG_LEVEL: 'INFO',
         CRONSENTRY_PUBLIC_URL: {
-          'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [s.logicalId(s.stack.dashboard.distribution), 'DomainName'] }]],
+          'Fn::Join': [
+            '',
+            ['https://', { 'Fn::GetAtt': [s.logicalId(s.stack.dashboard!.distribution), 'DomainName'] }],
+          ],
         },
       });
     }
@@ -335,7 +348,7 @@ describe('checker', () => {
       ],
     });
     const fn = s.template.toJSON().Resources[checker].Properties;
-    expect(fn.ReservedConcurrentExecutions).toBe(1);
+    expect(fn.ReservedConcurrentExecutions).toBeUndefined();
     expect(fn.Environment.Variables.CHECKER_WINDOW_SECONDS).toBe('60');
     expect(fn.Timeout).toBeGreaterThan(60);
     expect(fn.Timeout).toBeLessThanOrEqual(120);
@@ -343,6 +356,12 @@ describe('checker', () => {
       FunctionName: { Ref: checker },
       MaximumRetryAttempts: 0,
     });
+  });
+
+  it('reserves concurrency only when asked: AWS refuses any reservation on a new account (quota 10)', () => {
+    const s = synthStack({ checkerReservedConcurrency: '1' });
+    const fn = s.template.toJSON().Resources[s.logicalId(s.stack.checker.handler.function)].Properties;
+    expect(fn.ReservedConcurrentExecutions).toBe(1);
   });
 });
 
@@ -465,7 +484,7 @@ describe('dashboard hosting', () => {
   });
 
   it('serves index.html for dashboard routes and the files themselves for files', () => {
-    const fn = Object.values(defaults.template.findResources('AWS::CloudFront::Function'))[0]!;
+    const fn = cloudFrontFunction(defaults, 'SpaRoutes');
     expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
     const handler = new Function(`${fn.Properties.FunctionCode}; return handler;`)() as (event: unknown) => {
       uri: string;
@@ -477,8 +496,98 @@ describe('dashboard hosting', () => {
     expect(rewrite('/favicon.ico')).toBe('/favicon.ico');
   });
 
+  it("forwards the viewer's address from a viewer-request function on /api/*, proven by the origin secret", () => {
+    const s = defaults;
+    const distribution = Object.values(s.template.findResources('AWS::CloudFront::Distribution'))[0]!.Properties
+      .DistributionConfig;
+    const api = distribution.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/api/*');
+    const fn = cloudFrontFunction(s, 'ViewerAddress');
+    expect(api.FunctionAssociations).toEqual([
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fn.id, 'FunctionARN'] } },
+    ]);
+    const secret = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+    const apiOrigin = distribution.Origins.find((o: { Id: string }) => o.Id === api.TargetOriginId);
+    expect(apiOrigin.OriginCustomHeaders).toEqual([{ HeaderName: ORIGIN_SECRET_HEADER, HeaderValue: secret }]);
+    const pingEnv =
+      s.template.toJSON().Resources[s.logicalId(s.stack.api.pingFunction.function)].Properties.Environment.Variables;
+    expect(pingEnv.CRONSENTRY_ORIGIN_SECRET).toEqual(secret);
+
+    // The function's own code, run: it overwrites whatever the viewer sent under the header name.
+    const handler = new Function(`${fn.Properties.FunctionCode}; return handler;`)() as (event: unknown) => {
+      headers: Record<string, { value: string }>;
+    };
+    const forged = { [VIEWER_ADDRESS_HEADER]: { value: '192.0.2.1' } };
+    const request = handler({ viewer: { ip: '198.51.100.23' }, request: { uri: '/api/ping/x', headers: forged } });
+    expect(request.headers[VIEWER_ADDRESS_HEADER]).toEqual({ value: '198.51.100.23' });
+    // What the ping function then makes of it: the viewer through CloudFront, the edge for anyone
+    // calling the API endpoint directly with a forged address header but without the secret.
+    const through = { [VIEWER_ADDRESS_HEADER]: '198.51.100.23', [ORIGIN_SECRET_HEADER]: 'stack-uuid-0123456789' };
+    expect(viewerAddress(through, '130.176.0.1', 'stack-uuid-0123456789')).toBe('198.51.100.23');
+    expect(viewerAddress({ [VIEWER_ADDRESS_HEADER]: '192.0.2.1' }, '203.0.113.9', 'stack-uuid-0123456789')).toBe(
+      '203.0.113.9',
+    );
+  });
+
+  it('caches no error answer: error-caching TTL 0 for every status CloudFront would cache', () => {
+    const distribution = Object.values(defaults.template.findResources('AWS::CloudFront::Distribution'))[0]!.Properties
+      .DistributionConfig;
+    const codes = distribution.CustomErrorResponses.map((r: { ErrorCode: number }) => r.ErrorCode);
+    expect(codes).toEqual(expect.arrayContaining([400, 403, 404, 500, 502, 503, 504]));
+    for (const response of distribution.CustomErrorResponses) {
+      expect(response).toEqual({ ErrorCode: response.ErrorCode, ErrorCachingMinTTL: 0 });
+    }
+  });
+
+  it('names its CloudFront policies per region, so one account can run the stack in two regions', () => {
+    const names = (region: string) => {
+      const s = synthStack({}, { env: { account: '111122223333', region } });
+      const template = s.template.toJSON().Resources as Record<string, { Type: string; Properties: never }>;
+      const of = (type: string, path: string[]) =>
+        Object.values(template)
+          .filter((r) => r.Type === type)
+          .map((r) => path.reduce((v: Record<string, unknown>, key) => v[key] as never, r.Properties as never));
+      return [
+        ...of('AWS::CloudFront::ResponseHeadersPolicy', ['ResponseHeadersPolicyConfig', 'Name']),
+        ...of('AWS::CloudFront::OriginAccessControl', ['OriginAccessControlConfig', 'Name']),
+        ...of('AWS::CloudFront::Function', ['Name']),
+      ] as unknown as string[];
+    };
+    const west = names('eu-west-1');
+    const east = names('us-east-1');
+    expect(west).toHaveLength(4);
+    for (const name of west) expect(east).not.toContain(name);
+    const agnostic = JSON.stringify(defaults.template.findResources('AWS::CloudFront::OriginAccessControl', {}));
+    expect(agnostic).toContain('AWS::Region');
+  });
+
   it('refuses to synth without a built dashboard, and says how to build it', () => {
     expect(() => synthStack({ dashboardDir: '/nonexistent/cronsentry-dashboard' })).toThrow(/npm run build:dashboard/);
+  });
+});
+
+describe('without the dashboard (-c dashboard=false)', () => {
+  // No built dashboard on purpose: this stage must synth without one.
+  const s = synthStack({ dashboard: 'false', dashboardDir: '/nonexistent/cronsentry-dashboard' });
+
+  it('has no bucket and no CloudFront at all', () => {
+    expect(s.stack.dashboard).toBeUndefined();
+    const types = new Set(Object.values(s.template.toJSON().Resources).map((r) => (r as { Type: string }).Type));
+    expect([...types].filter((type) => type.startsWith('AWS::S3::') || type.startsWith('AWS::CloudFront::'))).toEqual(
+      [],
+    );
+  });
+
+  it('puts ping URLs and links on the HTTP API endpoint, with no origin secret to trust', () => {
+    const endpoint = { 'Fn::GetAtt': [s.logicalId(s.stack.api.httpApi), 'ApiEndpoint'] };
+    const resources = s.template.toJSON().Resources;
+    for (const handler of Object.values(functionsOf(s))) {
+      const env = resources[s.logicalId(handler.function)].Properties.Environment.Variables;
+      expect(env.CRONSENTRY_PUBLIC_URL).toEqual(endpoint);
+      expect(env.CRONSENTRY_ORIGIN_SECRET).toBeUndefined();
+    }
+    const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.DashboardUrl).toBeUndefined();
+    expect(outputs.PingUrlTemplate!.Value).toEqual({ 'Fn::Join': ['', [endpoint, '/api/ping/{job-id}']] });
   });
 });
 

@@ -30,7 +30,10 @@ const cleanups: string[] = [];
  * seconds per function and these tests look at the template, not the code) and everything written
  * to a temp folder that `removeSynthFolders` deletes.
  */
-export function synthStack(context: Record<string, unknown> = {}, options: { bundle?: boolean } = {}): Synthesized {
+export function synthStack(
+  context: Record<string, unknown> = {},
+  options: { bundle?: boolean; env?: { account: string; region: string } } = {},
+): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cronsentry-cdk-'));
   cleanups.push(outdir);
   const dashboardDir = (context.dashboardDir as string | undefined) ?? makeDashboardDir();
@@ -39,7 +42,11 @@ export function synthStack(context: Record<string, unknown> = {}, options: { bun
   if (!options.bundle) fullContext['aws:cdk:bundling-stacks'] = [];
   const app = new App({ outdir, context: fullContext });
   const settings = readInfraSettings((key) => app.node.tryGetContext(key));
-  const stack = new CronSentryStack(app, settings.stackName, { settings, stackName: settings.stackName });
+  const stack = new CronSentryStack(app, settings.stackName, {
+    settings,
+    stackName: settings.stackName,
+    env: options.env,
+  });
   const template = Template.fromStack(stack);
   return {
     app,

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseCostArgs } from '../../bench/cost/args';
+import { monthlyBill, type CostInput } from '../../bench/cost/bill';
+import { docBlocks, tableCells, tableFor } from '../../bench/cost/doc-blocks';
+import { readMeasuredUnits } from '../../bench/cost/measured';
+import { PRICES } from '../../bench/cost/prices';
+
+const units = readMeasuredUnits();
+const ping = JSON.parse(readFileSync(new URL('../../bench/results/ping.json', import.meta.url), 'utf8')).result as {
+  scenario: string;
+  perPingAll: { write: number };
+  checker: { writeUnitsPerPing: number };
+}[];
+const hourly: CostInput = {
+  jobs: 1000,
+  everyMs: 3_600_000,
+  graceMs: 300_000,
+  dashboardHours: 8,
+  refreshSeconds: 10,
+  cloudFront: true,
+};
+const line = (input: CostInput, item: RegExp) => monthlyBill(input, units).lines.find((l) => item.test(l.item))!;
+
+describe('npm run cost', () => {
+  it('agrees with every cost table in docs/deploy.md (regenerate with npm run cost -- --update-docs)', () => {
+    const doc = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
+    const blocks = docBlocks(doc);
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    for (const block of blocks)
+      expect(tableCells(block.table), block.args).toEqual(tableCells(tableFor(block.args, units)));
+  });
+
+  it('prices hourly jobs with the write units the ping benchmark measured for them, not a constant', () => {
+    const measured = ping.find((s) => s.scenario.startsWith('hourly'))!;
+    const wcu = measured.perPingAll.write + measured.checker.writeUnitsPerPing;
+    expect(wcu).toBeGreaterThan(4);
+    expect(line(hourly, /DynamoDB writes/).dollars).toBeCloseTo(
+      (720_000 * wcu * PRICES.dynamoDb.perMillionWriteUnits) / 1e6,
+      6,
+    );
+    const everyMinute = line({ ...hourly, everyMs: 60_000 }, /DynamoDB writes/);
+    expect(everyMinute.arithmetic).toContain(`${units.graceFivePeriods.write.toFixed(2)} WCU`);
+  });
+
+  it('makes the dashboard read every job on every refresh', () => {
+    const reads = (jobs: number) => line({ ...hourly, jobs }, /Dashboard: DynamoDB reads/).dollars;
+    expect(reads(1000)).toBeGreaterThan(5 * reads(100));
+    expect(line({ ...hourly, dashboardHours: 0 }, /Dashboard/)).toBeUndefined();
+  });
+
+  it('drops CloudFront with --direct', () => {
+    expect(line({ ...hourly, cloudFront: false }, /CloudFront/)).toBeUndefined();
+    expect(line(hourly, /CloudFront/).dollars).toBeGreaterThan(0);
+  });
+
+  it('reads its flags with parseArgs and names a bad one', () => {
+    expect(parseCostArgs(['--jobs', '1000', '--every', '5m', '--dashboard-hours', '8'])).toEqual({
+      jobs: 1000,
+      everyMs: 300_000,
+      graceMs: 300_000,
+      dashboardHours: 8,
+      refreshSeconds: 10,
+      cloudFront: true,
+    });
+    expect(() => parseCostArgs(['--jobs', 'many'])).toThrow(/--jobs/);
+    expect(() => parseCostArgs(['--every', 'hourly'])).toThrow(/--every/);
+    expect(() => parseCostArgs(['--dashboard-hours', '25'])).toThrow(/--dashboard-hours/);
+    expect(() => parseCostArgs(['--jbos', '1'])).toThrow(/jbos/);
+  });
+});
