@@ -1,6 +1,6 @@
 import { awsServices } from '../aws-wiring';
 import { buildPingHandler } from './handler';
 
-const { logger, services } = awsServices('cronsentry-ping');
+const { logger, services } = awsServices('ping');
 
 export const handler = buildPingHandler({ pings: services.pings, clock: Date.now, logger });
