@@ -2,7 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { awsAlertTransports } from '../shared/adapters/aws-alert-transports';
-import { jsonLinesSink, recordAwsCalls, type FunctionName, type RecordableClient } from '../shared/adapters/aws-call-recorder';
+import {
+  jsonLinesSink,
+  recordAwsCalls,
+  type FunctionName,
+  type RecordableClient,
+} from '../shared/adapters/aws-call-recorder';
 import { SnsAlertBus } from '../shared/adapters/sns-alert-bus';
 import { createServices } from '../shared/app/services';
 import { readSettings, type Settings } from '../shared/config';

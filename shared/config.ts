@@ -46,7 +46,12 @@ const settingsSchema = z.object({
   SNS_CHANNEL_TOPICS: z
     .string()
     .optional()
-    .transform((value) => value?.split(',').map((item) => item.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        ?.split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
     .describe(
       'comma-separated topic ARNs (a trailing * matches a name prefix) that sns channels may name; the stack sets it from its snsChannelTopics setting; unset: any topic (the sandbox)',
     ),

@@ -1,7 +1,7 @@
 import { Aws, Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-kms';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { IDestination } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -111,7 +111,7 @@ export class Alerts extends Construct {
     this.notifier.function.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
-      onFailure: new SqsDestination(this.failureQueue),
+      onFailure: sendOnlyQueueDestination(this.failureQueue),
     });
     this.topic.addSubscription(new LambdaSubscription(this.notifier.function, { deadLetterQueue: this.failureQueue }));
   }
@@ -165,6 +165,20 @@ export class Alerts extends Construct {
       );
     }
   }
+}
+
+/**
+ * The on-failure destination with the one permission Lambda uses to hand it a failed event
+ * (sqs:SendMessage, with the function's role). aws-cdk-lib's SqsDestination grants
+ * GetQueueAttributes and GetQueueUrl as well, which nothing ever calls.
+ */
+function sendOnlyQueueDestination(queue: Queue): IDestination {
+  return {
+    bind: (_scope, fn) => {
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+      return { destination: queue.queueArn };
+    },
+  };
 }
 
 /**

@@ -96,7 +96,9 @@ function resourcesOf(
   }
   if (service === 'sns') {
     const topic = input.TopicArn ?? input.TargetArn ?? '';
-    return [{ resource: topic, ...(topic === options.alertsTopicArn ? { stackResource: 'alerts-topic' as const } : {}) }];
+    return [
+      { resource: topic, ...(topic === options.alertsTopicArn ? { stackResource: 'alerts-topic' as const } : {}) },
+    ];
   }
   // SES authorizes a send against the sender's identity.
   return [{ resource: `arn:aws:ses:${region}:${options.account}:identity/${input.Source ?? ''}` }];

@@ -286,9 +286,7 @@ describe('least privilege', () => {
     const denies = statementsOfRole(s.template, s.logicalId(s.stack.api.apiFunction.role)).filter(
       (st) => st.Effect === 'Deny',
     );
-    expect(denies).toEqual([
-      { Effect: 'Deny', Action: 'sns:Publish', Resource: [topicRef(s), operatorTopicRef(s)] },
-    ]);
+    expect(denies).toEqual([{ Effect: 'Deny', Action: 'sns:Publish', Resource: [topicRef(s), operatorTopicRef(s)] }]);
   });
 
   it('lets the checker query exactly the two index ARNs, and never scan', () => {
@@ -316,9 +314,7 @@ describe('least privilege', () => {
     expect(sesResources).not.toContain('identity/*');
     expect(allowed.get('sns:Publish')).toEqual([USERS_TOPICS]);
     const denies = statementsOfRole(s.template, role).filter((st) => st.Effect === 'Deny');
-    expect(denies).toEqual([
-      { Effect: 'Deny', Action: 'sns:Publish', Resource: [topicRef(s), operatorTopicRef(s)] },
-    ]);
+    expect(denies).toEqual([{ Effect: 'Deny', Action: 'sns:Publish', Resource: [topicRef(s), operatorTopicRef(s)] }]);
 
     const sandboxed = synthStack({ alertEmailFrom: 'alerts@example.com', sesSandboxRecipients: 'oncall@example.org' });
     const sandboxedSes = allowedByAction(sandboxed, sandboxed.logicalId(sandboxed.stack.alerts.notifier.role));
