@@ -41,7 +41,7 @@ interface InitializeStack {
       next: (args: { input: unknown }) => Promise<unknown>,
       context: { clientName?: string; commandName?: string },
     ) => (args: { input: unknown }) => Promise<unknown>,
-    options: { step: 'initialize'; name: string },
+    options: { step: 'initialize' },
   ): void;
 }
 
@@ -67,7 +67,8 @@ export function recordAwsCalls(client: RecordableClient, options: RecorderOption
       }
       return next(args);
     },
-    { step: 'initialize', name: 'cronsentryAwsCallRecorder' },
+    // No name: a middleware name must be unique per client, and a test may add a second recorder.
+    { step: 'initialize' },
   );
 }
 
