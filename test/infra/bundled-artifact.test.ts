@@ -328,7 +328,7 @@ describe('the bundled functions from a real cdk synth', () => {
       bundles.api,
       httpEvent('POST', '/api/jobs', 'ANY /api/{proxy+}', auth, {
         name: 'Bundled backup',
-        schedule: 'every 2s',
+        schedule: 'every 10s',
         grace_time: '1s',
         channels: [channelId],
       }),
@@ -368,7 +368,7 @@ describe('the bundled functions from a real cdk synth', () => {
     const healthy = await read();
     expect(healthy.status).toBe('healthy');
 
-    // Let the deadline (2 s interval + 1 s grace) pass, then let the bundled checker sweep.
+    // Let the deadline (10 s interval + 1 s grace; 10 s, because a fresh Node process per invocation takes seconds on a loaded machine) pass, then let the bundled checker sweep.
     await sleep(Math.max(0, Date.parse(healthy.deadline_at) - Date.now()) + 300);
     // The API derives `missing` from the clock alone; only the checker records the flip and alerts.
     expect(await flipsToMissing()).toEqual([]);

@@ -240,6 +240,21 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
+  it('gives api and notifier the allowed channel topics, and no function the tests-only call log', () => {
+    const s = defaults;
+    const environmentOf = (handler: { function: unknown }) =>
+      s.template.toJSON().Resources[s.logicalId(handler.function as never)].Properties.Environment.Variables as Record<
+        string,
+        unknown
+      >;
+    for (const handler of Object.values(functionsOf(s))) {
+      expect(environmentOf(handler)).not.toHaveProperty('CRONSENTRY_AWS_CALL_LOG');
+    }
+    for (const handler of [s.stack.api.apiFunction, s.stack.alerts.notifier]) {
+      expect(environmentOf(handler).SNS_CHANNEL_TOPICS).toEqual(USERS_TOPICS);
+    }
+  });
+
   it('grants no wildcard action to any of our roles', () => {
     const s = synthStack({ alertEmailFrom: 'alerts@example.com' });
     for (const handler of Object.values(functionsOf(s))) {
