@@ -2,13 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { REPOSITORY_ROOT } from '../../infra/paths';
-import {
-  functionNow,
-  jsonLinesSink,
-  recordAwsCalls,
-  type AwsCall,
-  type FunctionName,
-} from '../../shared/adapters/aws-call-recorder';
+import { functionNow, jsonLinesSink, recordAwsCalls, type AwsCall } from '../../shared/adapters/aws-call-recorder';
 
 /**
  * Every AWS call the suite's functions make lands here, one JSON line per call, for
