@@ -41,16 +41,14 @@ export class OutboxPublisher {
         state = await this.jobs.getState(known.id);
         continue;
       }
-      let settled = false;
-      let deferred = false;
+      let result: Awaited<ReturnType<OutboxPublisher['publishAll']>> | undefined;
       try {
-        const result = await this.publishAll(leased);
+        result = await this.publishAll(leased);
         published += result.published;
-        ({ settled, deferred } = result);
       } finally {
-        if (!settled) await this.jobs.releasePublishLease(known.id);
+        if (!result?.settled) await this.jobs.releasePublishLease(known.id);
       }
-      if (settled || deferred) return published;
+      if (result.settled || result.deferred) return published;
       // Someone wrote while we held the lease (perhaps a new notice they left to us): look again.
       state = await this.jobs.getState(known.id);
     }
