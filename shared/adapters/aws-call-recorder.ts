@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -121,5 +122,14 @@ export function functionNow(): FunctionName | undefined {
 
 /** A sink that appends each call to a JSON-lines file (one small synchronous write per call). */
 export function jsonLinesSink(file: string): (call: AwsCall) => void {
-  return (call) => appendFileSync(file, `${JSON.stringify(call)}\n`);
+  return (call) => {
+    const line = `${JSON.stringify(call)}\n`;
+    try {
+      appendFileSync(file, line);
+    } catch {
+      // The folder went away (a new test run cleared it): make it again rather than fail the call.
+      mkdirSync(path.dirname(file), { recursive: true });
+      appendFileSync(file, line);
+    }
+  };
 }

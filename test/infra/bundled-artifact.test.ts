@@ -406,14 +406,17 @@ describe('the bundled functions from a real cdk synth', () => {
   }, 120_000);
 
   it('sends to SNS and SES channels from the api (channel test) and the notifier, and a fail ping alerts', async () => {
-    const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     const apiEnv = lambdaEnvironment(bundles.api, snsEndpoint);
-    const createChannel = async (kind: string, settings: unknown) =>
-      (await invoke(
+    /** One POST to the bundled api function with the test key, as API Gateway would hand it over. */
+    const post = async (path: string, body?: unknown) => {
+      const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+      return (await invoke(
         bundles.api,
-        httpEvent('POST', '/api/channels', 'ANY /api/{proxy+}', auth, { kind, name: kind, settings }),
+        httpEvent('POST', path, 'ANY /api/{proxy+}', headers, body),
         apiEnv,
       )) as HttpResult;
+    };
+    const createChannel = (kind: string, settings: unknown) => post('/api/channels', { kind, name: kind, settings });
 
     // Only topics the stack lets channels publish to (snsChannelTopics) are accepted.
     const refused = await createChannel('sns', { topic_arn: `arn:aws:sns:${REGION}:${TEST_ACCOUNT}:another-app` });
@@ -426,26 +429,18 @@ describe('the bundled functions from a real cdk synth', () => {
     expect([sns.statusCode, email.statusCode], `${sns.body} ${email.body}`).toEqual([201, 201]);
     const channelIds = [sns, email].map((reply) => (JSON.parse(reply.body!) as { id: string }).id);
     for (const id of channelIds) {
-      const tested = (await invoke(
-        bundles.api,
-        httpEvent('POST', `/api/channels/${id}/test`, 'ANY /api/{proxy+}', auth),
-        apiEnv,
-      )) as HttpResult;
+      const tested = await post(`/api/channels/${id}/test`);
       expect(tested.statusCode, tested.body).toBe(200);
     }
     expect(published.filter((p) => p.get('TopicArn') === USER_TOPIC_ARN)).toHaveLength(1);
     expect(mailed.map((m) => m.get('Source'))).toEqual([SENDER]);
 
-    const created = (await invoke(
-      bundles.api,
-      httpEvent('POST', '/api/jobs', 'ANY /api/{proxy+}', auth, {
-        name: 'Bundled report',
-        schedule: 'every 1h',
-        grace_time: '5m',
-        channels: channelIds,
-      }),
-      apiEnv,
-    )) as HttpResult;
+    const created = await post('/api/jobs', {
+      name: 'Bundled report',
+      schedule: 'every 1h',
+      grace_time: '5m',
+      channels: channelIds,
+    });
     expect(created.statusCode, created.body).toBe(201);
     const jobId = (JSON.parse(created.body!) as { id: string }).id;
 
