@@ -1,26 +1,59 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { awsAlertTransports } from '../shared/adapters/aws-alert-transports';
+import {
+  jsonLinesSink,
+  recordAwsCalls,
+  type FunctionName,
+  type RecordableClient,
+} from '../shared/adapters/aws-call-recorder';
 import { SnsAlertBus } from '../shared/adapters/sns-alert-bus';
 import { createServices } from '../shared/app/services';
-import { readSettings } from '../shared/config';
+import { readSettings, type Settings } from '../shared/config';
 import { createDocumentClient } from '../shared/storage/document-client';
 
 /**
  * The AWS composition root, run once per Lambda container (module scope): settings are checked
  * and clients built at cold start, so a misconfigured function fails before its first request.
  */
-export function awsServices(serviceName: string) {
+export function awsServices(name: FunctionName) {
   const settings = readSettings();
-  const logger = new Logger({ serviceName, logLevel: settings.LOG_LEVEL });
+  const logger = new Logger({ serviceName: `cronsentry-${name}`, logLevel: settings.LOG_LEVEL });
   if (!settings.ALERTS_TOPIC_ARN) throw new Error('ALERTS_TOPIC_ARN must be set on AWS');
-  const documents = createDocumentClient();
+  const instrument = callRecorder(name, settings);
+  const documents = createDocumentClient(instrument(new DynamoDBClient({})));
   const services = createServices({
     documents,
     settings,
     logger,
-    bus: new SnsAlertBus(new SNSClient({}), settings.ALERTS_TOPIC_ARN),
-    alerts: awsAlertTransports(settings),
+    // The api's role may not publish to the alerts topic (a channel test must never reach it), so
+    // the notices an api request meets stay in the outbox for the checker's next sweep.
+    bus: name === 'api' ? undefined : new SnsAlertBus(instrument(new SNSClient({})), settings.ALERTS_TOPIC_ARN),
+    alerts: awsAlertTransports(settings, instrument),
   });
   return { settings, logger, services };
+}
+
+/**
+ * Tests only (test/infra/iam.test.ts): with CRONSENTRY_AWS_CALL_LOG set, every client records each
+ * call's IAM action and resource to that file. The stack never sets the variable (a CDK test checks
+ * it), so on AWS this returns clients untouched; and what it would write is action names and ARNs,
+ * never data.
+ */
+function callRecorder(name: FunctionName, settings: Settings) {
+  const file = settings.CRONSENTRY_AWS_CALL_LOG;
+  const sink = file ? jsonLinesSink(file) : undefined;
+  return <C extends RecordableClient>(client: C): C => {
+    if (sink) {
+      recordAwsCalls(client, {
+        functionOf: () => name,
+        sink,
+        account: settings.ALERTS_TOPIC_ARN?.split(':')[4] ?? '',
+        tableName: settings.TABLE_NAME,
+        alertsTopicArn: settings.ALERTS_TOPIC_ARN,
+      });
+    }
+    return client;
+  };
 }

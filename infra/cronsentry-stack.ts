@@ -50,6 +50,7 @@ export class CronSentryStack extends Stack {
       environment,
       alertEmailFrom: settings.alertEmailFrom,
       sesSandboxRecipients: settings.sesSandboxRecipients,
+      channelTopics: settings.snsChannelTopics,
       logRetention,
       logRemovalPolicy,
     });
@@ -67,8 +68,7 @@ export class CronSentryStack extends Stack {
     });
 
     // Channel test messages (POST /api/channels/{id}/test) are sent by the api function itself.
-    // It also publishes flips to the alerts topic, so no Deny on that topic here.
-    this.alerts.allowChannelDelivery(this.api.apiFunction, { mayPublishToAlertsTopic: true });
+    this.alerts.allowChannelDelivery(this.api.apiFunction);
 
     this.checker = new Checker(this, 'Checker', {
       table: this.table,
@@ -111,6 +111,7 @@ export class CronSentryStack extends Stack {
       httpApi: this.api.httpApi,
       operatorEmail: settings.operatorEmail,
     });
+    this.alerts.denyPublishTo([this.alerts.topic.topicArn, this.monitoring.operatorTopic.topicArn]);
 
     if (this.dashboard)
       new CfnOutput(this, 'DashboardUrl', { value: publicUrl, description: 'Open the dashboard here' });

@@ -34,3 +34,12 @@ function asArray<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
+
+/**
+ * Acknowledges the AwsSolutions-IAM5 finding of one wildcard resource of our own statements, by the
+ * id cdk-nag gives it (the resource with its references flattened, e.g. `<AWS::Region>`).
+ */
+export function acknowledgeWildcardResource(scope: IConstruct, resource: string, reason: string): void {
+  const flattened = flattenCfnReference(Stack.of(scope).resolve(resource)) as string;
+  Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flattened}]`, reason });
+}

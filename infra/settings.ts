@@ -69,6 +69,24 @@ export const infraSettingsSchema = z.object({
   dashboardDir: z.string().min(1).default('dashboard/dist'),
   /** Days a ping log entry is kept before DynamoDB's TTL removes it. */
   pingLogDays: z.coerce.number().int().min(1).max(3650).default(30),
+  /**
+   * Topics sns channels may publish to: topic ARNs, or topic names of the stack's own account and
+   * region; `*` matches any characters (IAM's wildcard), so `cronsentry-*` is a name prefix.
+   */
+  snsChannelTopics: listFromContext
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_*-]{1,256}|[A-Za-z0-9_*-]{1,256})$/,
+              'each entry must be a topic ARN or a topic name, where * matches any characters (cronsentry-*)',
+            ),
+        )
+        .min(1, 'name at least one topic or prefix'),
+    )
+    .default(['cronsentry-*']),
 });
 
 export type InfraSettings = z.infer<typeof infraSettingsSchema>;

@@ -1,3 +1,4 @@
+import { asFunction, functionNow, jsonLinesSink, recordAwsCalls } from '../shared/adapters/aws-call-recorder';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -54,6 +55,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   await mkdir(options.dataDir, { recursive: true });
   const store = await startDynalite({ path: path.join(options.dataDir, 'db') });
   const client = localDynamoClient(store.endpoint);
+  // Tests only (test/infra/iam.test.ts): each call credited to the function whose code makes it.
+  if (settings.CRONSENTRY_AWS_CALL_LOG) {
+    const sink = jsonLinesSink(settings.CRONSENTRY_AWS_CALL_LOG);
+    recordAwsCalls(client, { functionOf: functionNow, sink, account: 'sandbox', tableName: settings.TABLE_NAME });
+  }
   await ensureTable(client, settings.TABLE_NAME);
   const documents = createDocumentClient(client);
 
@@ -67,7 +73,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
   const bus = new LocalAlertBus(
     // The in-process subscriber of the alerts "topic": the same notifier the AWS Lambda runs.
-    (message: AlertMessage) => services.alerts.notifier.deliver(message).then(() => undefined),
+    (message: AlertMessage) =>
+      asFunction('notifier', () => services.alerts.notifier.deliver(message)).then(() => undefined),
     logger,
   );
   // The bus's subscriber runs only after start-up, when `services` exists.
@@ -113,15 +120,15 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, ''),
       host: request.headers.host,
     });
-    const lambda = target.startsWith('/api/ping/') || target === '/api/ping' ? ping : api;
-    const result = await lambda(event, lambdaContext(event.requestContext.requestId));
+    const isPing = target.startsWith('/api/ping/') || target === '/api/ping';
+    const context = lambdaContext(event.requestContext.requestId);
+    const result = await asFunction(isPing ? 'ping' : 'api', () => (isPing ? ping : api)(event, context));
     send(response, fromApiGatewayResult(result));
   }
 
   let sweeping: Promise<void> | undefined;
   const sweepNow = async () => {
-    sweeping ??= services.checker
-      .sweep(Date.now())
+    sweeping ??= asFunction('checker', () => services.checker.sweep(Date.now()))
       .then(() => undefined)
       .catch((error: unknown) => logger.error('sweep failed', { error: (error as Error).message }))
       .finally(() => (sweeping = undefined));

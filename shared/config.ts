@@ -48,6 +48,22 @@ const settingsSchema = z.object({
     .describe('pings per job per minute that are stored; more are acknowledged and dropped'),
   PING_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(30).describe('days a ping log entry is kept'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  SNS_CHANNEL_TOPICS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value
+        ?.split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .describe(
+      'comma-separated topic ARNs (a trailing * matches a name prefix) that sns channels may name; the stack sets it from its snsChannelTopics setting; unset: any topic (the sandbox)',
+    ),
+  CRONSENTRY_AWS_CALL_LOG: z
+    .string()
+    .optional()
+    .describe('tests only: a file every AWS call (IAM action and resource ARN) is appended to; never set on AWS'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

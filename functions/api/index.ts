@@ -2,7 +2,7 @@ import { awsServices } from '../aws-wiring';
 import { buildApiHandler } from './handler';
 import { apiRoutes } from './routes';
 
-const { settings, logger, services } = awsServices('cronsentry-api');
+const { settings, logger, services } = awsServices('api');
 
 export const handler = buildApiHandler({
   access: services.access,

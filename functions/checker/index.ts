@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { awsServices } from '../aws-wiring';
 import { buildCheckerHandler } from './handler';
 
-const { settings, services } = awsServices('cronsentry-checker');
+const { settings, services } = awsServices('checker');
 
 export const handler = buildCheckerHandler({
   checker: services.checker,

@@ -1,7 +1,7 @@
 import { awsServices } from '../aws-wiring';
 import { buildPingHandler } from './handler';
 
-const { logger, services, settings } = awsServices('cronsentry-ping');
+const { logger, services, settings } = awsServices('ping');
 
 export const handler = buildPingHandler({
   pings: services.pings,

@@ -1,12 +1,13 @@
 import { Aws, Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-kms';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { IDestination } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from '../nag';
 import { HANDLER_ENTRIES, HandlerFunction } from './handler-function';
 import type { CronSentryTable } from './table';
 
@@ -25,6 +26,12 @@ export interface AlertsProps {
    * @default - none (production access)
    */
   readonly sesSandboxRecipients?: readonly string[];
+  /**
+   * Topics sns channels may publish to: ARNs, or topic names of the stack's account and region,
+   * `*` matching any characters (infra/settings.ts `snsChannelTopics`).
+   * @default ['cronsentry-*']
+   */
+  readonly channelTopics?: readonly string[];
   readonly logRetention: RetentionDays;
   /** @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
@@ -41,8 +48,11 @@ export class Alerts extends Construct {
   readonly topic: Topic;
   readonly failureQueue: Queue;
   readonly notifier: HandlerFunction;
+  /** ARN patterns of the topics sns channels may name: all that channel delivery may publish to. */
+  readonly channelTopicArns: readonly string[];
   private readonly alertEmailFrom?: string;
   private readonly sesSandboxRecipients: readonly string[];
+  private readonly deliverers: HandlerFunction[] = [];
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
     super(scope, id);
@@ -75,47 +85,49 @@ export class Alerts extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     });
-    // Reads the job's channels (BatchGetItem), claims each delivery (conditional PutItem), records
-    // outcomes (UpdateItem), and reads recent pings and flips for the message (Query).
+    // Reads the job's channels (BatchGetItem), claims each delivery and records its outcome on the
+    // delivery and the channel (conditional UpdateItem), and reads recent pings and flips for the
+    // message (Query). Nothing else: test/infra/iam.test.ts checks every grant against the calls.
     this.notifier.role.addToPolicy(
       new PolicyStatement({
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:Query',
-        ],
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
         resources: [props.table.table.tableArn],
       }),
     );
     this.alertEmailFrom = props.alertEmailFrom;
     this.sesSandboxRecipients = props.sesSandboxRecipients ?? [];
-    this.allowChannelDelivery(this.notifier, { mayPublishToAlertsTopic: false });
+    this.channelTopicArns = (props.channelTopics ?? ['cronsentry-*']).map((topic) =>
+      topic.startsWith('arn:') ? topic : `arn:${Aws.PARTITION}:sns:${Aws.REGION}:${Aws.ACCOUNT_ID}:${topic}`,
+    );
+    this.allowChannelDelivery(this.notifier);
 
     // SNS invokes the notifier asynchronously: Lambda retries twice, then hands the event to the
     // failure queue. Messages SNS itself cannot hand to Lambda land in the same queue.
     this.notifier.function.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
-      onFailure: new SqsDestination(this.failureQueue),
+      onFailure: sendOnlyQueueDestination(this.failureQueue),
     });
     this.topic.addSubscription(new LambdaSubscription(this.notifier.function, { deadLetterQueue: this.failureQueue }));
   }
 
   /**
    * What sending to a channel takes, for the notifier and for the api (which sends channel test
-   * messages itself): SES as the configured sender only, and sns:Publish to the users' own topics.
-   * HTTP channels (Slack, Discord, webhooks) need no AWS permission.
+   * messages itself): ses:SendEmail as the configured sender only, and sns:Publish to the topics
+   * the operator allows channels (`snsChannelTopics`), which the function also gets as
+   * SNS_CHANNEL_TOPICS so that it refuses other topics when a channel is saved. HTTP channels
+   * (Slack, Discord, webhooks) need no AWS permission. The stack's own topics are denied in
+   * `denyPublishTo` once they all exist.
    */
-  allowChannelDelivery(handler: HandlerFunction, options: { readonly mayPublishToAlertsTopic: boolean }): void {
+  allowChannelDelivery(handler: HandlerFunction): void {
     const stack = Stack.of(this);
     const role = handler.role;
+    this.deliverers.push(handler);
     if (this.alertEmailFrom) {
       handler.function.addEnvironment('ALERT_EMAIL_FROM', this.alertEmailFrom);
       role.addToPolicy(
         new PolicyStatement({
-          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+          actions: ['ses:SendEmail'],
           resources: [
             ...sesIdentityArns(stack, this.alertEmailFrom),
             ...this.sesSandboxRecipients.map((address) => sesIdentityArn(stack, address)),
@@ -123,28 +135,46 @@ export class Alerts extends Construct {
         }),
       );
     }
-    // The sns channel publishes to topics users name at run time, so the grant is every topic of
-    // this account and region (the channel kind accepts no other), and nothing beyond.
-    role.addToPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [USERS_TOPICS_ARN] }));
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${USERS_TOPICS_ARN_FOR_NAG}]`,
-      reason:
+    handler.function.addEnvironment('SNS_CHANNEL_TOPICS', this.channelTopicArns.join(','));
+    role.addToPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [...this.channelTopicArns] }));
+    for (const pattern of this.channelTopicArns.filter((arn) => arn.includes('*'))) {
+      acknowledgeWildcardResource(
+        role,
+        pattern,
         'The sns channel publishes to topics users name at run time, so their ARNs cannot be listed at deploy ' +
-        'time: only sns:Publish, and only to topics of this account and region.',
-    });
-    if (!options.mayPublishToAlertsTopic) {
-      // A channel pointing at the alerts topic would feed every alert back to the notifier, forever.
-      role.addToPolicy(
-        new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+          'time: only sns:Publish, and only to the topics the operator allows with snsChannelTopics.',
+      );
+    }
+  }
+
+  /**
+   * Explicit Deny on the stack's own topics for every role that delivers to channels, so that no
+   * allowed pattern (a stack named `cronsentry-…` names its topics `cronsentry-…` too) lets a
+   * tenant's channel post into the alerts topic (where it would loop through the notifier) or the
+   * operator topic.
+   */
+  denyPublishTo(topicArns: readonly string[]): void {
+    for (const handler of this.deliverers) {
+      handler.role.addToPolicy(
+        new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: [...topicArns] }),
       );
     }
   }
 }
 
-// Pseudo parameters, not the stack's region and account: the ARN (and so the nag finding it is
-// acknowledged by) is then the same string whether or not the stack has a concrete environment.
-const USERS_TOPICS_ARN = `arn:${Aws.PARTITION}:sns:${Aws.REGION}:${Aws.ACCOUNT_ID}:*`;
-const USERS_TOPICS_ARN_FOR_NAG = 'arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:*';
+/**
+ * The on-failure destination with the one permission Lambda uses to hand it a failed event
+ * (sqs:SendMessage, with the function's role). aws-cdk-lib's SqsDestination grants
+ * GetQueueAttributes and GetQueueUrl as well, which nothing ever calls.
+ */
+function sendOnlyQueueDestination(queue: Queue): IDestination {
+  return {
+    bind: (_scope, fn) => {
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+      return { destination: queue.queueArn };
+    },
+  };
+}
 
 /**
  * SES authorizes a send against the verified identity, which is either the address itself or its

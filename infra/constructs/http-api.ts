@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -56,13 +57,9 @@ export class CronSentryApi extends Construct {
     });
     // A ping reads and writes single items, and queries its own job's newest log entries (the
     // per-minute ping limit, `log` signals) and a project's channels (`?create=1`); it never
-    // touches an index, deletes or scans.
-    this.pingFunction.role.addToPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-        resources: [table.tableArn],
-      }),
-    );
+    // touches an index or scans. It deletes only the job it created when a racing first
+    // `?create=1` ping on the same slug won the name (test/concurrency/slug-race.test.ts).
+    this.pingFunction.role.addToPolicy(onItems(table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']));
     this.pingFunction.role.addToPolicy(
       new PolicyStatement({ actions: ['sns:Publish'], resources: [props.alertsTopicArn] }),
     );
@@ -78,22 +75,10 @@ export class CronSentryApi extends Construct {
     // The api lists through the table's own keys (project partitions), never through the GSIs,
     // so it gets no index ARN at all.
     this.apiFunction.role.addToPolicy(
-      new PolicyStatement({
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:Query',
-          'dynamodb:BatchGetItem',
-          'dynamodb:BatchWriteItem',
-        ],
-        resources: [table.tableArn],
-      }),
+      onItems(table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem']),
     );
-    this.apiFunction.role.addToPolicy(
-      new PolicyStatement({ actions: ['sns:Publish'], resources: [props.alertsTopicArn] }),
-    );
+    // No sns:Publish on the alerts topic: notices an api request meets are left in the outbox for
+    // the checker (functions/aws-wiring.ts), and the topic is denied to the api explicitly.
 
     const corsOrigins = props.corsOrigins ?? [];
     this.httpApi = new HttpApi(this, 'HttpApi', {
@@ -171,4 +156,9 @@ export class CronSentryApi extends Construct {
     const stack = Stack.of(this);
     return `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
   }
+}
+
+/** DynamoDB actions on the table's items (the table ARN alone: no index). */
+function onItems(table: ITableV2, actions: readonly string[]): PolicyStatement {
+  return new PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [table.tableArn] });
 }

@@ -4,7 +4,7 @@ import { ChannelRepository } from '../storage/channel-repository';
 import { DeliveryRepository } from '../storage/delivery-repository';
 import type { HistoryRepository } from '../storage/history-repository';
 import type { JobRepository } from '../storage/job-repository';
-import type { AlertTransports } from './channel';
+import type { AlertTransports, ChannelRules } from './channel';
 import { ChannelService } from './channel-service';
 import { Notifier } from './notifier';
 import type { RetryPolicy } from './send';
@@ -25,6 +25,8 @@ export interface AlertingDeps {
   readonly clock?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly retry?: Partial<RetryPolicy>;
+  /** What this deployment lets channels reach. @default - anything (the sandbox) */
+  readonly rules?: ChannelRules;
 }
 
 export type Alerting = ReturnType<typeof createAlerting>;
@@ -53,6 +55,6 @@ export function createAlerting(deps: AlertingDeps) {
     channelRepository,
     deliveries,
     notifier,
-    channels: new ChannelService(channelRepository, deps.jobs, notifier),
+    channels: new ChannelService(channelRepository, deps.jobs, notifier, deps.rules),
   };
 }

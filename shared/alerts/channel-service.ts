@@ -5,7 +5,7 @@ import { parseInput } from '../app/validation';
 import { NotFoundError, ValidationError } from '../errors';
 import type { ChannelRepository } from '../storage/channel-repository';
 import type { JobRepository } from '../storage/job-repository';
-import { CHANNEL_EVENTS, type ChannelRecord } from './channel';
+import { CHANNEL_EVENTS, OPEN_CHANNEL_RULES, type ChannelRecord, type ChannelRules } from './channel';
 import type { Notifier } from './notifier';
 import { CHANNEL_KINDS, channelKindOf } from './registry';
 import { maskSecret } from './settings';
@@ -51,6 +51,7 @@ export class ChannelService {
     private readonly channels: ChannelRepository,
     private readonly jobs: JobRepository,
     private readonly notifier: Notifier,
+    private readonly rules: ChannelRules = OPEN_CHANNEL_RULES,
   ) {}
 
   async list(principal: Principal): Promise<ChannelRecord[]> {
@@ -67,7 +68,7 @@ export class ChannelService {
   async create(principal: Principal, body: unknown, now: number): Promise<ChannelRecord> {
     requireWrite(principal);
     const input = parseInput(createSchema, body);
-    const settings = parseSettings(input.kind, input.settings);
+    const settings = parseSettings(input.kind, input.settings, this.rules);
     const existing = await this.channels.list(principal.projectId);
     if (existing.length >= MAX_CHANNELS_PER_PROJECT) {
       throw ValidationError.of('body', `a project can have at most ${MAX_CHANNELS_PER_PROJECT} channels`);
@@ -106,7 +107,7 @@ export class ChannelService {
         const unchanged = current.settings[name] !== undefined && value === maskSecret(current.settings[name]);
         if (!unchanged) merged[name] = value;
       }
-      settings = parseSettings(current.kind, merged);
+      settings = parseSettings(current.kind, merged, this.rules);
     }
     const next: ChannelRecord = {
       ...current,
@@ -142,12 +143,16 @@ export class ChannelService {
   }
 }
 
-/** Validates settings against the kind's schema, naming fields as `settings.<name>`. */
-function parseSettings(kind: string, settings: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Validates settings against the kind's schema, naming fields as `settings.<name>`, then against
+ * what this deployment allows the kind to reach.
+ */
+function parseSettings(kind: string, settings: Record<string, unknown>, rules: ChannelRules): Record<string, unknown> {
   const implementation = channelKindOf(kind);
   if (!implementation) throw ValidationError.of('kind', `must be one of ${CHANNEL_KINDS.join(', ')}`);
+  let parsed: Record<string, unknown>;
   try {
-    return parseInput(implementation.settingsSchema, settings);
+    parsed = parseInput(implementation.settingsSchema, settings);
   } catch (error) {
     if (error instanceof ValidationError) {
       throw new ValidationError(
@@ -159,6 +164,8 @@ function parseSettings(kind: string, settings: Record<string, unknown>): Record<
     }
     throw error;
   }
+  implementation.admit?.(parsed, rules);
+  return parsed;
 }
 
 /**

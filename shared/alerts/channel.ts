@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SnsTopicRules } from './channels/sns/allowed-topics';
 import type { RenderedAlert } from './render';
 
 /** Which alerts a channel wants. Reminders go to channels that want `down`: the job is still down. */
@@ -75,7 +76,20 @@ export interface ChannelKind<S = Record<string, unknown>> {
   /** Setting names whose values are never returned in full after creation. */
   readonly secretSettings: readonly string[];
   send(alert: RenderedAlert, settings: S, transports: AlertTransports): Promise<string>;
+  /**
+   * Refuses (with a ValidationError) settings the schema accepts but this deployment does not,
+   * such as a topic the stack's IAM grants no publish to. Runs when a channel is saved.
+   */
+  admit?(settings: S, rules: ChannelRules): void;
 }
+
+/** What the deployment allows channels to reach, beyond what each kind's schema says. */
+export interface ChannelRules {
+  readonly snsTopics: SnsTopicRules;
+}
+
+/** No deployment limits: any topic (the sandbox and tests that do not test the limits). */
+export const OPEN_CHANNEL_RULES: ChannelRules = { snsTopics: { reserved: [] } };
 
 /**
  * A delivery that did not work. `permanent`: the receiver said no (4xx other than 429, unusable

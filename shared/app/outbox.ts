@@ -18,7 +18,8 @@ export class OutboxPublisher {
   constructor(
     private readonly jobs: JobRepository,
     private readonly history: HistoryRepository,
-    private readonly bus: AlertBus,
+    /** Absent: alert-worthy notices are left, in order, to a publisher that has a bus (the checker). */
+    private readonly bus: AlertBus | undefined,
     private readonly publicUrl: () => string | undefined,
   ) {}
 
@@ -40,32 +41,37 @@ export class OutboxPublisher {
         state = await this.jobs.getState(known.id);
         continue;
       }
-      let settled = false;
+      let result: Awaited<ReturnType<OutboxPublisher['publishAll']>> | undefined;
       try {
-        const result = await this.publishAll(leased);
+        result = await this.publishAll(leased);
         published += result.published;
-        settled = result.settled;
       } finally {
-        if (!settled) await this.jobs.releasePublishLease(known.id);
+        if (!result?.settled) await this.jobs.releasePublishLease(known.id);
       }
-      if (settled) return published;
+      if (result.settled || result.deferred) return published;
       // Someone wrote while we held the lease (perhaps a new notice they left to us): look again.
       state = await this.jobs.getState(known.id);
     }
     return published;
   }
 
-  /** `settled`: the last removal also released the lease, and nobody wrote in between. */
-  private async publishAll(leased: JobState): Promise<{ published: number; settled: boolean }> {
+  /**
+   * `settled`: the last removal also released the lease, and nobody wrote in between. `deferred`:
+   * without a bus, an alert-worthy notice (and all after it, so none overtakes it) was left.
+   */
+  private async publishAll(leased: JobState): Promise<{ published: number; settled: boolean; deferred: boolean }> {
     const profile = await this.jobs.getProfile(leased.projectId, leased.id);
     let state = leased;
     let settled = false;
+    let published = 0;
     for (const notice of leased.pending) {
-      if (notice.kind === 'flip') await this.history.recordFlip(notice);
       const event = alertEventOf(notice);
-      if (event) await this.bus.publish(buildAlertMessage(event, notice, leased, profile, this.publicUrl()));
+      if (event && !this.bus) return { published, settled: false, deferred: true };
+      if (notice.kind === 'flip') await this.history.recordFlip(notice);
+      if (event) await this.bus!.publish(buildAlertMessage(event, notice, leased, profile, this.publicUrl()));
       ({ state, settled } = await this.jobs.removeNotice(state, notice.id));
+      published += 1;
     }
-    return { published: leased.pending.length, settled };
+    return { published, settled, deferred: false };
   }
 }

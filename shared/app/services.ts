@@ -20,7 +20,12 @@ import type { Logger } from './logger';
 export interface ServiceDeps {
   readonly documents: DynamoDBDocumentClient;
   readonly settings: Settings;
-  readonly bus: AlertBus;
+  /**
+   * Where notices go. Absent: this process publishes none; alert-worthy notices it meets stay in
+   * the outbox for the checker's next sweep (the api on AWS, whose role may not publish to the
+   * alerts topic).
+   */
+  readonly bus?: AlertBus;
   readonly logger: Logger;
   /** Overrides the configured public URL (the sandbox knows its port only at start). */
   readonly publicUrl?: string;
@@ -47,6 +52,12 @@ export function createServices(deps: ServiceDeps) {
     logger: deps.logger,
     retentionMs: settings.PING_LOG_DAYS * DAY,
     transports: deps.alerts,
+    rules: {
+      snsTopics: {
+        allowed: settings.SNS_CHANNEL_TOPICS,
+        reserved: settings.ALERTS_TOPIC_ARN ? [settings.ALERTS_TOPIC_ARN] : [],
+      },
+    },
   });
   const jobs = new JobsService(jobRepository, history, outbox, channelDirectoryOf(alerts.channelRepository), {
     minimumMs: settings.CRONSENTRY_MIN_SECONDS * 1000,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCheckerHandler } from '../../functions/checker/handler';
 import { MINUTE, SECOND } from '../../shared/domain/durations';
 import type { Services } from '../../shared/app/services';
+import { asFunction } from '../support/aws-calls';
 import { servicesFor, successPing } from '../support/services';
 import { STORES } from '../support/stores';
 
@@ -27,7 +28,13 @@ function virtualTime(start: number) {
 
 /** The checker Lambda as EventBridge invokes it, over the virtual clock. */
 function invocationOver(services: Services, time: ReturnType<typeof virtualTime>) {
-  return buildCheckerHandler({ checker: services.checker, ...time, windowMs: WINDOW, sweepEveryMs: SWEEP_EVERY });
+  const handler = buildCheckerHandler({
+    checker: services.checker,
+    ...time,
+    windowMs: WINDOW,
+    sweepEveryMs: SWEEP_EVERY,
+  });
+  return (scheduled: ScheduledEvent) => asFunction('checker', () => handler(scheduled));
 }
 
 const event = { 'detail-type': 'Scheduled Event', source: 'aws.events' } as ScheduledEvent;

@@ -19,13 +19,17 @@ import { toApiGatewayEvent } from '../../sandbox/api-gateway-event';
 import { LOCAL_REGION } from '../../sandbox/local-store';
 import { AccessService } from '../../shared/app/access';
 import { AccessRepository } from '../../shared/storage/access-repository';
+import { awsCallLog, TEST_ACCOUNT } from '../support/aws-calls';
 import { endpointOf, freshTable } from '../support/stores';
 import { makeDashboardDir } from './support';
 
 const run = promisify(execFile);
 const STACK = 'CronSentry';
 const REGION = LOCAL_REGION;
-const TOPIC_ARN = `arn:aws:sns:${REGION}:123456789012:cronsentry-alerts-test`;
+const TOPIC_ARN = `arn:aws:sns:${REGION}:${TEST_ACCOUNT}:cronsentry-alerts-test`;
+/** A user's own topic, inside the stack's default snsChannelTopics (cronsentry-* in its account and region). */
+const USER_TOPIC_ARN = `arn:aws:sns:${REGION}:${TEST_ACCOUNT}:cronsentry-ops`;
+const SENDER = 'alerts@example.com';
 const PUBLIC_URL = 'https://cronsentry.test';
 
 interface TemplateFunction {
@@ -44,16 +48,20 @@ let dynamoEndpoint: string;
 let tableName: string;
 let snsStub: http.Server;
 const published: URLSearchParams[] = [];
+const mailed: URLSearchParams[] = [];
 let webhookReceiver: http.Server;
 const webhookBodies: string[] = [];
 
-/** Accepts SNS Publish calls the way SNS would (query or JSON protocol) and keeps them. */
+/**
+ * Accepts SNS Publish calls the way SNS would (query or JSON protocol) and keeps them; answers SES
+ * SendEmail (query protocol) too, keeping those apart.
+ */
 async function startSnsStub(): Promise<string> {
   snsStub = http.createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     request.on('end', () => {
-      const messageId = `${published.length + 1}`.padStart(8, '0');
+      const messageId = `${published.length + mailed.length + 1}`.padStart(8, '0');
       if ((request.headers['content-type'] ?? '').includes('json')) {
         published.push(new URLSearchParams(Object.entries(JSON.parse(body) as Record<string, string>)));
         response
@@ -61,11 +69,15 @@ async function startSnsStub(): Promise<string> {
           .end(JSON.stringify({ MessageId: messageId }));
         return;
       }
-      published.push(new URLSearchParams(body));
+      const params = new URLSearchParams(body);
+      const action = params.get('Action') ?? 'Publish';
+      (action === 'SendEmail' ? mailed : published).push(params);
+      const namespace =
+        action === 'SendEmail' ? 'ses.amazonaws.com/doc/2010-12-01' : 'sns.amazonaws.com/doc/2010-03-31';
       response
         .writeHead(200, { 'content-type': 'text/xml' })
         .end(
-          `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${messageId}</RequestId></ResponseMetadata></PublishResponse>`,
+          `<${action}Response xmlns="http://${namespace}/"><${action}Result><MessageId>${messageId}</MessageId></${action}Result><ResponseMetadata><RequestId>${messageId}</RequestId></ResponseMetadata></${action}Response>`,
         );
     });
   });
@@ -149,6 +161,7 @@ function lambdaEnvironment(bundle: Bundle, snsEndpoint: string, overrides: Recor
     CRONSENTRY_PUBLIC_URL: PUBLIC_URL,
     // The random part of the stack id, which CloudFront also sends (functions/ping/viewer-address.ts).
     CRONSENTRY_ORIGIN_SECRET: '0f4c2e8a-5b1d-4e7f-9a3c-6d2b8e1f0a47',
+    SNS_CHANNEL_TOPICS: `arn:aws:sns:${REGION}:${TEST_ACCOUNT}:cronsentry-*`,
   };
   const environment: Record<string, string> = {};
   for (const [name, value] of Object.entries(bundle.environment)) {
@@ -163,6 +176,9 @@ function lambdaEnvironment(bundle: Bundle, snsEndpoint: string, overrides: Recor
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
     AWS_ENDPOINT_URL_SNS: snsEndpoint,
+    AWS_ENDPOINT_URL_SES: snsEndpoint,
+    // Every AWS call the bundled code makes, for test/infra/iam.test.ts.
+    CRONSENTRY_AWS_CALL_LOG: awsCallLog('bundled-artifact'),
     // Lambda runs Node 24; this machine's Node 20 makes the SDK print a support warning.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...environment,
@@ -252,6 +268,8 @@ describe('the bundled functions from a real cdk synth', () => {
           `dashboardDir=${dashboardDir}`,
           '-c',
           `stackName=${STACK}`,
+          '-c',
+          `alertEmailFrom=${SENDER}`,
         ],
         {
           cwd: REPOSITORY_ROOT,
@@ -321,7 +339,7 @@ describe('the bundled functions from a real cdk synth', () => {
       bundles.api,
       httpEvent('POST', '/api/jobs', 'ANY /api/{proxy+}', auth, {
         name: 'Bundled backup',
-        schedule: 'every 2s',
+        schedule: 'every 10s',
         grace_time: '1s',
         channels: [channelId],
       }),
@@ -361,7 +379,7 @@ describe('the bundled functions from a real cdk synth', () => {
     const healthy = await read();
     expect(healthy.status).toBe('healthy');
 
-    // Let the deadline (2 s interval + 1 s grace) pass, then let the bundled checker sweep.
+    // Let the deadline (10 s interval + 1 s grace; 10 s, because a fresh Node process per invocation takes seconds on a loaded machine) pass, then let the bundled checker sweep.
     await sleep(Math.max(0, Date.parse(healthy.deadline_at) - Date.now()) + 300);
     // The API derives `missing` from the clock alone; only the checker records the flip and alerts.
     expect(await flipsToMissing()).toEqual([]);
@@ -396,5 +414,61 @@ describe('the bundled functions from a real cdk synth', () => {
     expect(webhookBodies).toHaveLength(1);
     expect(webhookBodies[0]).toContain(job.id);
     expect(webhookBodies[0]).toContain('missing');
+  }, 120_000);
+
+  it('sends to SNS and SES channels from the api (channel test) and the notifier, and a fail ping alerts', async () => {
+    const apiEnv = lambdaEnvironment(bundles.api, snsEndpoint);
+    /** One POST to the bundled api function with the test key, as API Gateway would hand it over. */
+    const post = async (path: string, body?: unknown) => {
+      const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+      return (await invoke(
+        bundles.api,
+        httpEvent('POST', path, 'ANY /api/{proxy+}', headers, body),
+        apiEnv,
+      )) as HttpResult;
+    };
+    const createChannel = (kind: string, settings: unknown) => post('/api/channels', { kind, name: kind, settings });
+
+    // Only topics the stack lets channels publish to (snsChannelTopics) are accepted.
+    const refused = await createChannel('sns', { topic_arn: `arn:aws:sns:${REGION}:${TEST_ACCOUNT}:another-app` });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('settings.topic_arn');
+    expect(refused.body).toContain('snsChannelTopics');
+
+    const sns = await createChannel('sns', { topic_arn: USER_TOPIC_ARN });
+    const email = await createChannel('email', { addresses: ['oncall@example.com'] });
+    expect([sns.statusCode, email.statusCode], `${sns.body} ${email.body}`).toEqual([201, 201]);
+    const channelIds = [sns, email].map((reply) => (JSON.parse(reply.body!) as { id: string }).id);
+    for (const id of channelIds) {
+      const tested = await post(`/api/channels/${id}/test`);
+      expect(tested.statusCode, tested.body).toBe(200);
+    }
+    expect(published.filter((p) => p.get('TopicArn') === USER_TOPIC_ARN)).toHaveLength(1);
+    expect(mailed.map((m) => m.get('Source'))).toEqual([SENDER]);
+
+    const created = await post('/api/jobs', {
+      name: 'Bundled report',
+      schedule: 'every 1h',
+      grace_time: '5m',
+      channels: channelIds,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const jobId = (JSON.parse(created.body!) as { id: string }).id;
+
+    // The ping function itself publishes the failure to the alerts topic.
+    const failed = (await invoke(
+      bundles.ping,
+      httpEvent('GET', `/api/ping/${jobId}/fail`, 'GET /api/ping/{proxy+}'),
+      lambdaEnvironment(bundles.ping, snsEndpoint),
+    )) as HttpResult;
+    expect(failed.statusCode).toBe(200);
+    const alert = published.find((p) => p.get('TopicArn') === TOPIC_ARN && p.get('Message')?.includes(jobId));
+    expect(alert?.get('Message')).toContain('failed');
+
+    await invoke(bundles.notifier, snsEvent(alert!), lambdaEnvironment(bundles.notifier, snsEndpoint));
+    const toUserTopic = published.filter((p) => p.get('TopicArn') === USER_TOPIC_ARN);
+    expect(toUserTopic).toHaveLength(2);
+    expect(toUserTopic[1]!.get('Message')).toContain(jobId);
+    expect(mailed).toHaveLength(2);
   }, 120_000);
 });

@@ -17,6 +17,7 @@ describe('deploy settings', () => {
       sesSandboxRecipients: [],
       dashboardDir: 'dashboard/dist',
       pingLogDays: 30,
+      snsChannelTopics: ['cronsentry-*'],
     });
   });
 

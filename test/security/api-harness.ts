@@ -4,6 +4,7 @@ import { buildApiHandler } from '../../functions/api/handler';
 import { apiRoutes } from '../../functions/api/routes';
 import type { Route } from '../../functions/api/router';
 import { fromApiGatewayResult, toApiGatewayEvent } from '../../sandbox/api-gateway-event';
+import { asFunction } from '../support/aws-calls';
 import { servicesFor, silentLogger } from '../support/services';
 import type { StoreName } from '../support/stores';
 
@@ -37,7 +38,7 @@ export async function apiHarness(store: StoreName, env: Record<string, string> =
       },
       ...(body !== undefined ? { body: Buffer.from(JSON.stringify(body)) } : {}),
     });
-    const result = fromApiGatewayResult(await handler(event, {} as Context));
+    const result = fromApiGatewayResult(await asFunction('api', () => handler(event, {} as Context)));
     const text = result.body.toString('utf8');
     let json: unknown;
     try {

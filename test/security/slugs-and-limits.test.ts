@@ -3,6 +3,7 @@ import { buildPingHandler } from '../../functions/ping/handler';
 import { toApiGatewayEvent, fromApiGatewayResult } from '../../sandbox/api-gateway-event';
 import { slugify, isSlug } from '../../shared/app/slugs';
 import type { Principal } from '../../shared/app/access';
+import { asFunction } from '../support/aws-calls';
 import { servicesFor, silentLogger } from '../support/services';
 import { STORES } from '../support/stores';
 
@@ -15,7 +16,8 @@ function pingVia(services: Awaited<ReturnType<typeof servicesFor>>['services'], 
     context: object,
   ) => Promise<Parameters<typeof fromApiGatewayResult>[0]>;
   return async (url: string, method = 'GET') => {
-    const result = fromApiGatewayResult(await handler(toApiGatewayEvent({ method, url, headers: {} }), {}));
+    const event = toApiGatewayEvent({ method, url, headers: {} });
+    const result = fromApiGatewayResult(await asFunction('ping', () => handler(event, {})));
     return { status: result.status, body: result.body.toString('utf8') };
   };
 }

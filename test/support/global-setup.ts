@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDashboardBuilt } from '../../sandbox/dashboard-build';
 import { startDynalite, startDynamoLocal } from '../../sandbox/local-store';
+import { clearRecordedCalls } from './aws-calls';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +18,8 @@ declare module 'vitest' {
 /** Starts both local stores once for the whole run; every test file gets their endpoints. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // Build the dashboard once, before any test starts sandbox processes that would each build it.
+  // A fresh recording of AWS calls for test/infra/iam.test.ts, which runs after every other file.
+  clearRecordedCalls();
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   await ensureDashboardBuilt(path.join(root, 'dashboard'), () => {});
   const [dynamoLocal, dynaliteServer] = await Promise.all([startDynamoLocal(), startDynalite()]);

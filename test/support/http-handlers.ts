@@ -4,6 +4,7 @@ import { apiRoutes } from '../../functions/api/routes';
 import { buildPingHandler } from '../../functions/ping/handler';
 import { toApiGatewayEvent } from '../../sandbox/api-gateway-event';
 import type { Services } from '../../shared/app/services';
+import { asFunction } from './aws-calls';
 import { silentLogger } from './services';
 
 export interface Reply {
@@ -46,8 +47,8 @@ export function httpClient(services: Services, clock: () => number, minimumMs = 
       host: 'cronsentry.example',
       sourceIp: '203.0.113.7',
     });
-    const handler = url.startsWith('/api/ping/') ? ping : api;
-    const result = await handler(event, {} as Context);
+    const isPing = url.startsWith('/api/ping/');
+    const result = await asFunction(isPing ? 'ping' : 'api', () => (isPing ? ping : api)(event, {} as Context));
     const text = result.body ?? '';
     let json: unknown;
     try {

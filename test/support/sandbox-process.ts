@@ -1,3 +1,4 @@
+import { awsCallLog } from './aws-calls';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,8 @@ export async function startSandboxProcess(env: Record<string, string> = {}): Pro
       CRONSENTRY_SWEEP_SECONDS: '1',
       CRONSENTRY_MIN_SECONDS: '1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // What the sandbox's functions call in DynamoDB, for test/infra/iam.test.ts.
+      CRONSENTRY_AWS_CALL_LOG: awsCallLog(`sandbox-${path.basename(dataDir)}`),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

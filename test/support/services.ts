@@ -4,6 +4,7 @@ import type { Principal } from '../../shared/app/access';
 import type { PingInput } from '../../shared/app/ping-service';
 import { createServices } from '../../shared/app/services';
 import { readSettings } from '../../shared/config';
+import { recordHandlerCalls } from './aws-calls';
 import { freshTable, type StoreName } from './stores';
 
 /** An alert bus that remembers what it was given (the notifier's side is tested on its own). */
@@ -24,6 +25,7 @@ export { silentLogger };
 /** Real services over a fresh table in the given store, with a project and keys of both roles. */
 export async function servicesFor(store: StoreName, env: Record<string, string> = {}) {
   const { client, documents, tableName } = await freshTable(store);
+  recordHandlerCalls(client, tableName);
   const settings = readSettings({ TABLE_NAME: tableName, CRONSENTRY_MIN_SECONDS: '60', ...env });
   const bus = new RecordingBus();
   const services = createServices({

@@ -5,6 +5,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SnsTopicPublisher } from '../../../shared/adapters/sns-topic-publisher';
 import { TransportError } from '../../../shared/alerts/channel';
 import { snsChannel } from '../../../shared/alerts/channels/sns';
+import { checkTopicAllowed } from '../../../shared/alerts/channels/sns/allowed-topics';
+import type { ValidationError } from '../../../shared/errors';
 import { renderAlert } from '../../../shared/alerts/render';
 import { alertMessage, transports } from '../support/fixtures';
 
@@ -82,5 +84,57 @@ describe('sns channel', () => {
     expect(parse('arn:aws:sns:eu-central-1:123456789012:alerts.fifo')).toBe(false);
     expect(parse('arn:aws:sqs:eu-central-1:123456789012:alerts')).toBe(false);
     expect(parse('alerts')).toBe(false);
+  });
+});
+
+describe('sns topics a deployment allows (snsChannelTopics)', () => {
+  const rules = {
+    allowed: ['arn:aws:sns:eu-central-1:123456789012:cronsentry-*', 'arn:aws:sns:eu-west-1:123456789012:ops'],
+    reserved: ['arn:aws:sns:eu-central-1:123456789012:cronsentry-alerts'],
+  };
+  const problem = (topic: string) => {
+    try {
+      checkTopicAllowed(topic, rules);
+      return undefined;
+    } catch (error) {
+      return (error as ValidationError).details;
+    }
+  };
+
+  it('accepts the allowed ARNs and name patterns, nothing else, and never the alerts topic', () => {
+    expect(problem('arn:aws:sns:eu-central-1:123456789012:cronsentry-team')).toBeUndefined();
+    expect(problem('arn:aws:sns:eu-west-1:123456789012:ops')).toBeUndefined();
+    for (const topic of [
+      'arn:aws:sns:eu-west-1:123456789012:ops2',
+      'arn:aws:sns:eu-central-1:210987654321:cronsentry-team',
+      'arn:aws:sns:eu-central-1:123456789012:other',
+      'arn:aws:sns:eu-central-1:123456789012:cronsentry-alerts',
+    ]) {
+      expect(problem(topic)).toEqual([
+        { field: 'settings.topic_arn', message: expect.stringContaining('snsChannelTopics') as unknown as string },
+      ]);
+    }
+    expect(() => checkTopicAllowed('arn:aws:sns:us-east-1:1:any', { reserved: [] })).not.toThrow();
+  });
+
+  it('reports what SNS refused as a code, never AWS text that names the role or account', async () => {
+    const topics = new SnsTopicPublisher((region) => new SNSClient({ region }));
+    sns.reset();
+    sns
+      .on(PublishCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            'User: arn:aws:sts::123456789012:assumed-role/CronSentry-ApiRole/x is not authorized to perform: SNS:Publish',
+          ),
+          { name: 'AuthorizationErrorException', $fault: 'client', $metadata: { httpStatusCode: 403 } },
+        ),
+      );
+    const error = await snsChannel.send(renderAlert(alertMessage()), { topic_arn: TOPIC }, transports({ topics })).then(
+      () => undefined,
+      (e: unknown) => e as TransportError,
+    );
+    expect(error?.message).toBe('SNS: not_authorized');
+    expect(error?.permanent).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { TransportError, type ChannelKind } from '../../channel';
 import type { RenderedAlert } from '../../render';
 import { alertPayload } from '../webhook/payload';
+import { checkTopicAllowed } from './allowed-topics';
 
 /** Standard topics only: a FIFO topic would need a message group the user has not chosen. */
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/;
@@ -41,6 +42,7 @@ export const snsChannel: ChannelKind<SnsSettings> = {
   kind: 'sns',
   settingsSchema,
   secretSettings: [],
+  admit: (settings, rules) => checkTopicAllowed(settings.topic_arn, rules.snsTopics),
   async send(alert, settings, transports) {
     if (!transports.topics) throw new TransportError('SNS is not available here', true);
     const id = await transports.topics.publish({
