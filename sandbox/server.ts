@@ -18,8 +18,14 @@ import { LocalAlertBus } from './local-alert-bus';
 import { ensureTable, localDynamoClient, startDynalite } from './local-store';
 import { serveStatic } from './static-files';
 
-/** API Gateway refuses bodies over 10 MB; the sandbox is stricter, a ping keeps 10 KB anyway. */
-const MAX_REQUEST_BYTES = 1024 * 1024;
+/**
+ * What reaches a Lambda function on AWS: API Gateway takes up to 10 MB, but a synchronous Lambda
+ * invocation carries at most 6 MB. A ping keeps its first 10 KB and never refuses a longer body
+ * (Healthchecks accepts 2.5 MB), so the sandbox refuses only what AWS could not deliver either.
+ */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+/** Paths the ping function serves: CronSentry's own, and Healthchecks' `/ping/…`. */
+const PING_PATH = /^\/(api\/)?ping(\/|\?|$)/;
 export const LOCAL_PROJECT_ID = 'local';
 
 export interface SandboxOptions {
@@ -102,7 +108,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const body = await readBody(request);
     if (body === undefined) return send(response, tooLarge());
     const target = request.url ?? '/';
-    if (!target.startsWith('/api/') && target !== '/api') {
+    const isPing = PING_PATH.test(target);
+    if (!isPing && !target.startsWith('/api/') && target !== '/api') {
       return send(response, await serveStatic(options.dashboardDir, target));
     }
     const event = toApiGatewayEvent({
@@ -113,7 +120,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, ''),
       host: request.headers.host,
     });
-    const lambda = target.startsWith('/api/ping/') || target === '/api/ping' ? ping : api;
+    const lambda = isPing ? ping : api;
     const result = await lambda(event, lambdaContext(event.requestContext.requestId));
     send(response, fromApiGatewayResult(result));
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
+  type BehaviorOptions,
   CachePolicy,
   Distribution,
   Function as CloudFrontFunction,
@@ -103,6 +104,21 @@ export class DashboardHosting extends Construct {
       ),
     });
 
+    // The HTTP API: the management API under /api, Healthchecks-compatible pings under /ping.
+    const toHttpApi: BehaviorOptions = {
+      origin: new HttpOrigin(props.apiDomainName, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+      // An API key must never cross the internet in clear text, so plain HTTP is refused
+      // rather than redirected (a redirected POST would be replayed as a GET anyway).
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      // Every viewer header but Host (API Gateway routes on its own host name) and every query
+      // string. With caching disabled this managed policy also forwards Authorization, which a
+      // custom origin request policy may not name.
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: securityHeaders,
+    };
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'CronSentry dashboard and API',
       defaultRootObject: 'index.html',
@@ -117,19 +133,8 @@ export class DashboardHosting extends Construct {
         functionAssociations: [{ function: spaRoutes, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
-        '/api/*': {
-          origin: new HttpOrigin(props.apiDomainName, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
-          // An API key must never cross the internet in clear text, so plain HTTP is refused
-          // rather than redirected (a redirected POST would be replayed as a GET anyway).
-          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-          allowedMethods: AllowedMethods.ALLOW_ALL,
-          cachePolicy: CachePolicy.CACHING_DISABLED,
-          // Every viewer header but Host (API Gateway routes on its own host name) and every query
-          // string. With caching disabled this managed policy also forwards Authorization, which a
-          // custom origin request policy may not name.
-          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: securityHeaders,
-        },
+        '/api/*': toHttpApi,
+        '/ping/*': toHttpApi,
       },
     });
 

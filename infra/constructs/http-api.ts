@@ -109,11 +109,15 @@ export class CronSentryApi extends Construct {
           : undefined,
     });
 
-    this.httpApi.addRoutes({
-      path: '/api/ping/{proxy+}',
-      methods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD],
-      integration: new HttpLambdaIntegration('PingIntegration', this.pingFunction.function),
-    });
+    const pingIntegration = new HttpLambdaIntegration('PingIntegration', this.pingFunction.function);
+    // CronSentry's own ping URLs, and Healthchecks' (`https://<host>/ping` replaces hc-ping.com).
+    for (const path of ['/api/ping/{proxy+}', '/ping/{proxy+}']) {
+      this.httpApi.addRoutes({
+        path,
+        methods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD],
+        integration: pingIntegration,
+      });
+    }
     this.httpApi.addRoutes({
       path: '/api/{proxy+}',
       methods: [HttpMethod.ANY],

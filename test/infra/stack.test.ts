@@ -116,6 +116,9 @@ describe('HTTP API', () => {
         ['GET /api/ping/{proxy+}', ping],
         ['POST /api/ping/{proxy+}', ping],
         ['HEAD /api/ping/{proxy+}', ping],
+        ['GET /ping/{proxy+}', ping],
+        ['POST /ping/{proxy+}', ping],
+        ['HEAD /ping/{proxy+}', ping],
         ['ANY /api/{proxy+}', api],
       ]),
     );
@@ -447,6 +450,12 @@ describe('dashboard hosting', () => {
     expect(apiOrigin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
     expect(distribution.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
     expect(distribution.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual(api.ResponseHeadersPolicyId);
+    // Healthchecks-compatible pings (`/ping/…`) take the same way, never the dashboard's catch-all.
+    const { PathPattern: _pattern, ...pingBehavior } = distribution.CacheBehaviors.find(
+      (b: { PathPattern: string }) => b.PathPattern === '/ping/*',
+    );
+    const { PathPattern: _apiPattern, ...apiBehavior } = api;
+    expect(pingBehavior).toEqual(apiBehavior);
   });
 
   it('sends security headers', () => {
