@@ -3,6 +3,7 @@ import { accessRoutes } from './access-routes';
 import { channelRoutes } from './channel-routes';
 import { jobRoutes } from './job-routes';
 import type { Route } from './router';
+import { v3Routes } from './v3-routes';
 
 /** Every management route, in one list: the API Lambda and the sandbox serve exactly these. */
 export function apiRoutes(services: Services, minimumMs: number): Route[] {
@@ -10,5 +11,6 @@ export function apiRoutes(services: Services, minimumMs: number): Route[] {
     ...jobRoutes(services.jobs, minimumMs),
     ...accessRoutes(services.access),
     ...channelRoutes(services.alerts, services.publicUrl),
+    ...v3Routes(services.healthchecks, { badgeUrlOf: () => undefined, badgesOf: async () => ({}) }),
   ];
 }

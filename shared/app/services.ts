@@ -10,6 +10,7 @@ import { AccessService } from './access';
 import type { AlertBus } from './alert-bus';
 import { Checker, type CheckerOptions } from './checker';
 import { channelDirectoryOf } from './channel-directory';
+import { HealthchecksApi } from './healthchecks-api';
 import { JobsService } from './jobs-service';
 import { OutboxPublisher } from './outbox';
 import { PingService } from './ping-service';
@@ -72,5 +73,7 @@ export function createServices(deps: ServiceDeps) {
     }),
     checker: new Checker(jobRepository, outbox, deps.logger, deps.checker),
     jobs,
+    /** Healthchecks' Management API v3, translated onto `jobs`. */
+    healthchecks: new HealthchecksApi(jobs, jobRepository, alerts.channels),
   };
 }
