@@ -12,6 +12,7 @@ import type { Settings } from '../shared/config';
 import { createDocumentClient } from '../shared/storage/document-client';
 import { buildApiHandler } from '../functions/api/handler';
 import { apiRoutes } from '../functions/api/routes';
+import { buildBadgeHandler } from '../functions/api/badge-handler';
 import { buildPingHandler } from '../functions/ping/handler';
 import { fromApiGatewayResult, toApiGatewayEvent, type PlainResponse } from './api-gateway-event';
 import { LocalAlertBus } from './local-alert-bus';
@@ -95,6 +96,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     publicUrl: services.publicUrl,
   }) as unknown as LambdaHandler;
   const ping = buildPingHandler({ pings: services.pings, clock: Date.now, logger }) as unknown as LambdaHandler;
+  const badge = buildBadgeHandler({ badges: services.badges, clock: Date.now, logger }) as unknown as LambdaHandler;
 
   server.on('request', (request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -109,7 +111,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     if (body === undefined) return send(response, tooLarge());
     const target = request.url ?? '/';
     const isPing = PING_PATH.test(target);
-    if (!isPing && !target.startsWith('/api/') && target !== '/api') {
+    const isBadge = target.startsWith('/badge/');
+    if (!isPing && !isBadge && !target.startsWith('/api/') && target !== '/api') {
       return send(response, await serveStatic(options.dashboardDir, target));
     }
     const event = toApiGatewayEvent({
@@ -120,7 +123,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, ''),
       host: request.headers.host,
     });
-    const lambda = isPing ? ping : api;
+    const lambda = isPing ? ping : isBadge ? badge : api;
     const result = await lambda(event, lambdaContext(event.requestContext.requestId));
     send(response, fromApiGatewayResult(result));
   }

@@ -8,8 +8,6 @@ import { CronSentryError, NotFoundError, ValidationError } from '../../shared/er
 import { json, jsonBody, type HttpResult } from '../http/responses';
 import type { Route, RouteRequest } from './router';
 
-/** Where a job's own badge lives; absent when badges are not served. */
-export type BadgeUrlOf = (job: Job, request: RouteRequest) => string | undefined;
 /** The project's badge URLs per tag (`*` = all), in the shape of Healthchecks' `GET /badges/`. */
 export type BadgesOf = (request: RouteRequest, tags: readonly string[]) => Promise<Record<string, unknown>>;
 
@@ -23,13 +21,12 @@ interface V3Route extends Route {
  * clients use, over CronSentry's jobs. Answers and errors have Healthchecks' shapes
  * (`{"error": "..."}`); the key is checked by the API handler before any route runs.
  */
-export function v3Routes(api: HealthchecksApi, links: { badgeUrlOf: BadgeUrlOf; badgesOf: BadgesOf }): Route[] {
+export function v3Routes(api: HealthchecksApi, badgesOf: BadgesOf): Route[] {
   const view = (job: Job, request: RouteRequest) =>
     checkView(job, {
       now: request.now,
       baseUrl: request.baseUrl,
       readonly: request.principal.role !== 'read-write',
-      badgeUrl: links.badgeUrlOf(job, request),
     });
   const code = (request: RouteRequest) => {
     const value = request.event.pathParameters?.code ?? '';
@@ -129,7 +126,7 @@ export function v3Routes(api: HealthchecksApi, links: { badgeUrlOf: BadgeUrlOf; 
       access: 'read',
       handle: async (request) =>
         json(200, {
-          badges: await links.badgesOf(request, ['*', ...(await api.tags(request.principal, request.now))]),
+          badges: await badgesOf(request, ['*', ...(await api.tags(request.principal, request.now))]),
         }),
     },
   ];

@@ -135,6 +135,7 @@ export class DashboardHosting extends Construct {
       additionalBehaviors: {
         '/api/*': toHttpApi,
         '/ping/*': toHttpApi,
+        '/badge/*': toHttpApi,
       },
     });
 

@@ -118,6 +118,12 @@ export class CronSentryApi extends Construct {
         integration: pingIntegration,
       });
     }
+    // Status badges: public and read-only, served by the api function (it may read every job).
+    this.httpApi.addRoutes({
+      path: '/badge/{proxy+}',
+      methods: [HttpMethod.GET, HttpMethod.HEAD],
+      integration: new HttpLambdaIntegration('BadgeIntegration', this.apiFunction.function),
+    });
     this.httpApi.addRoutes({
       path: '/api/{proxy+}',
       methods: [HttpMethod.ANY],

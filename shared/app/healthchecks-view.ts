@@ -35,8 +35,6 @@ export interface CheckViewOptions {
   readonly baseUrl: string;
   /** Read-only keys see `unique_key` and nothing that can ping or change the check. */
   readonly readonly: boolean;
-  /** The job's own badge URL, when it has one. */
-  readonly badgeUrl?: string;
 }
 
 export function checkView({ state, profile }: Job, options: CheckViewOptions) {
@@ -63,7 +61,6 @@ export function checkView({ state, profile }: Job, options: CheckViewOptions) {
     filter_body: false,
     filter_http_body: false,
     filter_default_fail: false,
-    ...(options.badgeUrl ? { badge_url: options.badgeUrl } : {}),
   };
   if (state.lastDurationMs) view.last_duration = Math.round(state.lastDurationMs / 1000);
   if (options.readonly) {

@@ -10,6 +10,7 @@ import { AccessService } from './access';
 import type { AlertBus } from './alert-bus';
 import { Checker, type CheckerOptions } from './checker';
 import { channelDirectoryOf } from './channel-directory';
+import { BadgeService } from './badges';
 import { HealthchecksApi } from './healthchecks-api';
 import { JobsService } from './jobs-service';
 import { OutboxPublisher } from './outbox';
@@ -75,5 +76,6 @@ export function createServices(deps: ServiceDeps) {
     jobs,
     /** Healthchecks' Management API v3, translated onto `jobs`. */
     healthchecks: new HealthchecksApi(jobs, jobRepository, alerts.channels),
+    badges: new BadgeService(accessRepository, jobs),
   };
 }

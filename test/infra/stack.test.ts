@@ -120,6 +120,8 @@ describe('HTTP API', () => {
         ['POST /ping/{proxy+}', ping],
         ['HEAD /ping/{proxy+}', ping],
         ['ANY /api/{proxy+}', api],
+        ['GET /badge/{proxy+}', api],
+        ['HEAD /badge/{proxy+}', api],
       ]),
     );
     s.template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
@@ -450,12 +452,14 @@ describe('dashboard hosting', () => {
     expect(apiOrigin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
     expect(distribution.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
     expect(distribution.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual(api.ResponseHeadersPolicyId);
-    // Healthchecks-compatible pings (`/ping/…`) take the same way, never the dashboard's catch-all.
-    const { PathPattern: _pattern, ...pingBehavior } = distribution.CacheBehaviors.find(
-      (b: { PathPattern: string }) => b.PathPattern === '/ping/*',
-    );
+    // Healthchecks-compatible pings and badges take the same way, never the dashboard's catch-all.
     const { PathPattern: _apiPattern, ...apiBehavior } = api;
-    expect(pingBehavior).toEqual(apiBehavior);
+    for (const pattern of ['/ping/*', '/badge/*']) {
+      const { PathPattern: _pattern, ...behavior } = distribution.CacheBehaviors.find(
+        (b: { PathPattern: string }) => b.PathPattern === pattern,
+      );
+      expect(behavior, pattern).toEqual(apiBehavior);
+    }
   });
 
   it('sends security headers', () => {
