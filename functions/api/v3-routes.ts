@@ -33,6 +33,12 @@ export function v3Routes(api: HealthchecksApi, badgesOf: BadgesOf): Route[] {
     if (!UUID_PATTERN.test(value)) throw new NotFoundError('check');
     return value;
   };
+  /** Read routes take a UUID or, as read-only keys know checks, a `unique_key`. */
+  const readable = (request: RouteRequest): Promise<Job> => {
+    const value = request.event.pathParameters?.code ?? '';
+    if (isUniqueKey(value)) return api.byUniqueKey(request.principal, value, request.now);
+    return api.get(request.principal, code(request));
+  };
   const listChecks = async (request: RouteRequest) => {
     const tags = multiValue(request, 'tag');
     const slug = request.event.queryStringParameters?.slug || undefined;
@@ -54,13 +60,7 @@ export function v3Routes(api: HealthchecksApi, badgesOf: BadgesOf): Route[] {
       method: 'GET',
       path: '/api/v3/checks/{code}',
       access: 'read',
-      handle: async (request) => {
-        const value = request.event.pathParameters?.code ?? '';
-        const job = isUniqueKey(value)
-          ? await api.byUniqueKey(request.principal, value, request.now)
-          : await api.get(request.principal, code(request));
-        return json(200, view(job, request));
-      },
+      handle: async (request) => json(200, view(await readable(request), request)),
     },
     {
       method: 'POST',
@@ -106,10 +106,7 @@ export function v3Routes(api: HealthchecksApi, badgesOf: BadgesOf): Route[] {
       path: '/api/v3/checks/{code}/flips/',
       access: 'read',
       handle: async (request) => {
-        const value = request.event.pathParameters?.code ?? '';
-        const jobId = isUniqueKey(value)
-          ? (await api.byUniqueKey(request.principal, value, request.now)).state.id
-          : code(request);
+        const jobId = (await readable(request)).state.id;
         const flips = await api.flips(request.principal, jobId, flipFilter(request), request.now);
         return json(200, { flips: flips.map(flipView) });
       },
