@@ -136,16 +136,18 @@ export function v3Routes(api: HealthchecksApi, badgesOf: BadgesOf): Route[] {
 }
 
 /**
- * Healthchecks' error answers: `{"error": "..."}`. A read-only key on a write route is its
- * 401 `wrong api key`; a check of another project is the same 404 as an unknown one (Healthchecks
- * says 403 there, which tells that the check exists).
+ * Healthchecks' error answers: `{"error": "..."}`. A read-only key on a write route is 403, as on
+ * every CronSentry route (Healthchecks says 401 `wrong api key`); a check of another project is
+ * the same 404 as an unknown one (Healthchecks says 403, which tells that the check exists).
  */
 async function healthchecksErrors(
   request: RouteRequest,
   access: 'read' | 'write',
   handle: (request: RouteRequest) => Promise<HttpResult>,
 ): Promise<HttpResult> {
-  if (access === 'write' && request.principal.role !== 'read-write') return json(401, { error: 'wrong api key' });
+  if (access === 'write' && request.principal.role !== 'read-write') {
+    return json(403, { error: 'this API key is read-only' });
+  }
   try {
     return await handle(request);
   } catch (error) {

@@ -190,7 +190,7 @@ describe('Healthchecks Management API v3 (/api/v3/…)', () => {
       ['GET', 'channels/'],
     ] as const) {
       const answer = await v3(method, path, method === 'POST' ? { name: 'nope' } : undefined, readOnlyKey);
-      expect([answer.status, answer.json], `${method} ${path}`).toEqual([401, { error: 'wrong api key' }]);
+      expect([answer.status, answer.json], `${method} ${path}`).toEqual([403, { error: 'this API key is read-only' }]);
     }
   });
 
