@@ -21,6 +21,7 @@ const PARTS = [
   'coldstart',
   'burst',
   'poll',
+  'exec',
 ] as const;
 type Part = (typeof PARTS)[number];
 const NEEDS_DYNAMO: readonly Part[] = ['ping', 'sweep', 'latency', 'busy', 'coldstart', 'poll'];
@@ -48,6 +49,8 @@ async function runPart(part: Part, endpoint: string | undefined): Promise<unknow
       return (await import('./parts/burst')).runBurst();
     case 'poll':
       return (await import('./parts/poll')).runPoll(endpoint!);
+    case 'exec':
+      return (await import('./parts/exec')).runExec();
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type Role,
 } from '../shared/storage/access-repository';
 import { JobRepository } from '../shared/storage/job-repository';
+import { runImport } from './import-healthchecks';
 import { awsTarget, CliError, localTarget, type Target } from './target';
 
 export const USAGE = `cronsentry — manage CronSentry projects and API keys
@@ -19,6 +20,8 @@ Usage:
   cronsentry keys create --project <id> --role <read-write|read-only> --name <name>
   cronsentry keys list   --project <id>
   cronsentry keys revoke --project <id> --key <key id>
+  cronsentry import healthchecks --url <site> --api-key <key> [--dry-run]   (see --help there)
+  cronsentry exec [--job <uuid> | --slug <slug> --ping-key <key>] -- <command>  (see --help there)
 
 Where (one of):
   --table <name> [--region <region>]   a deployed stack's table, with your AWS credentials
@@ -60,6 +63,7 @@ export async function runCli(
   io: Io,
   env: Record<string, string | undefined> = {},
 ): Promise<number> {
+  if (argv[0] === 'import') return runImport(argv.slice(1), io, env);
   let values: Values;
   let positionals: string[];
   try {

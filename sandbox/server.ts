@@ -13,14 +13,21 @@ import type { Settings } from '../shared/config';
 import { createDocumentClient } from '../shared/storage/document-client';
 import { buildApiHandler } from '../functions/api/handler';
 import { apiRoutes } from '../functions/api/routes';
+import { buildBadgeHandler } from '../functions/api/badge-handler';
 import { buildPingHandler } from '../functions/ping/handler';
 import { fromApiGatewayResult, toApiGatewayEvent, type PlainResponse } from './api-gateway-event';
 import { LocalAlertBus } from './local-alert-bus';
 import { ensureTable, localDynamoClient, startDynalite } from './local-store';
 import { serveStatic } from './static-files';
 
-/** API Gateway refuses bodies over 10 MB; the sandbox is stricter, a ping keeps 10 KB anyway. */
-const MAX_REQUEST_BYTES = 1024 * 1024;
+/**
+ * What reaches a Lambda function on AWS: API Gateway takes up to 10 MB, but a synchronous Lambda
+ * invocation carries at most 6 MB. A ping keeps its first 10 KB and never refuses a longer body
+ * (Healthchecks accepts 2.5 MB), so the sandbox refuses only what AWS could not deliver either.
+ */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+/** Paths the ping function serves: CronSentry's own, and Healthchecks' `/ping/…`. */
+const PING_PATH = /^\/(api\/)?ping(\/|\?|$)/;
 export const LOCAL_PROJECT_ID = 'local';
 
 export interface SandboxOptions {
@@ -96,6 +103,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     publicUrl: services.publicUrl,
   }) as unknown as LambdaHandler;
   const ping = buildPingHandler({ pings: services.pings, clock: Date.now, logger }) as unknown as LambdaHandler;
+  const badge = buildBadgeHandler({ badges: services.badges, clock: Date.now, logger }) as unknown as LambdaHandler;
 
   server.on('request', (request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -109,7 +117,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const body = await readBody(request);
     if (body === undefined) return send(response, tooLarge());
     const target = request.url ?? '/';
-    if (!target.startsWith('/api/') && target !== '/api') {
+    const isPing = PING_PATH.test(target);
+    const isBadge = target.startsWith('/badge/');
+    if (!isPing && !isBadge && !target.startsWith('/api/') && target !== '/api') {
       return send(response, await serveStatic(options.dashboardDir, target));
     }
     const event = toApiGatewayEvent({
@@ -120,9 +130,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, ''),
       host: request.headers.host,
     });
-    const isPing = target.startsWith('/api/ping/') || target === '/api/ping';
+    const lambda = isPing ? ping : isBadge ? badge : api;
     const context = lambdaContext(event.requestContext.requestId);
-    const result = await asFunction(isPing ? 'ping' : 'api', () => (isPing ? ping : api)(event, context));
+    // Badges are served by the api function on AWS (functions/api/index.ts), so they record as it.
+    const result = await asFunction(isPing ? 'ping' : 'api', () => lambda(event, context));
     send(response, fromApiGatewayResult(result));
   }
 

@@ -1,11 +1,10 @@
 import middy from '@middy/core';
-import type { SignalKind } from '../../shared/domain/job';
 import { NotFoundError, ValidationError } from '../../shared/errors';
-import type { PingService } from '../../shared/app/ping-service';
+import { MAX_PING_BODY_BYTES, type PingService } from '../../shared/app/ping-service';
+import { UUID_PATTERN } from '../../shared/app/validation';
 import { httpErrors, type ErrorLogger } from '../http/error-middleware';
 import { bodyText, type HttpEvent, type HttpResult } from '../http/responses';
-import { isPingKey, isSlug } from '../../shared/app/slugs';
-import { UUID_PATTERN } from '../../shared/app/validation';
+import { parsePingPath, type ParsedPingPath, type PingDialect } from './ping-path';
 import { viewerAddress } from './viewer-address';
 
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -19,91 +18,91 @@ export interface PingHandlerDeps {
   readonly originSecret?: string;
 }
 
-export interface ParsedSignal {
-  readonly kind: SignalKind;
-  readonly exitCode?: number;
-}
-
-export interface ParsedPing extends ParsedSignal {
-  readonly jobId: string;
-}
-
-export interface ParsedSlugPing extends ParsedSignal {
-  readonly pingKey: string;
-  readonly slug: string;
-}
-
-/** `start`, `fail`, `log`, an exit code 0–255, or nothing (success). */
-function parseSignal(signal: string | undefined): ParsedSignal | undefined {
-  if (signal === undefined) return { kind: 'success' };
-  if (signal === 'start' || signal === 'fail' || signal === 'log') return { kind: signal };
-  if (/^\d{1,3}$/.test(signal)) {
-    const exitCode = Number(signal);
-    if (exitCode > 255) return undefined;
-    return exitCode === 0 ? { kind: 'success', exitCode } : { kind: 'fail', exitCode };
-  }
-  return undefined;
-}
-
-function pathParts(path: string): string[] | undefined {
-  const parts = path.replace(/\/+$/, '').split('/');
-  return parts[1] === 'api' && parts[2] === 'ping' ? parts.slice(3) : undefined;
+/** Healthchecks' answers are plain text; clients such as runitor read only the status and headers. */
+function plain(statusCode: number, text: string, dialect: PingDialect, method: string): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      // What Django's never_cache sends; `no-store` alone was CronSentry's before.
+      'cache-control': 'max-age=0, no-cache, no-store, must-revalidate, private',
+      ...(statusCode < 300 ? { 'ping-body-limit': String(MAX_PING_BODY_BYTES) } : {}),
+      // Browsers may ping (Healthchecks allows it); nothing here is secret or credentialed.
+      ...(dialect === 'healthchecks' ? { 'access-control-allow-origin': '*' } : {}),
+    },
+    body: method === 'HEAD' ? '' : text,
+  };
 }
 
 /**
- * `/api/ping/{id}` and `/api/ping/{id}/{start|fail|log|<exit code>}`. Anything else, including a
- * malformed id, is the same 404 an unknown id gets: nobody learns which ids exist.
+ * A malformed ping to a job that exists is a 400 in Healthchecks, but only once the job is found
+ * (an unknown one stays 404), so look it up first; nothing is recorded.
  */
-export function parsePingPath(path: string): ParsedPing | undefined {
-  const parts = pathParts(path);
-  if (!parts || parts.length < 1 || parts.length > 2) return undefined;
-  const jobId = (parts[0] ?? '').toLowerCase();
-  if (!UUID_PATTERN.test(jobId)) return undefined;
-  const signal = parseSignal(parts[1]);
-  return signal && { jobId, ...signal };
+async function refuse(
+  deps: PingHandlerDeps,
+  parsed: ParsedPingPath,
+  create: boolean,
+  text: string,
+  method: string,
+): Promise<HttpResult> {
+  await deps.pings.locate('jobId' in parsed.target ? parsed.target : { ...parsed.target, create }, deps.clock());
+  return plain(400, text, parsed.dialect, method);
 }
 
 /**
- * `/api/ping/{ping key}/{slug}` and the same with `/{start|fail|log|<exit code>}` after the slug.
- * Only the shape is checked here; whether key and slug exist is the service's (one) question.
+ * The ping Lambda: the one route a job's crontab line calls. Answers `OK`, never needs a key.
+ * Errors of Healthchecks' URLs are its plain-text answers; CronSentry's own keep the JSON errors.
  */
-export function parseSlugPingPath(path: string): ParsedSlugPing | undefined {
-  const parts = pathParts(path);
-  if (!parts || parts.length < 2 || parts.length > 3) return undefined;
-  const [pingKey = '', slug = ''] = parts;
-  if (!isPingKey(pingKey) || !isSlug(slug)) return undefined;
-  const signal = parseSignal(parts[2]);
-  return signal && { pingKey, slug, ...signal };
-}
-
-/** The ping Lambda: the one route a job's crontab line calls. Answers `OK`, never needs a key. */
 export function buildPingHandler(deps: PingHandlerDeps) {
   return middy<HttpEvent, HttpResult>()
     .use(httpErrors(deps.logger))
     .handler(async (event) => {
       const method = event.requestContext.http.method.toUpperCase();
       const path = event.rawPath ?? event.requestContext.http.path;
-      const byId = parsePingPath(path);
-      const bySlug = byId ? undefined : parseSlugPingPath(path);
-      if ((!byId && !bySlug) || !PING_METHODS.has(method)) throw new NotFoundError('job');
-      const query = event.queryStringParameters ?? {};
-      const runId = query.rid;
-      if (runId !== undefined && !RUN_ID.test(runId)) {
-        throw ValidationError.of('rid', 'must be a UUID or another id of up to 64 letters, digits, - or _');
+      const parsed = parsePingPath(path);
+      const dialect: PingDialect = parsed?.dialect ?? (path.startsWith('/ping') ? 'healthchecks' : 'native');
+      try {
+        if (!parsed || !PING_METHODS.has(method)) throw new NotFoundError('job');
+        return await answer(deps, event, parsed, method);
+      } catch (error) {
+        if (dialect === 'healthchecks' && error instanceof NotFoundError)
+          return plain(404, 'not found', dialect, method);
+        throw error;
       }
-      const request = {
-        runId,
-        method,
-        sourceIp: viewerAddress(event.headers, event.requestContext.http.sourceIp, deps.originSecret),
-        userAgent: event.requestContext.http.userAgent ?? '',
-        body: method === 'POST' ? bodyText(event) : '',
-      };
-      if (byId) await deps.pings.record({ ...byId, ...request }, deps.clock());
-      else await deps.pings.recordBySlug({ ...bySlug!, ...request, create: query.create === '1' }, deps.clock());
-      return {
-        statusCode: 200,
-        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-        body: method === 'HEAD' ? '' : 'OK',
-      };
     });
+}
+
+async function answer(deps: PingHandlerDeps, event: HttpEvent, parsed: ParsedPingPath, method: string) {
+  const { dialect, target, signal } = parsed;
+  const query = event.queryStringParameters ?? {};
+  const create = query.create === '1';
+  if (parsed.invalid === 'slug-case') return plain(400, 'invalid url format', dialect, method);
+  if (parsed.invalid === 'exit-status') return refuse(deps, parsed, create, 'invalid url format', method);
+  let runId = query.rid;
+  if (runId !== undefined && dialect === 'healthchecks') {
+    // Healthchecks takes only UUIDs (in either case) as run ids.
+    runId = runId.toLowerCase();
+    if (!UUID_PATTERN.test(runId)) return refuse(deps, parsed, create, 'invalid uuid format', method);
+  }
+  if (runId !== undefined && !RUN_ID.test(runId)) {
+    throw ValidationError.of('rid', 'must be a UUID or another id of up to 64 letters, digits, - or _');
+  }
+  const request = {
+    ...signal,
+    runId,
+    method,
+    sourceIp: viewerAddress(event.headers, event.requestContext.http.sourceIp, deps.originSecret),
+    userAgent: event.requestContext.http.userAgent ?? '',
+    body: method === 'POST' ? bodyText(event) : '',
+  };
+  const now = deps.clock();
+  if ('jobId' in target) {
+    await deps.pings.record({ ...request, jobId: target.jobId }, now);
+    return plain(200, 'OK', dialect, method);
+  }
+  const { created } = await deps.pings.recordBySlug({ ...request, ...target, create }, now);
+  // Healthchecks says 201 `Created` when `?create=1` made the check; CronSentry's routes say OK.
+  return created && dialect === 'healthchecks'
+    ? plain(201, 'Created', dialect, method)
+    : plain(200, 'OK', dialect, method);
 }

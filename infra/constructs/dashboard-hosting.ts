@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
+  type BehaviorOptions,
   CachePolicy,
   Distribution,
   Function as CloudFrontFunction,
@@ -137,6 +138,25 @@ export class DashboardHosting extends Construct {
       description: 'CronSentry: only this distribution reads the dashboard bucket',
     });
 
+    // The HTTP API: the management API under /api, Healthchecks-compatible pings under /ping.
+    const toHttpApi: BehaviorOptions = {
+      origin: new HttpOrigin(props.apiDomainName, {
+        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+        customHeaders: { [ORIGIN_SECRET_HEADER]: props.originSecret },
+      }),
+      // An API key must never cross the internet in clear text, so plain HTTP is refused
+      // rather than redirected (a redirected POST would be replayed as a GET anyway).
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      // Every viewer header but Host (API Gateway routes on its own host name) and every query
+      // string. With caching disabled this managed policy also forwards Authorization, which a
+      // custom origin request policy may not name.
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: securityHeaders,
+      functionAssociations: [{ function: viewerAddress, eventType: FunctionEventType.VIEWER_REQUEST }],
+    };
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'CronSentry dashboard and API',
       defaultRootObject: 'index.html',
@@ -151,23 +171,9 @@ export class DashboardHosting extends Construct {
         functionAssociations: [{ function: spaRoutes, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
-        '/api/*': {
-          origin: new HttpOrigin(props.apiDomainName, {
-            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-            customHeaders: { [ORIGIN_SECRET_HEADER]: props.originSecret },
-          }),
-          // An API key must never cross the internet in clear text, so plain HTTP is refused
-          // rather than redirected (a redirected POST would be replayed as a GET anyway).
-          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-          allowedMethods: AllowedMethods.ALLOW_ALL,
-          cachePolicy: CachePolicy.CACHING_DISABLED,
-          // Every viewer header but Host (API Gateway routes on its own host name) and every query
-          // string. With caching disabled this managed policy also forwards Authorization, which a
-          // custom origin request policy may not name.
-          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: securityHeaders,
-          functionAssociations: [{ function: viewerAddress, eventType: FunctionEventType.VIEWER_REQUEST }],
-        },
+        '/api/*': toHttpApi,
+        '/ping/*': toHttpApi,
+        '/badge/*': toHttpApi,
       },
       // CloudFront's error caching minimum TTL is 10 s by default: a 429 or 503 at the top of the hour
       // must never be answered again, from the edge, to another job's ping. Error caching is set per

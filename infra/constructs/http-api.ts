@@ -95,10 +95,20 @@ export class CronSentryApi extends Construct {
           : undefined,
     });
 
+    const pingIntegration = new HttpLambdaIntegration('PingIntegration', this.pingFunction.function);
+    // CronSentry's own ping URLs, and Healthchecks' (`https://<host>/ping` replaces hc-ping.com).
+    for (const path of ['/api/ping/{proxy+}', '/ping/{proxy+}']) {
+      this.httpApi.addRoutes({
+        path,
+        methods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD],
+        integration: pingIntegration,
+      });
+    }
+    // Status badges: public and read-only, served by the api function (it may read every job).
     this.httpApi.addRoutes({
-      path: '/api/ping/{proxy+}',
-      methods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD],
-      integration: new HttpLambdaIntegration('PingIntegration', this.pingFunction.function),
+      path: '/badge/{proxy+}',
+      methods: [HttpMethod.GET, HttpMethod.HEAD],
+      integration: new HttpLambdaIntegration('BadgeIntegration', this.apiFunction.function),
     });
     this.httpApi.addRoutes({
       path: '/api/{proxy+}',

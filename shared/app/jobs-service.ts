@@ -48,13 +48,14 @@ export class JobsService {
     private readonly options: JobsServiceOptions,
   ) {}
 
-  async create(principal: Principal, body: unknown, now: number): Promise<Job> {
+  /** `id`: the job's id when the caller brings one (an imported Healthchecks check keeps its UUID). */
+  async create(principal: Principal, body: unknown, now: number, options: { id?: string } = {}): Promise<Job> {
     requireWrite(principal);
     const draft = parseJobDraft(body, this.options.minimumMs, now);
     const channelIds = draft.channelIds
       ? await this.checkChannels(principal.projectId, draft.channelIds)
       : await this.channels.defaultIds(principal.projectId);
-    const id = randomUUID();
+    const id = options.id ?? randomUUID();
     const state = createState({
       id,
       projectId: principal.projectId,

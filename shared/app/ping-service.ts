@@ -25,6 +25,9 @@ export interface PingInput {
   readonly body: string;
 }
 
+/** What a ping URL names: a job by its id, or a slug in the project of a ping key. */
+export type PingTarget = { readonly jobId: string } | SlugPing;
+
 export interface PingServiceOptions {
   /** Pings per job per minute that are stored; more are acknowledged, not stored. Unset: no limit. */
   readonly maxPingsPerMinute?: number;
@@ -45,12 +48,29 @@ export class PingService {
     if (options.maxPingsPerMinute) this.gate = new PingRateGate(history, options.maxPingsPerMinute);
   }
 
-  /** A ping by ping key and slug (`?create=1` may register the slug); unknown → NotFoundError. */
-  async recordBySlug(input: Omit<PingInput, 'jobId'> & SlugPing, now: number): Promise<void> {
-    if (!this.options.slugs) throw new NotFoundError('job');
+  /**
+   * A ping by ping key and slug (`?create=1` may register the slug); unknown → NotFoundError.
+   * `created` says that this ping registered the job.
+   */
+  async recordBySlug(input: Omit<PingInput, 'jobId'> & SlugPing, now: number): Promise<{ created: boolean }> {
     const { pingKey, slug, create, ...ping } = input;
-    const jobId = await this.options.slugs.resolve({ pingKey, slug, create }, now);
+    const { jobId, created } = await this.locate({ pingKey, slug, create }, now);
     await this.record({ ...ping, jobId }, now);
+    return { created };
+  }
+
+  /**
+   * Finds the job a ping names without recording anything (a slug with `create` may register
+   * it, as in Healthchecks). Used to answer a malformed ping to a known job with 400, and to an
+   * unknown one with the same 404 as always.
+   */
+  async locate(target: PingTarget, now: number): Promise<{ jobId: string; created: boolean }> {
+    if ('jobId' in target) {
+      if (!(await this.jobs.getState(target.jobId))) throw new NotFoundError('job');
+      return { jobId: target.jobId, created: false };
+    }
+    if (!this.options.slugs) throw new NotFoundError('job');
+    return this.options.slugs.resolve(target, now);
   }
 
   /** Records a ping; throws NotFoundError for an unknown job. */

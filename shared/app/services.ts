@@ -10,6 +10,8 @@ import { AccessService } from './access';
 import type { AlertBus } from './alert-bus';
 import { Checker, type CheckerOptions } from './checker';
 import { channelDirectoryOf } from './channel-directory';
+import { BadgeService } from './badges';
+import { HealthchecksApi } from './healthchecks-api';
 import { JobsService } from './jobs-service';
 import { OutboxPublisher } from './outbox';
 import { PingService } from './ping-service';
@@ -83,5 +85,8 @@ export function createServices(deps: ServiceDeps) {
     }),
     checker: new Checker(jobRepository, outbox, deps.logger, deps.checker),
     jobs,
+    /** Healthchecks' Management API v3, translated onto `jobs`. */
+    healthchecks: new HealthchecksApi(jobs, jobRepository, alerts.channels),
+    badges: new BadgeService(accessRepository, jobs),
   };
 }

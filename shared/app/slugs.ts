@@ -63,15 +63,16 @@ export class SlugDirectory {
     private readonly removeJob: RemoveJob,
   ) {}
 
-  async resolve(ping: SlugPing, now: number): Promise<string> {
+  /** The job a slug names; `created` when this very ping registered it (Healthchecks answers 201). */
+  async resolve(ping: SlugPing, now: number): Promise<{ jobId: string; created: boolean }> {
     if (!isPingKey(ping.pingKey) || !isSlug(ping.slug)) throw new NotFoundError('job');
     const found = await this.access.findSlug(ping.pingKey, ping.slug);
-    if (found) return found.jobId;
+    if (found) return { jobId: found.jobId, created: false };
     if (!ping.create) throw new NotFoundError('job');
     return this.register(ping, now);
   }
 
-  private async register(ping: SlugPing, now: number): Promise<string> {
+  private async register(ping: SlugPing, now: number): Promise<{ jobId: string; created: boolean }> {
     const projectId = await this.access.findPingKey(ping.pingKey);
     const project = projectId ? await this.access.getProject(projectId) : undefined;
     if (!project || project.pingKey !== ping.pingKey || !project.createOnPing) throw new NotFoundError('job');
@@ -88,8 +89,8 @@ export class SlugDirectory {
     const holder = await this.access.findSlug(ping.pingKey, ping.slug);
     if (holder && holder.jobId !== jobId) {
       await this.removeJob(principal, jobId);
-      return holder.jobId;
+      return { jobId: holder.jobId, created: false };
     }
-    return jobId;
+    return { jobId, created: true };
   }
 }

@@ -1,5 +1,13 @@
 import { describeDuration } from './durations';
-import { isDown, type JobState, type Notice, type Signal, type Status, type StoredStatus } from './job';
+import {
+  isDown,
+  type JobState,
+  type Notice,
+  type Signal,
+  type SignalKind,
+  type Status,
+  type StoredStatus,
+} from './job';
 import { nextExpectedAt, type Schedule } from './schedule';
 
 /**
@@ -70,20 +78,12 @@ export function applySignal(state: JobState, signal: Signal): Transition {
   if (signal.kind === 'start') {
     runs[signal.runId ?? ANONYMOUS_RUN] = at;
     base.runs = capRuns(runs);
-    if (state.status === 'paused') {
-      // Like resume(): a job that never succeeded comes back as `new`, which never alerts.
-      return flipTo(
-        state,
-        { ...base, expectedAt: nextExpectedAt(state.schedule, at) },
-        state.lastSuccessAt === undefined ? 'new' : 'healthy',
-        at,
-        'a start signal resumed the paused job',
-      );
-    }
+    // As in Healthchecks, a start leaves a paused job paused: only a finish (success or fail)
+    // brings it back. The run is still recorded, so that finish gets its duration.
     return settle(state, base);
   }
 
-  const startedAt = finishRun(runs, signal.runId);
+  const startedAt = finishRun(runs, signal.runId, signal.kind);
   base.runs = runs;
   if (startedAt !== undefined) base.lastDurationMs = Math.max(0, at - startedAt);
   else delete base.lastDurationMs;
@@ -230,16 +230,16 @@ function earliestRunStart(state: JobState): number | undefined {
   return starts.length ? Math.min(...starts) : undefined;
 }
 
-/** Closes the run a finish belongs to; a finish without a run id closes the latest run. */
-function finishRun(runs: Record<string, number>, runId: string | undefined): number | undefined {
-  let key = runId;
-  if (key === undefined || runs[key] === undefined) {
-    if (runId !== undefined) return undefined;
-    key = Object.entries(runs).sort((a, b) => b[1] - a[1])[0]?.[0];
-  }
-  if (key === undefined) return undefined;
+/**
+ * Closes the run a finish belongs to and returns its start. As in Healthchecks, a finish pairs
+ * with a start only by an equal run id, or when neither has one; and a finish without a run id,
+ * or any failure, ends every open run (nothing is "running" any more, so nothing can time out).
+ */
+function finishRun(runs: Record<string, number>, runId: string | undefined, kind: SignalKind): number | undefined {
+  const key = runId ?? ANONYMOUS_RUN;
   const startedAt = runs[key];
   delete runs[key];
+  if (runId === undefined || kind === 'fail') for (const open of Object.keys(runs)) delete runs[open];
   return startedAt;
 }
 

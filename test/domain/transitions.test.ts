@@ -175,12 +175,24 @@ describe('applySignal', () => {
     expect(state.lastDurationMs).toBe(60 * SECOND);
   });
 
-  it('a finish without a run id closes the latest run', () => {
+  it('a finish without a run id pairs only with a start without one, and ends every open run (Healthchecks)', () => {
     let state = signal(healthyJob(), 'start', EXPECTED).state;
     state = signal(state, 'start', EXPECTED + 10 * SECOND, { runId: 'b' }).state;
     state = signal(state, 'success', EXPECTED + 15 * SECOND).state;
-    expect(state.runs).toEqual({ '-': EXPECTED });
-    expect(state.lastDurationMs).toBe(5 * SECOND);
+    expect(state.runs).toEqual({});
+    expect(state.lastDurationMs).toBe(15 * SECOND);
+    state = signal(state, 'start', EXPECTED + 20 * SECOND, { runId: 'c' }).state;
+    state = signal(state, 'success', EXPECTED + 25 * SECOND).state;
+    expect(state.runs).toEqual({});
+    expect(state.lastDurationMs).toBeUndefined();
+  });
+
+  it('a fail ends every open run; its duration comes only from the run with its id', () => {
+    let state = signal(healthyJob(), 'start', EXPECTED, { runId: 'a' }).state;
+    state = signal(state, 'start', EXPECTED + 10 * SECOND, { runId: 'b' }).state;
+    state = signal(state, 'fail', EXPECTED + 30 * SECOND, { runId: 'b' }).state;
+    expect(state.runs).toEqual({});
+    expect(state.lastDurationMs).toBe(20 * SECOND);
   });
 
   it('a finish with an unknown run id closes nothing and has no duration', () => {
@@ -199,21 +211,23 @@ describe('applySignal', () => {
     expect(kept).toEqual(Array.from({ length: MAX_OPEN_RUNS }, (_, i) => `run-${i + 3}`));
   });
 
-  it('start on a paused job resumes it', () => {
+  it('start on a paused job leaves it paused (Healthchecks) and opens the run', () => {
     const paused = pause(healthyJob(), T0 + 5 * MINUTE).state;
     const at = T0 + 3 * HOUR + 10 * SECOND;
     const { state, notice } = signal(paused, 'start', at, { runId: 'r' });
-    expect(notice).toMatchObject({ from: 'paused', to: 'healthy', reason: 'a start signal resumed the paused job' });
-    expect(state).toMatchObject({ status: 'healthy', expectedAt: T0 + 4 * HOUR, runs: { r: at } });
-    // The open run is the tighter deadline.
-    expect(state.wakeAt).toBe(at + GRACE);
+    expect(notice).toBeUndefined();
+    expect(state).toMatchObject({ status: 'paused', runs: { r: at } });
+    expect(state.wakeAt).toBeUndefined();
+    const done = signal(state, 'success', at + 40 * SECOND, { runId: 'r' });
+    expect(done.notice).toMatchObject({ from: 'paused', to: 'healthy' });
+    expect(done.state.lastDurationMs).toBe(40 * SECOND);
   });
 
-  it('start on a paused job that never succeeded resumes it as new, which cannot alert', () => {
-    const paused = pause(newJob(), T0 + 5 * MINUTE).state;
-    const { state, notice } = signal(paused, 'start', T0 + HOUR, { runId: 'r' });
-    expect(notice).toMatchObject({ from: 'paused', to: 'new' });
-    expect(state.wakeAt).toBeUndefined();
+  it('fail on a paused job un-pauses it as failed', () => {
+    const paused = pause(healthyJob(), T0 + 5 * MINUTE).state;
+    const { state, notice } = signal(paused, 'fail', T0 + HOUR);
+    expect(notice).toMatchObject({ from: 'paused', to: 'failed' });
+    expect(state.status).toBe('failed');
   });
 
   it('success on a paused job resumes it', () => {

@@ -132,7 +132,12 @@ describe('HTTP API', () => {
         ['GET /api/ping/{proxy+}', ping],
         ['POST /api/ping/{proxy+}', ping],
         ['HEAD /api/ping/{proxy+}', ping],
+        ['GET /ping/{proxy+}', ping],
+        ['POST /ping/{proxy+}', ping],
+        ['HEAD /ping/{proxy+}', ping],
         ['ANY /api/{proxy+}', api],
+        ['GET /badge/{proxy+}', api],
+        ['HEAD /badge/{proxy+}', api],
       ]),
     );
     s.template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
@@ -493,6 +498,14 @@ describe('dashboard hosting', () => {
     expect(apiOrigin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
     expect(distribution.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
     expect(distribution.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual(api.ResponseHeadersPolicyId);
+    // Healthchecks-compatible pings and badges take the same way, never the dashboard's catch-all.
+    const { PathPattern: _apiPattern, ...apiBehavior } = api;
+    for (const pattern of ['/ping/*', '/badge/*']) {
+      const { PathPattern: _pattern, ...behavior } = distribution.CacheBehaviors.find(
+        (b: { PathPattern: string }) => b.PathPattern === pattern,
+      );
+      expect(behavior, pattern).toEqual(apiBehavior);
+    }
   });
 
   it('sends security headers', () => {
