@@ -60,3 +60,44 @@ it('makes no request while the tab is hidden and refreshes at once when it is sh
   expect(errors).toEqual([]);
   await page.context().close();
 }, 60_000);
+
+it('answers a matching If-None-Match with 304 and no body over HTTP', async () => {
+  const headers = { authorization: `Bearer ${sandbox.apiKey}` };
+  for (const path of ['/api/jobs', '/api/jobs/summary']) {
+    const first = await fetch(`${sandbox.url}${path}`, { headers });
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^W\/"/);
+    const body = await first.text();
+
+    const again = await fetch(`${sandbox.url}${path}`, { headers: { ...headers, 'if-none-match': etag! } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(again.headers.get('etag')).toBe(etag);
+
+    const stale = await fetch(`${sandbox.url}${path}`, { headers: { ...headers, 'if-none-match': 'W/"old"' } });
+    expect(stale.status).toBe(200);
+    expect(await stale.text()).toBe(body);
+  }
+});
+
+it('revalidates its refreshes with If-None-Match and keeps showing the answer on 304', async () => {
+  const { page, errors } = await openDashboard(browser, sandbox.url, { key: sandbox.apiKey, refresh: 1 });
+  const revalidated: { ifNoneMatch: string | undefined; status: number }[] = [];
+  page.on('response', (response) => {
+    if (!response.url().includes('/api/jobs/summary')) return;
+    revalidated.push({ ifNoneMatch: response.request().headers()['if-none-match'], status: response.status() });
+  });
+  await page.locator('table.jobs tbody tr').first().waitFor();
+  await expect
+    .poll(() => revalidated.filter((entry) => entry.status === 304).length, { timeout: 10_000 })
+    .toBeGreaterThan(1);
+  expect(
+    revalidated.filter((entry) => entry.status === 304).every((entry) => entry.ifNoneMatch?.startsWith('W/"')),
+  ).toBe(true);
+  // The kept answer is what the page shows: the job and its count are still there after the 304s.
+  expect(await page.locator('table.jobs tbody tr').count()).toBe(1);
+  expect(await page.locator('[data-count="total"]').textContent()).toBe('1');
+  expect(errors).toEqual([]);
+  await page.context().close();
+}, 60_000);
