@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { AccessService } from '../../shared/app/access';
+import { conditionalGet } from '../http/conditional-get';
 import { httpErrors, type ErrorLogger } from '../http/error-middleware';
 import { header, type HttpEvent, type HttpResult } from '../http/responses';
 import type { ApiContext, Route } from './router';
@@ -51,6 +52,7 @@ export function buildApiHandler(deps: ApiHandlerDeps) {
 
   return middy<HttpEvent, HttpResult, Error, ApiContext>()
     .use(httpErrors(deps.logger))
+    .use(conditionalGet())
     .before(async (request) => {
       const now = deps.clock();
       request.context.requestTime = now;

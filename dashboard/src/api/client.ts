@@ -52,8 +52,17 @@ export interface JobQuery {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
+/** How many GET answers the client keeps for revalidation; the oldest is dropped first. */
+const MAX_CACHED_ANSWERS = 64;
+
 /** A thin typed client for `/api/*` on the dashboard's own origin. */
 export class ApiClient {
+  /**
+   * The last answer to each GET path with its `ETag`: polling sends `If-None-Match` and, on
+   * `304 Not Modified`, reuses the kept answer, so an unchanged page costs no transfer and no parse.
+   */
+  private readonly answers = new Map<string, { etag: string; parsed: unknown }>();
+
   constructor(
     private readonly key: string,
     private readonly base = '',
@@ -62,6 +71,8 @@ export class ApiClient {
   private async request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.key}`, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const kept = method === 'GET' ? this.answers.get(path) : undefined;
+    if (kept) headers['If-None-Match'] = kept.etag;
     let response: Response;
     try {
       response = await fetch(`${this.base}/api${path}`, {
@@ -76,6 +87,7 @@ export class ApiClient {
       throw new ApiError(0, 'unreachable', 'The API cannot be reached.');
     }
     if (response.status === 204) return undefined as T;
+    if (response.status === 304 && kept) return kept.parsed as T;
     const text = await response.text();
     let parsed: unknown;
     try {
@@ -84,7 +96,15 @@ export class ApiClient {
       parsed = null; // not JSON (a proxy's error page): reported by status below
     }
     if (!response.ok) throw ApiError.fromBody(response.status, parsed);
+    if (method === 'GET') this.keepAnswer(path, response.headers.get('ETag'), parsed);
     return parsed as T;
+  }
+
+  private keepAnswer(path: string, etag: string | null, parsed: unknown): void {
+    this.answers.delete(path); // re-inserted last: the Map's order is the age order
+    if (!etag) return;
+    this.answers.set(path, { etag, parsed });
+    if (this.answers.size > MAX_CACHED_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
   }
 
   me(signal?: AbortSignal): Promise<Me> {

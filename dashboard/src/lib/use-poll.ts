@@ -20,6 +20,10 @@ function asApiError(cause: unknown): ApiError {
  * Loads `load()` now, again whenever `deps` change, and every `intervalSeconds` after the last
  * answer (not on a fixed beat, so a slow API is never asked twice at once). Answers that arrive
  * after newer ones were requested are dropped.
+ *
+ * While the tab is hidden (Page Visibility API) no refresh is made: a dashboard left open in a
+ * background tab would otherwise cost reads around the clock for a page nobody looks at. A refresh
+ * that falls due while hidden waits, and the page refreshes at once when it becomes visible again.
  */
 export function usePoll<T>(
   load: (signal: AbortSignal) => Promise<T>,
@@ -40,6 +44,8 @@ export function usePoll<T>(
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
+    /** A refresh fell due while the tab was hidden; it runs when the tab is shown. */
+    let waiting = false;
 
     const run = async (): Promise<void> => {
       setState((previous) => ({ ...previous, loading: true }));
@@ -51,12 +57,20 @@ export function usePoll<T>(
         if (stopped) return;
         setState((previous) => ({ ...previous, error: asApiError(cause), loading: false }));
       }
-      if (!stopped) timer = setTimeout(() => void run(), intervalSeconds * 1_000);
+      if (!stopped) timer = setTimeout(whenDue, intervalSeconds * 1_000);
+    };
+    const whenDue = (): void => {
+      timer = undefined;
+      if (document.visibilityState === 'hidden') waiting = true;
+      else void run();
     };
     const onVisible = (): void => {
-      if (document.visibilityState === 'visible' && timer !== undefined) {
-        clearTimeout(timer);
+      if (document.visibilityState !== 'visible') return;
+      // Shown again: refresh now rather than at the next beat, whether or not a refresh was missed.
+      if (timer !== undefined || waiting) {
+        if (timer !== undefined) clearTimeout(timer);
         timer = undefined;
+        waiting = false;
         void run();
       }
     };
