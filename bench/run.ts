@@ -10,9 +10,9 @@ import { load, machine, startDynamoLocal, type DynamoLocal } from './support/env
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const PARTS = ['ping', 'sweep', 'latency', 'busy', 'sandbox', 'overview', 'bundle'] as const;
+const PARTS = ['ping', 'sweep', 'latency', 'busy', 'sandbox', 'overview', 'bundle', 'aws-events'] as const;
 type Part = (typeof PARTS)[number];
-const NEEDS_DYNAMO: readonly Part[] = ['ping', 'sweep', 'latency', 'busy'];
+const NEEDS_DYNAMO: readonly Part[] = ['ping', 'sweep', 'latency', 'busy', 'aws-events'];
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 async function runPart(part: Part, endpoint: string | undefined): Promise<unknown> {
@@ -31,6 +31,8 @@ async function runPart(part: Part, endpoint: string | undefined): Promise<unknow
       return (await import('./parts/overview')).runOverview();
     case 'bundle':
       return (await import('./parts/bundle')).runBundle();
+    case 'aws-events':
+      return (await import('./parts/aws-events')).runAwsEvents(endpoint!);
   }
 }
 
