@@ -1,5 +1,6 @@
 import type { Services } from '../../shared/app/services';
 import { accessRoutes } from './access-routes';
+import { awsEventRoutes } from './aws-event-routes';
 import { channelRoutes } from './channel-routes';
 import { jobRoutes } from './job-routes';
 import type { Route } from './router';
@@ -10,5 +11,6 @@ export function apiRoutes(services: Services, minimumMs: number): Route[] {
     ...jobRoutes(services.jobs, minimumMs),
     ...accessRoutes(services.access),
     ...channelRoutes(services.alerts, services.publicUrl),
+    ...awsEventRoutes(services.awsEvents),
   ];
 }
