@@ -3,6 +3,7 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Alerts } from './constructs/alerts';
+import { AwsEventSources } from './constructs/aws-events';
 import { Checker } from './constructs/checker';
 import { DashboardHosting } from './constructs/dashboard-hosting';
 import type { HandlerFunction } from './constructs/handler-function';
@@ -27,6 +28,8 @@ export class CronSentryStack extends Stack {
   readonly alerts: Alerts;
   readonly dashboard: DashboardHosting;
   readonly monitoring: Monitoring;
+  /** Present when the `awsEvents` setting is on. */
+  readonly awsEvents?: AwsEventSources;
 
   constructor(scope: Construct, id: string, props: CronSentryStackProps) {
     super(scope, id, props);
@@ -92,6 +95,16 @@ export class CronSentryStack extends Stack {
       this.checker.handler,
       this.alerts.notifier,
     ];
+    if (settings.awsEvents) {
+      this.awsEvents = new AwsEventSources(this, 'AwsEvents', {
+        table: this.table,
+        alertsTopicArn: this.alerts.topic.topicArn,
+        environment: withTopic,
+        logRetention,
+        logRemovalPolicy,
+      });
+      handlers.push(this.awsEvents.handler);
+    }
     for (const handler of handlers) handler.function.addEnvironment('CRONSENTRY_PUBLIC_URL', publicUrl);
 
     this.monitoring = new Monitoring(this, 'Monitoring', {

@@ -55,6 +55,8 @@ export const infraSettingsSchema = z.object({
   dashboardDir: z.string().min(1).default('dashboard/dist'),
   /** Days a ping log entry is kept before DynamoDB's TTL removes it. */
   pingLogDays: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Turn ECS, Batch, Step Functions, Glue and CodeBuild state-change events into pings (docs/aws-events.md). */
+  awsEvents: booleanFromContext.default(false),
 });
 
 export type InfraSettings = z.infer<typeof infraSettingsSchema>;
