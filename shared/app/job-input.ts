@@ -5,6 +5,7 @@ import { ValidationError } from '../errors';
 import { parseInput, UUID_PATTERN } from './validation';
 import { awsSourceInput, toAwsSource } from './aws-source-input';
 import type { AwsSource } from '../domain/aws-events/source';
+import { fromAwsScheduleExpression, ScheduleExpressionError } from '../domain/aws-schedule-expression';
 
 export const LIMITS = {
   nameLength: 100,
@@ -154,9 +155,10 @@ export function parseSchedulePreview(body: unknown, minimumMs: number, now: numb
 function toSchedule(text: string, timezone: string, minimumMs: number, now: number): Schedule {
   let schedule: Schedule;
   try {
-    schedule = parseSchedule(text, timezone);
+    schedule = parseSchedule(fromAwsScheduleExpression(text), timezone);
   } catch (error) {
     if (error instanceof ScheduleError) throw ValidationError.of(error.field, error.message);
+    if (error instanceof ScheduleExpressionError) throw ValidationError.of('schedule', error.message);
     throw error;
   }
   const period = shortestPeriodMs(schedule, now);
