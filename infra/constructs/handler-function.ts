@@ -20,6 +20,7 @@ export const HANDLER_ENTRIES = {
   checker: 'functions/checker/index.ts',
   notifier: 'functions/notifier/index.ts',
   events: 'functions/events/index.ts',
+  monitor: 'functions/monitor/index.ts',
 } as const;
 
 export interface HandlerFunctionProps {
