@@ -3,7 +3,9 @@ import { awsSourceView } from '../shared/app/aws-source-input';
 import { parseJobDraft } from '../shared/app/job-input';
 import type { Services } from '../shared/app/services';
 import { slugify } from '../shared/app/slugs';
+import type { AwsSource } from '../shared/domain/aws-events/source';
 import type { Job } from '../shared/domain/job';
+import type { Schedule } from '../shared/domain/schedule';
 import { scheduleText } from '../shared/domain/schedule';
 import { CronSentryError } from '../shared/errors';
 import type { DeclaredJobs } from './monitors-file';
@@ -37,33 +39,30 @@ async function existingJobs(services: Services, principal: Principal, now: numbe
   return jobs;
 }
 
-/** The fields of a declared job, in the form compared: what the API would store. */
-function comparable(body: Record<string, unknown>, minimumMs: number, now: number) {
-  const draft = parseJobDraft(body, minimumMs, now);
-  return {
-    name: draft.name,
-    description: draft.description,
-    schedule: scheduleText(draft.schedule),
-    timezone: draft.schedule.timezone,
-    grace_time: draft.graceMs,
-    tags: [...draft.tags].sort(),
-    aws_source: awsSourceView(draft.awsSource),
-    reminder_every: draft.reminderEveryMs ?? null,
-    ...(draft.channelIds ? { channels: [...draft.channelIds].sort() } : {}),
-  };
+interface Comparable {
+  readonly name: string;
+  readonly description: string;
+  readonly schedule: Schedule;
+  readonly graceMs: number;
+  readonly tags: readonly string[];
+  readonly awsSource?: AwsSource;
+  readonly reminderEveryMs?: number;
+  /** Compared only when the file names channels (else the project's defaults apply). */
+  readonly channelIds?: readonly string[];
 }
 
-function current({ state, profile }: Job) {
+/** A job's fields in the form compared: what the API stores, named as the file names them. */
+function comparable(job: Comparable) {
   return {
-    name: profile.name,
-    description: profile.description,
-    schedule: scheduleText(state.schedule),
-    timezone: state.schedule.timezone,
-    grace_time: state.graceMs,
-    tags: [...profile.tags].sort(),
-    aws_source: awsSourceView(profile.awsSource),
-    reminder_every: state.reminderEveryMs ?? null,
-    channels: [...profile.channelIds].sort(),
+    name: job.name,
+    description: job.description,
+    schedule: scheduleText(job.schedule),
+    timezone: job.schedule.timezone,
+    grace_time: job.graceMs,
+    tags: [...job.tags].sort(),
+    aws_source: awsSourceView(job.awsSource),
+    reminder_every: job.reminderEveryMs ?? null,
+    ...(job.channelIds ? { channels: [...job.channelIds].sort() } : {}),
   };
 }
 
@@ -85,7 +84,7 @@ export async function planSync(
     }
     let wanted: ReturnType<typeof comparable>;
     try {
-      wanted = comparable(body, minimumMs, options.now);
+      wanted = comparable(parseJobDraft(body, minimumMs, options.now));
     } catch (error) {
       if (error instanceof CronSentryError) throw new CliError(`jobs.${slug}: ${error.message}`);
       throw error;
@@ -95,7 +94,7 @@ export async function planSync(
       steps.push({ action: 'create', slug });
       continue;
     }
-    const have = current(job);
+    const have = comparable({ ...job.profile, ...job.state });
     const fields = (Object.keys(wanted) as (keyof typeof wanted)[]).filter(
       (field) => JSON.stringify(wanted[field]) !== JSON.stringify(have[field]),
     );
