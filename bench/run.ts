@@ -22,9 +22,10 @@ const PARTS = [
   'burst',
   'poll',
   'exec',
+  'aws-events',
 ] as const;
 type Part = (typeof PARTS)[number];
-const NEEDS_DYNAMO: readonly Part[] = ['ping', 'sweep', 'latency', 'busy', 'coldstart', 'poll'];
+const NEEDS_DYNAMO: readonly Part[] = ['ping', 'sweep', 'latency', 'busy', 'coldstart', 'poll', 'aws-events'];
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 async function runPart(part: Part, endpoint: string | undefined): Promise<unknown> {
@@ -51,6 +52,8 @@ async function runPart(part: Part, endpoint: string | undefined): Promise<unknow
       return (await import('./parts/poll')).runPoll(endpoint!);
     case 'exec':
       return (await import('./parts/exec')).runExec();
+    case 'aws-events':
+      return (await import('./parts/aws-events')).runAwsEvents(endpoint!);
   }
 }
 

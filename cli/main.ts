@@ -11,6 +11,7 @@ import {
 import { JobRepository } from '../shared/storage/job-repository';
 import { runImport } from './import-healthchecks';
 import { awsTarget, CliError, localTarget, type Target } from './target';
+import { runSync } from './sync-command';
 
 export const USAGE = `cronsentry — manage CronSentry projects and API keys
 
@@ -22,6 +23,9 @@ Usage:
   cronsentry keys revoke --project <id> --key <key id>
   cronsentry import healthchecks --url <site> --api-key <key> [--dry-run]   (see --help there)
   cronsentry exec [--job <uuid> | --slug <slug> --ping-key <key>] -- <command>  (see --help there)
+  cronsentry sync <monitors.yaml|.json> --project <id> [--prune] [--check]
+                                        declare jobs as code (docs/as-code.md): shows the plan,
+                                        then applies it; --check only exits 1 on drift
 
 Where (one of):
   --table <name> [--region <region>]   a deployed stack's table, with your AWS credentials
@@ -52,6 +56,8 @@ const OPTIONS = {
   local: { type: 'boolean' },
   'data-dir': { type: 'string' },
   json: { type: 'boolean' },
+  prune: { type: 'boolean' },
+  check: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -78,18 +84,19 @@ export async function runCli(
   }
   const [noun, verb, ...rest] = positionals;
   const command = COMMANDS[`${noun} ${verb}`];
-  if (!command || rest.length > 0) {
+  if ((!command && noun !== 'sync') || rest.length > 0) {
     io.err(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
     return 2;
   }
   let target: Target | undefined;
   try {
     target = await openTarget(values, env);
+    if (noun === 'sync') return await runSync(target, { ...values, project: required(values, 'project') }, verb, io);
     const access = new AccessService(
       new AccessRepository(target.documents, target.tableName),
       new JobRepository(target.documents, target.tableName),
     );
-    await command(access, values, io);
+    await command!(access, values, io);
     return 0;
   } catch (error) {
     if (error instanceof CliError) {

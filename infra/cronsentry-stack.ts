@@ -3,6 +3,7 @@ import { Aws, CfnOutput, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-c
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Alerts } from './constructs/alerts';
+import { AwsEventSources } from './constructs/aws-events';
 import { Checker } from './constructs/checker';
 import { DashboardHosting } from './constructs/dashboard-hosting';
 import type { HandlerFunction } from './constructs/handler-function';
@@ -28,6 +29,8 @@ export class CronSentryStack extends Stack {
   /** Absent with `-c dashboard=false`. */
   readonly dashboard?: DashboardHosting;
   readonly monitoring: Monitoring;
+  /** Present when the `awsEvents` setting is on. */
+  readonly awsEvents?: AwsEventSources;
 
   constructor(scope: Construct, id: string, props: CronSentryStackProps) {
     super(scope, id, props);
@@ -103,6 +106,16 @@ export class CronSentryStack extends Stack {
       this.checker.handler,
       this.alerts.notifier,
     ];
+    if (settings.awsEvents) {
+      this.awsEvents = new AwsEventSources(this, 'AwsEvents', {
+        table: this.table,
+        alertsTopicArn: this.alerts.topic.topicArn,
+        environment: withTopic,
+        logRetention,
+        logRemovalPolicy,
+      });
+      handlers.push(this.awsEvents.handler);
+    }
     for (const handler of handlers) handler.function.addEnvironment('CRONSENTRY_PUBLIC_URL', publicUrl);
 
     this.monitoring = new Monitoring(this, 'Monitoring', {

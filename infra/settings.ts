@@ -87,6 +87,8 @@ export const infraSettingsSchema = z.object({
         .min(1, 'name at least one topic or prefix'),
     )
     .default(['cronsentry-*']),
+  /** Turn ECS, Batch, Step Functions, Glue and CodeBuild state-change events into pings (docs/aws-events.md). */
+  awsEvents: booleanFromContext.default(false),
 });
 
 export type InfraSettings = z.infer<typeof infraSettingsSchema>;

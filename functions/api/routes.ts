@@ -1,6 +1,7 @@
 import { badgeKeyOf, badgeUrl, type BadgeFormat } from '../../shared/app/badges';
 import type { Services } from '../../shared/app/services';
 import { accessRoutes } from './access-routes';
+import { awsEventRoutes } from './aws-event-routes';
 import { channelRoutes } from './channel-routes';
 import { jobRoutes } from './job-routes';
 import type { Route } from './router';
@@ -25,5 +26,6 @@ export function apiRoutes(services: Services, minimumMs: number): Route[] {
         }),
       );
     }),
+    ...awsEventRoutes(services.awsEvents),
   ];
 }

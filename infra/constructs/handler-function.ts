@@ -19,6 +19,8 @@ export const HANDLER_ENTRIES = {
   api: 'functions/api/index.ts',
   checker: 'functions/checker/index.ts',
   notifier: 'functions/notifier/index.ts',
+  events: 'functions/events/index.ts',
+  monitor: 'functions/monitor/index.ts',
 } as const;
 
 export interface HandlerFunctionProps {

@@ -3,6 +3,9 @@ import { DAY, MINUTE, SECOND, describeDuration, parseDuration } from '../domain/
 import { parseSchedule, ScheduleError, shortestPeriodMs, type Schedule } from '../domain/schedule';
 import { ValidationError } from '../errors';
 import { parseInput, UUID_PATTERN } from './validation';
+import { awsSourceInput, toAwsSource } from './aws-source-input';
+import type { AwsSource } from '../domain/aws-events/source';
+import { fromAwsScheduleExpression, ScheduleExpressionError } from '../domain/aws-schedule-expression';
 
 export const LIMITS = {
   nameLength: 100,
@@ -39,6 +42,7 @@ const fields = {
     .max(LIMITS.tags),
   channels: z.array(z.string().regex(UUID_PATTERN, 'must be a channel id')).max(LIMITS.channels),
   reminder_every: z.union([z.string().min(1).max(20), z.null()]),
+  aws_source: z.union([awsSourceInput, z.null()]),
 };
 
 const createSchema = z
@@ -51,6 +55,7 @@ const createSchema = z
     tags: fields.tags.default([]),
     channels: fields.channels.optional(),
     reminder_every: fields.reminder_every.optional(),
+    aws_source: fields.aws_source.optional(),
   })
   .strict();
 
@@ -64,6 +69,7 @@ const updateSchema = z
     tags: fields.tags,
     channels: fields.channels,
     reminder_every: fields.reminder_every,
+    aws_source: fields.aws_source,
   })
   .partial()
   .strict()
@@ -78,6 +84,8 @@ export interface JobDraft {
   /** Undefined: use the project's default channels. */
   readonly channelIds?: readonly string[];
   readonly reminderEveryMs?: number;
+  /** The AWS resource whose state-change events ping the job (docs/aws-events.md). */
+  readonly awsSource?: AwsSource;
 }
 
 export interface JobPatch {
@@ -89,6 +97,8 @@ export interface JobPatch {
   readonly tags?: readonly string[];
   readonly channelIds?: readonly string[];
   readonly reminderEveryMs?: number | null;
+  /** `null` stops watching the AWS resource. */
+  readonly awsSource?: AwsSource | null;
 }
 
 export function parseJobDraft(body: unknown, minimumMs: number, now: number): JobDraft {
@@ -101,6 +111,7 @@ export function parseJobDraft(body: unknown, minimumMs: number, now: number): Jo
     tags: unique(input.tags),
     ...(input.channels ? { channelIds: unique(input.channels) } : {}),
     ...(input.reminder_every ? { reminderEveryMs: toReminder(input.reminder_every, minimumMs) } : {}),
+    ...(input.aws_source ? { awsSource: toAwsSource(input.aws_source) } : {}),
   };
 }
 
@@ -128,6 +139,9 @@ export function parseJobPatch(
     ...(input.reminder_every !== undefined
       ? { reminderEveryMs: input.reminder_every === null ? null : toReminder(input.reminder_every, minimumMs) }
       : {}),
+    ...(input.aws_source !== undefined
+      ? { awsSource: input.aws_source === null ? null : toAwsSource(input.aws_source) }
+      : {}),
   };
 }
 
@@ -141,9 +155,10 @@ export function parseSchedulePreview(body: unknown, minimumMs: number, now: numb
 function toSchedule(text: string, timezone: string, minimumMs: number, now: number): Schedule {
   let schedule: Schedule;
   try {
-    schedule = parseSchedule(text, timezone);
+    schedule = parseSchedule(fromAwsScheduleExpression(text), timezone);
   } catch (error) {
     if (error instanceof ScheduleError) throw ValidationError.of(error.field, error.message);
+    if (error instanceof ScheduleExpressionError) throw ValidationError.of('schedule', error.message);
     throw error;
   }
   const period = shortestPeriodMs(schedule, now);

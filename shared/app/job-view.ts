@@ -4,6 +4,7 @@ import { describeSchedule, scheduleText } from '../domain/schedule';
 import { deadlineOf, statusAt } from '../domain/transitions';
 import type { FlipRecord, PingRecord } from '../storage/history-repository';
 import { isoOrNull } from './iso-time';
+import { awsSourceView } from './aws-source-input';
 
 /** `grace_time` comes back in the form people send: minutes as a number when whole, else a duration. */
 function graceOut(ms: number): number | string {
@@ -31,6 +32,7 @@ export function jobView({ state, profile }: Job, options: ViewOptions) {
     grace_time: graceOut(state.graceMs),
     grace_seconds: state.graceMs / 1000,
     reminder_every: state.reminderEveryMs ? formatDuration(state.reminderEveryMs) : null,
+    aws_source: awsSourceView(profile.awsSource),
     status: statusAt(state, options.now),
     status_since: isoOrNull(state.statusSince),
     run_in_progress: Object.keys(state.runs).length > 0,

@@ -10,6 +10,7 @@ import { requireWrite, type Principal } from './access';
 import { parseJobDraft, parseJobPatch } from './job-input';
 import type { OutboxPublisher } from './outbox';
 import { writeTransition } from './write-transition';
+import { AwsSourceWatch, type AwsSourceClaims } from './aws-source-watch';
 
 /** Channels a job may name, and the ones a new job gets when it names none (the alerts feature). */
 export interface ChannelDirectory {
@@ -36,17 +37,23 @@ export interface JobsServiceOptions {
   readonly minimumMs: number;
   readonly maxJobsPerProject: number;
   readonly ledger: JobLedger;
+  /** Claims of AWS resources (`aws_source`); without it, a job cannot watch one. */
+  readonly awsSources?: AwsSourceClaims;
 }
 
 /** The management use cases for jobs. Every call is scoped to the caller's project. */
 export class JobsService {
+  private readonly watch: AwsSourceWatch;
+
   constructor(
     private readonly jobs: JobRepository,
     private readonly history: HistoryRepository,
     private readonly outbox: OutboxPublisher,
     private readonly channels: ChannelDirectory,
     private readonly options: JobsServiceOptions,
-  ) {}
+  ) {
+    this.watch = new AwsSourceWatch(options.awsSources);
+  }
 
   /** `id`: the job's id when the caller brings one (an imported Healthchecks check keeps its UUID). */
   async create(principal: Principal, body: unknown, now: number, options: { id?: string } = {}): Promise<Job> {
@@ -71,13 +78,16 @@ export class JobsService {
       description: draft.description,
       tags: draft.tags,
       channelIds,
+      ...(draft.awsSource ? { awsSource: draft.awsSource } : {}),
       createdAt: now,
       updatedAt: now,
     };
     await this.options.ledger.reserve(principal.projectId, this.options.maxJobsPerProject);
     try {
+      await this.watch.start(profile);
       await this.jobs.create(state, profile);
     } catch (error) {
+      await this.watch.stop(profile);
       await this.options.ledger.release(principal.projectId);
       throw error;
     }
@@ -162,8 +172,10 @@ export class JobsService {
       ...(patch.description !== undefined ? { description: patch.description } : {}),
       ...(patch.tags !== undefined ? { tags: patch.tags } : {}),
       ...(channelIds ? { channelIds } : {}),
+      ...(patch.awsSource !== undefined ? { awsSource: patch.awsSource ?? undefined } : {}),
       updatedAt: now,
     };
+    if (patch.awsSource !== undefined) await this.watch.move(current.profile, profile);
     await this.jobs.saveProfile(profile);
     if (profile.name !== current.profile.name) {
       await this.options.ledger.renamed(principal.projectId, jobId, current.profile.name, profile.name);
@@ -175,6 +187,7 @@ export class JobsService {
     requireWrite(principal);
     const { profile } = await this.get(principal, jobId);
     await this.jobs.delete(principal.projectId, jobId);
+    await this.watch.stop(profile);
     await this.options.ledger.renamed(principal.projectId, jobId, profile.name, undefined);
     await this.options.ledger.release(principal.projectId);
   }

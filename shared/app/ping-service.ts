@@ -19,6 +19,8 @@ export interface PingInput {
   readonly kind: SignalKind;
   readonly exitCode?: number;
   readonly runId?: string;
+  /** Why the run failed, in a few words (AWS events); it goes into the flip and the alert. */
+  readonly reason?: string;
   readonly method: string;
   readonly sourceIp: string;
   readonly userAgent: string;
@@ -75,7 +77,13 @@ export class PingService {
 
   /** Records a ping; throws NotFoundError for an unknown job. */
   async record(input: PingInput, now: number): Promise<void> {
-    const signal: Signal = { kind: input.kind, at: now, exitCode: input.exitCode, runId: input.runId };
+    const signal: Signal = {
+      kind: input.kind,
+      at: now,
+      exitCode: input.exitCode,
+      runId: input.runId,
+      ...(input.reason ? { reason: input.reason } : {}),
+    };
     const gate = this.gate;
     let held = gate?.knownOver(input.jobId, now) ?? false;
     let mustCount = false;

@@ -4,6 +4,7 @@ import type { AlertTransports } from '../alerts/channel';
 import type { Settings } from '../config';
 import { DAY } from '../domain/durations';
 import { AccessRepository } from '../storage/access-repository';
+import { AwsSourceRepository } from '../storage/aws-source-repository';
 import { HistoryRepository } from '../storage/history-repository';
 import { JobRepository } from '../storage/job-repository';
 import { AccessService } from './access';
@@ -15,6 +16,7 @@ import { HealthchecksApi } from './healthchecks-api';
 import { JobsService } from './jobs-service';
 import { OutboxPublisher } from './outbox';
 import { PingService } from './ping-service';
+import { AwsEventsService } from './aws-events-service';
 import { ProjectLedger } from './project-ledger';
 import { AUTO_CREATED_JOB, SlugDirectory } from './slugs';
 import type { Logger } from './logger';
@@ -45,6 +47,7 @@ export function createServices(deps: ServiceDeps) {
   const jobRepository = new JobRepository(documents, settings.TABLE_NAME);
   const history = new HistoryRepository(documents, settings.TABLE_NAME, settings.PING_LOG_DAYS * DAY);
   const accessRepository = new AccessRepository(documents, settings.TABLE_NAME);
+  const awsSources = new AwsSourceRepository(documents, settings.TABLE_NAME);
   const outbox = new OutboxPublisher(jobRepository, history, deps.bus, () => publicUrl);
   const alerts = createAlerting({
     documents,
@@ -65,12 +68,17 @@ export function createServices(deps: ServiceDeps) {
     minimumMs: settings.CRONSENTRY_MIN_SECONDS * 1000,
     maxJobsPerProject: settings.MAX_JOBS_PER_PROJECT,
     ledger: new ProjectLedger(accessRepository),
+    awsSources,
   });
   const slugs = new SlugDirectory(
     accessRepository,
     async (principal, slug, now) => (await jobs.create(principal, { name: slug, ...AUTO_CREATED_JOB }, now)).state.id,
     (principal, jobId) => jobs.remove(principal, jobId),
   );
+  const pings = new PingService(jobRepository, history, outbox, deps.logger, {
+    maxPingsPerMinute: settings.MAX_PINGS_PER_MINUTE,
+    slugs,
+  });
   return {
     publicUrl,
     alerts,
@@ -79,10 +87,8 @@ export function createServices(deps: ServiceDeps) {
     accessRepository,
     outbox,
     access: new AccessService(accessRepository, jobRepository),
-    pings: new PingService(jobRepository, history, outbox, deps.logger, {
-      maxPingsPerMinute: settings.MAX_PINGS_PER_MINUTE,
-      slugs,
-    }),
+    pings,
+    awsEvents: new AwsEventsService(awsSources, pings, deps.logger),
     checker: new Checker(jobRepository, outbox, deps.logger, deps.checker),
     jobs,
     /** Healthchecks' Management API v3, translated onto `jobs`. */

@@ -1,3 +1,4 @@
+import type { AwsSource } from './aws-events/source';
 import type { Schedule } from './schedule';
 
 /**
@@ -26,6 +27,8 @@ export interface Signal {
   readonly exitCode?: number;
   /** Pairs a start with its finish (`?rid=`). */
   readonly runId?: string;
+  /** Why a run failed, in a few words (an AWS event's stopped reason); it goes into the flip. */
+  readonly reason?: string;
 }
 
 /**
@@ -92,6 +95,8 @@ export interface JobProfile {
   readonly description: string;
   readonly tags: readonly string[];
   readonly channelIds: readonly string[];
+  /** The AWS resource whose state-change events ping this job, if any. */
+  readonly awsSource?: AwsSource;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

@@ -98,7 +98,7 @@ export function applySignal(state: JobState, signal: Signal): Transition {
   if (state.status === 'failed') return settle(state, base);
   const reason =
     signal.exitCode !== undefined ? `the job exited with code ${signal.exitCode}` : 'the job signalled a failure';
-  return flipTo(state, base, 'failed', at, reason);
+  return flipTo(state, base, 'failed', at, signal.reason ? `${reason}: ${signal.reason}` : reason);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { JobProfile, JobState, Notice } from '../domain/job';
 import type { Schedule } from '../domain/schedule';
+import type { AwsSource } from '../domain/aws-events/source';
 import { WriteConflict } from '../errors';
 import { CursorError, decodeCursor, encodeCursor, keys, shardOf } from './keys';
 import { DUE_INDEX, OUTBOX_INDEX } from './table-definition';
@@ -57,6 +58,7 @@ interface ProfileItem {
   description: string;
   tags: string[];
   channelIds: string[];
+  awsSource?: AwsSource;
   createdAt: number;
   updatedAt: number;
 }
@@ -422,6 +424,7 @@ function toProfileItem(profile: JobProfile): ProfileItem {
     description: profile.description,
     tags: [...profile.tags],
     channelIds: [...profile.channelIds],
+    awsSource: profile.awsSource,
     createdAt: profile.createdAt,
     updatedAt: profile.updatedAt,
   };
@@ -435,6 +438,7 @@ function fromProfileItem(item: ProfileItem): JobProfile {
     description: item.description ?? '',
     tags: item.tags ?? [],
     channelIds: item.channelIds ?? [],
+    ...(item.awsSource ? { awsSource: item.awsSource } : {}),
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };

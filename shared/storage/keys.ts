@@ -37,6 +37,11 @@ export const keys = {
     sk: `DELIVERY#${pad(noticeAt)}#${noticeId}#${channelId}`,
   }),
   deliveryPrefix: 'DELIVERY#',
+  /**
+   * The claim of one AWS resource (its match key) by the one job that watches it: an event finds
+   * its job with one read by key, and a second job, of any project, cannot claim the same resource.
+   */
+  awsSource: (matchKey: string) => ({ pk: `AWSSOURCE#${matchKey}`, sk: 'AWSSOURCE' }),
 } as const;
 
 function pad(ms: number): string {

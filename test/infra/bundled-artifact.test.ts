@@ -22,6 +22,7 @@ import { AccessRepository } from '../../shared/storage/access-repository';
 import { awsCallLog, TEST_ACCOUNT } from '../support/aws-calls';
 import { endpointOf, freshTable } from '../support/stores';
 import { makeDashboardDir } from './support';
+import { fixture } from '../events/fixtures';
 
 const run = promisify(execFile);
 const STACK = 'CronSentry';
@@ -43,7 +44,7 @@ interface Bundle {
 }
 
 let workDir: string;
-let bundles: Record<'ping' | 'api' | 'checker' | 'notifier', Bundle>;
+let bundles: Record<'ping' | 'api' | 'checker' | 'notifier' | 'events', Bundle>;
 let dynamoEndpoint: string;
 let tableName: string;
 let snsStub: http.Server;
@@ -147,6 +148,7 @@ function locateBundles(outdir: string): typeof bundles {
     api: byPath('/Api/Api/Function/Resource'),
     checker: byPath('/Checker/Checker/Function/Resource'),
     notifier: byPath('/Alerts/Notifier/Function/Resource'),
+    events: byPath('/AwsEvents/Events/Function/Resource'),
   };
 }
 
@@ -270,6 +272,8 @@ describe('the bundled functions from a real cdk synth', () => {
           `stackName=${STACK}`,
           '-c',
           `alertEmailFrom=${SENDER}`,
+          '-c',
+          'awsEvents=true',
         ],
         {
           cwd: REPOSITORY_ROOT,
@@ -470,5 +474,41 @@ describe('the bundled functions from a real cdk synth', () => {
     expect(toUserTopic).toHaveLength(2);
     expect(toUserTopic[1]!.get('Message')).toContain(jobId);
     expect(mailed).toHaveLength(2);
+  }, 120_000);
+
+  it('the events function turns the documented ECS events into a start and a failure with exit code and reason', async () => {
+    const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+    const apiEnv = lambdaEnvironment(bundles.api, snsEndpoint);
+    const eventsEnv = lambdaEnvironment(bundles.events, snsEndpoint);
+    const created = (await invoke(
+      bundles.api,
+      httpEvent('POST', '/api/jobs', 'ANY /api/{proxy+}', auth, {
+        name: 'Nightly report (ECS)',
+        schedule: '0 2 * * *',
+        grace_time: 30,
+        aws_source: { kind: 'ecs', cluster: 'default', task_definition_family: 'nightly-report' },
+      }),
+      apiEnv,
+    )) as HttpResult;
+    expect(created.statusCode, created.body).toBe(201);
+    const jobId = (JSON.parse(created.body!) as { id: string }).id;
+
+    expect(await invoke(bundles.events, fixture('ecs/running'), eventsEnv)).toMatchObject({
+      outcome: 'matched',
+      jobId,
+      signal: 'start',
+    });
+    expect(await invoke(bundles.events, fixture('ecs/stopped-exit-1'), eventsEnv)).toMatchObject({ signal: 'fail' });
+    expect(await invoke(bundles.events, fixture('glue/failed'), eventsEnv)).toMatchObject({ outcome: 'unmatched' });
+    expect(await invoke(bundles.events, { hello: 'world' }, eventsEnv)).toEqual({ outcome: 'malformed' });
+
+    const read = (await invoke(
+      bundles.api,
+      httpEvent('GET', `/api/jobs/${jobId}`, 'ANY /api/{proxy+}', auth),
+      apiEnv,
+    )) as HttpResult;
+    expect(JSON.parse(read.body!)).toMatchObject({ status: 'failed', last_exit_code: 1, run_in_progress: false });
+    const alert = published.find((p) => p.get('Message')?.includes(jobId));
+    expect(alert?.get('Message')).toContain('Essential container in task exited');
   }, 120_000);
 });

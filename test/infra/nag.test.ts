@@ -27,6 +27,7 @@ describe('cdk-nag AwsSolutions', () => {
       operatorEmail: 'ops@example.com',
       corsOrigins: 'https://a.example',
       retainData: 'false',
+      awsEvents: 'true',
     });
     const report = new AwsSolutionsChecks(app).validateScope(app);
     expect(

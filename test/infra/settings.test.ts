@@ -18,6 +18,7 @@ describe('deploy settings', () => {
       dashboardDir: 'dashboard/dist',
       pingLogDays: 30,
       snsChannelTopics: ['cronsentry-*'],
+      awsEvents: false,
     });
   });
 
