@@ -128,6 +128,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     await sweeping;
   };
   const timer = setInterval(() => void sweepNow(), settings.CRONSENTRY_SWEEP_SECONDS * 1000);
+  // Deadlines that passed while the sandbox was down are due now, not one interval from now.
+  void sweepNow();
 
   return {
     url,

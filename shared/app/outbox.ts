@@ -1,11 +1,26 @@
-import type { JobState } from '../domain/job';
+import { MINUTE } from '../domain/durations';
+import type { JobState, Notice } from '../domain/job';
 import type { HistoryRepository } from '../storage/history-repository';
 import type { JobRepository } from '../storage/job-repository';
-import { alertEventOf, buildAlertMessage, type AlertBus } from './alert-bus';
+import { PublishRefused, alertEventOf, buildAlertMessage, type AlertBus } from './alert-bus';
+import type { DeadLetters } from './dead-letters';
 
 /** Long enough for a publish round trip; short enough that a crashed holder delays little. */
 const LEASE_MS = 30_000;
 const ROUNDS = 4;
+
+/**
+ * When a notice the bus keeps failing to take is parked, so that the notices behind it (a
+ * recovery behind its outage) still flow. A refusal that cannot change on a retry (the message
+ * itself, a permission) is parked after a few tries; anything else (throttling, an outage of the
+ * bus) only after many tries *and* a quarter of an hour, since a late alert beats a parked one.
+ */
+export const PARK_AFTER = { refusals: 3, failures: 20, minAgeMs: 15 * MINUTE } as const;
+
+export function mustPark(notice: Notice, failures: number, error: unknown, now: number): boolean {
+  if (error instanceof PublishRefused) return failures >= PARK_AFTER.refusals;
+  return failures >= PARK_AFTER.failures && now - notice.at >= PARK_AFTER.minAgeMs;
+}
 
 /**
  * Drains a job's outbox: records each flip in the history, hands each alert-worthy notice to the
@@ -20,6 +35,7 @@ export class OutboxPublisher {
     private readonly history: HistoryRepository,
     private readonly bus: AlertBus,
     private readonly publicUrl: () => string | undefined,
+    private readonly deadLetters?: DeadLetters,
   ) {}
 
   /**
@@ -42,7 +58,7 @@ export class OutboxPublisher {
       }
       let settled = false;
       try {
-        const result = await this.publishAll(leased);
+        const result = await this.publishAll(leased, now);
         published += result.published;
         settled = result.settled;
       } finally {
@@ -55,15 +71,30 @@ export class OutboxPublisher {
     return published;
   }
 
-  /** `settled`: the last removal also released the lease, and nobody wrote in between. */
-  private async publishAll(leased: JobState): Promise<{ published: number; settled: boolean }> {
+  /**
+   * `settled`: the last removal also released the lease, and nobody wrote in between. A failed
+   * publish is counted on its notice and stops the drain (order matters), unless the notice has
+   * failed often enough to be parked: then it leaves the outbox and the next one goes.
+   */
+  private async publishAll(leased: JobState, now: number): Promise<{ published: number; settled: boolean }> {
     const profile = await this.jobs.getProfile(leased.projectId, leased.id);
     let state = leased;
     let settled = false;
     for (const notice of leased.pending) {
-      if (notice.kind === 'flip') await this.history.recordFlip(notice);
+      // The history keeps every status change, also those held back while the job flaps.
+      if (notice.kind === 'flip' || notice.kind === 'flapping') await this.history.recordFlip(notice);
       const event = alertEventOf(notice);
-      if (event) await this.bus.publish(buildAlertMessage(event, notice, leased, profile, this.publicUrl()));
+      if (event) {
+        try {
+          await this.bus.publish(buildAlertMessage(event, notice, leased, profile, this.publicUrl()));
+        } catch (error) {
+          if (!this.deadLetters) throw error;
+          const counted = await this.jobs.recordPublishFailure(leased.id, notice.id);
+          if (!mustPark(notice, counted.failures, error, now)) throw error;
+          await this.deadLetters.park(notice, event, counted.failures, error, now);
+          state = counted.state;
+        }
+      }
       ({ state, settled } = await this.jobs.removeNotice(state, notice.id));
     }
     return { published: leased.pending.length, settled };

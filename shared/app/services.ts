@@ -10,6 +10,7 @@ import { AccessService } from './access';
 import type { AlertBus } from './alert-bus';
 import { Checker, type CheckerOptions } from './checker';
 import { channelDirectoryOf } from './channel-directory';
+import { LoggedDeadLetters } from './dead-letters';
 import { JobsService } from './jobs-service';
 import { OutboxPublisher } from './outbox';
 import { PingService } from './ping-service';
@@ -38,7 +39,6 @@ export function createServices(deps: ServiceDeps) {
   const jobRepository = new JobRepository(documents, settings.TABLE_NAME);
   const history = new HistoryRepository(documents, settings.TABLE_NAME, settings.PING_LOG_DAYS * DAY);
   const accessRepository = new AccessRepository(documents, settings.TABLE_NAME);
-  const outbox = new OutboxPublisher(jobRepository, history, deps.bus, () => publicUrl);
   const alerts = createAlerting({
     documents,
     tableName: settings.TABLE_NAME,
@@ -48,6 +48,13 @@ export function createServices(deps: ServiceDeps) {
     retentionMs: settings.PING_LOG_DAYS * DAY,
     transports: deps.alerts,
   });
+  const outbox = new OutboxPublisher(
+    jobRepository,
+    history,
+    deps.bus,
+    () => publicUrl,
+    new LoggedDeadLetters(alerts.deliveries, deps.logger),
+  );
   const jobs = new JobsService(jobRepository, history, outbox, channelDirectoryOf(alerts.channelRepository), {
     minimumMs: settings.CRONSENTRY_MIN_SECONDS * 1000,
     maxJobsPerProject: settings.MAX_JOBS_PER_PROJECT,

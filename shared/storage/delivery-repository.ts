@@ -161,7 +161,10 @@ export class DeliveryRepository {
     }
   }
 
-  /** A test message's record (no notice, nothing to claim: every test sends). */
+  /**
+   * A record written whole, with nothing to claim: a test message's (every test sends), or a notice
+   * parked because the alerts topic would not take it (see shared/app/dead-letters.ts).
+   */
   async recordTest(record: DeliveryRecord): Promise<void> {
     await this.documents.send(
       new PutCommand({
