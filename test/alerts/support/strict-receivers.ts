@@ -121,7 +121,7 @@ const MAIL_HEADERS = new Set([
  */
 export function checkMailMessage(raw: string): string | undefined {
   const headerBlock = raw.split(/\r?\n\r?\n/)[0] ?? '';
-  if (!/^[\x09\x0a\x0d\x20-\x7e]*$/.test(headerBlock)) return 'headers must be 7-bit ASCII (use encoded words)';
+  if (!/^[\t\n\r\x20-\x7e]*$/.test(headerBlock)) return 'headers must be 7-bit ASCII (use encoded words)';
   if (raw.split(/\r?\n/).some((line) => line.length > 998)) return 'a line is longer than 998 characters';
   const names = headerBlock
     .split(/\r?\n/)
