@@ -15,6 +15,7 @@ import { apiRoutes } from '../functions/api/routes';
 import { buildPingHandler } from '../functions/ping/handler';
 import { fromApiGatewayResult, toApiGatewayEvent, type PlainResponse } from './api-gateway-event';
 import { LocalAlertBus } from './local-alert-bus';
+import { StorePendingAlerts } from './pending-alerts';
 import { ensureTable, localDynamoClient, startDynalite } from './local-store';
 import { serveStatic } from './static-files';
 
@@ -65,9 +66,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host}:${port}`;
 
+  const startedAt = Date.now();
   const bus = new LocalAlertBus(
     // The in-process subscriber of the alerts "topic": the same notifier the AWS Lambda runs.
     (message: AlertMessage) => services.alerts.notifier.deliver(message).then(() => undefined),
+    new StorePendingAlerts(documents, settings.TABLE_NAME),
     logger,
   );
   // The bus's subscriber runs only after start-up, when `services` exists.
@@ -78,6 +81,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     bus,
     ...(options.alerts ? { alerts: options.alerts } : {}),
     publicUrl: settings.CRONSENTRY_PUBLIC_URL ?? url,
+    // One process per data folder (the store holds a lock): a claim older than this process is dead.
+    deadClaimsBefore: startedAt,
   });
   const apiKey = await ensureLocalKey(services, options.dataDir, options.apiKey);
 
@@ -122,13 +127,16 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const sweepNow = async () => {
     sweeping ??= services.checker
       .sweep(Date.now())
+      .then(() => bus.retryDue())
       .then(() => undefined)
       .catch((error: unknown) => logger.error('sweep failed', { error: (error as Error).message }))
       .finally(() => (sweeping = undefined));
     await sweeping;
   };
+  // Alerts a killed process was delivering are delivered now, as are deadlines that passed while
+  // the sandbox was down: not one sweep interval from now.
+  await bus.retryDue(Number.POSITIVE_INFINITY);
   const timer = setInterval(() => void sweepNow(), settings.CRONSENTRY_SWEEP_SECONDS * 1000);
-  // Deadlines that passed while the sandbox was down are due now, not one interval from now.
   void sweepNow();
 
   return {

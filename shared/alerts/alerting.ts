@@ -25,6 +25,8 @@ export interface AlertingDeps {
   readonly clock?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly retry?: Partial<RetryPolicy>;
+  /** See NotifierDeps.deadClaimsBefore (the sandbox passes its start time). */
+  readonly deadClaimsBefore?: number;
 }
 
 export type Alerting = ReturnType<typeof createAlerting>;
@@ -48,6 +50,7 @@ export function createAlerting(deps: AlertingDeps) {
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     logger: deps.logger,
     retry: deps.retry,
+    deadClaimsBefore: deps.deadClaimsBefore,
   });
   return {
     channelRepository,

@@ -18,6 +18,8 @@ export interface NotifierDeps {
   readonly sleep: (ms: number) => Promise<void>;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly retry?: Partial<RetryPolicy>;
+  /** Claims made before this moment belong to a process that is gone (the restarted sandbox). */
+  readonly deadClaimsBefore?: number;
 }
 
 export type ChannelResult =
@@ -145,6 +147,7 @@ export class Notifier {
       randomUUID(),
       this.deps.clock(),
       this.retry.leaseMs,
+      this.deps.deadClaimsBefore,
     );
     if (!claim.claimed) return { channelId: channel.id, status: 'skipped' };
 

@@ -28,6 +28,8 @@ export interface ServiceDeps {
   readonly checker?: Partial<CheckerOptions>;
   /** How alerts reach people here (mailer, SNS topics); see shared/alerts/alerting.ts. */
   readonly alerts?: Partial<AlertTransports>;
+  /** Delivery claims made before this moment belong to a process that is gone (the sandbox's start time). */
+  readonly deadClaimsBefore?: number;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -47,6 +49,7 @@ export function createServices(deps: ServiceDeps) {
     logger: deps.logger,
     retentionMs: settings.PING_LOG_DAYS * DAY,
     transports: deps.alerts,
+    deadClaimsBefore: deps.deadClaimsBefore,
   });
   const outbox = new OutboxPublisher(
     jobRepository,
