@@ -73,4 +73,37 @@ describe('an alert survives kill -9 of the sandbox mid-delivery', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(receiver.requests).toHaveLength(2);
   }, 180_000);
+
+  it('flags a deadline that passed while the sandbox was down at start, not one sweep interval later', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'cronsentry-restart-'));
+    const slowSweeps = { CRONSENTRY_DATA_DIR: folder, CRONSENTRY_SWEEP_SECONDS: '60' };
+    const listener = await startReceiver();
+    try {
+      const first = await startSandboxProcess(slowSweeps);
+      const channel = await api(first, 'POST', '/api/channels', {
+        kind: 'webhook',
+        name: 'receiver',
+        settings: { url: `${listener.url}/hook` },
+      });
+      const job = await api(first, 'POST', '/api/jobs', {
+        name: 'Every two seconds',
+        schedule: 'every 2s',
+        grace_time: '1s',
+        channels: [channel.id],
+      });
+      expect((await fetch(job.ping_url as string)).status).toBe(200);
+      await first.stop({ keepData: true });
+      await new Promise((resolve) => setTimeout(resolve, 4_000)); // the deadline passes while it is down
+
+      const started = Date.now();
+      const second = await startSandboxProcess(slowSweeps);
+      sandboxes.push(second);
+      await eventually(() => listener.requests.length >= 1, 'the missing alert', 800);
+      expect(listener.requests[0]!.headers['x-cronsentry-event']).toBe('down');
+      expect(Date.now() - started).toBeLessThan(30_000); // far less than the 60-s sweep interval
+    } finally {
+      await listener.close();
+      await rm(folder, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
