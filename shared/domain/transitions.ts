@@ -119,34 +119,28 @@ export function evaluate(state: JobState, now: number): Transition {
   if (hasSettled(state.flap, now)) {
     const flap = state.flap;
     const version = state.version + 1;
-    const notice: Notice = {
-      id: `${state.id}:${version}`,
+    const notice = noticeOf(state, version, {
       kind: 'settled',
-      jobId: state.id,
-      projectId: state.projectId,
       from: flap.fromStatus ?? state.status,
       to: state.status,
       at: now,
       reason: settledReason(flap, now, state.status),
       changes: flap.changes,
       suppressed: flap.suppressed ?? 0,
-    };
+    });
     const next: JobState = { ...state, version, flap: undefined, pending: [...state.pending, notice] };
     return { state: { ...next, wakeAt: wakeTimeOf(next) }, notice };
   }
   if (isDown(state.status) && state.remindAt !== undefined && now >= state.remindAt) {
     const every = state.reminderEveryMs ?? 0;
     const version = state.version + 1;
-    const notice: Notice = {
-      id: `${state.id}:${version}`,
+    const notice = noticeOf(state, version, {
       kind: 'reminder',
-      jobId: state.id,
-      projectId: state.projectId,
       from: state.status,
       to: state.status,
       at: now,
       reason: `still ${state.status} after ${describeDuration(now - state.statusSince)}`,
-    };
+    });
     const remindAt = every > 0 ? skipPast(state.remindAt, every, now) : undefined;
     const next = { ...state, version, remindAt, pending: [...state.pending, notice] };
     return { state: { ...next, wakeAt: wakeTimeOf(next) }, notice };
@@ -229,16 +223,7 @@ function settle(previous: JobState, next: Mutable<JobState>): Transition {
 
 function flipTo(previous: JobState, next: Mutable<JobState>, to: StoredStatus, at: number, reason: string): Transition {
   const version = previous.version + 1;
-  let notice: Notice = {
-    id: `${previous.id}:${version}`,
-    kind: 'flip',
-    jobId: previous.id,
-    projectId: previous.projectId,
-    from: previous.status,
-    to,
-    at,
-    reason,
-  };
+  let notice = noticeOf(previous, version, { kind: 'flip', from: previous.status, to, at, reason });
   // The change applies whatever the rate; only how people hear of it depends on the flapping.
   next.flap = currentFlap(previous.flap, at);
   if (isAlertWorthy(previous.status, to)) {
@@ -263,6 +248,11 @@ function flipTo(previous: JobState, next: Mutable<JobState>, to: StoredStatus, a
   // A flip always sets the wake-up time outright: the status it was planned for is gone.
   next.wakeAt = wakeTimeOf(next);
   return { state: next, notice };
+}
+
+/** A notice of the write that makes `version`: that write is unique, so the id is too. */
+function noticeOf(state: JobState, version: number, fields: Omit<Notice, 'id' | 'jobId' | 'projectId'>): Notice {
+  return { id: `${state.id}:${version}`, jobId: state.id, projectId: state.projectId, ...fields };
 }
 
 function earliestRunStart(state: JobState): number | undefined {

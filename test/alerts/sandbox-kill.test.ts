@@ -34,19 +34,23 @@ describe('an alert survives kill -9 of the sandbox mid-delivery', () => {
     return (await response.json()) as Record<string, unknown>;
   };
 
+  /** A webhook channel to `url` and a job that alerts it. */
+  const jobAlerting = async (sandbox: SandboxProcess, url: string, job: Record<string, unknown>) => {
+    const channel = await api(sandbox, 'POST', '/api/channels', {
+      kind: 'webhook',
+      name: 'receiver',
+      settings: { url },
+    });
+    return api(sandbox, 'POST', '/api/jobs', { ...job, channels: [channel.id] });
+  };
+
   it('is delivered after a restart', async () => {
     const first = await startSandboxProcess({ CRONSENTRY_DATA_DIR: dataDir });
     sandboxes.push(first);
-    const channel = await api(first, 'POST', '/api/channels', {
-      kind: 'webhook',
-      name: 'slow receiver',
-      settings: { url: `${receiver.url}/hook` },
-    });
-    const job = await api(first, 'POST', '/api/jobs', {
+    const job = await jobAlerting(first, `${receiver.url}/hook`, {
       name: 'Nightly export',
       schedule: '0 3 * * *',
       grace_time: 60,
-      channels: [channel.id],
     });
     const pingUrl = job.ping_url as string;
     expect((await fetch(pingUrl)).status).toBe(200);
@@ -80,16 +84,10 @@ describe('an alert survives kill -9 of the sandbox mid-delivery', () => {
     const listener = await startReceiver();
     try {
       const first = await startSandboxProcess(slowSweeps);
-      const channel = await api(first, 'POST', '/api/channels', {
-        kind: 'webhook',
-        name: 'receiver',
-        settings: { url: `${listener.url}/hook` },
-      });
-      const job = await api(first, 'POST', '/api/jobs', {
+      const job = await jobAlerting(first, `${listener.url}/hook`, {
         name: 'Every two seconds',
         schedule: 'every 2s',
         grace_time: '1s',
-        channels: [channel.id],
       });
       expect((await fetch(job.ping_url as string)).status).toBe(200);
       await first.stop({ keepData: true });
