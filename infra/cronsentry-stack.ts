@@ -122,6 +122,7 @@ export class CronSentryStack extends Stack {
       checker: this.checker.handler.function,
       failureQueue: this.alerts.failureQueue,
       httpApi: this.api.httpApi,
+      publisherLogGroups: [this.api.pingFunction, this.api.apiFunction, this.checker.handler].map((h) => h.logGroup),
       operatorEmail: settings.operatorEmail,
     });
     this.alerts.denyPublishTo([this.alerts.topic.topicArn, this.monitoring.operatorTopic.topicArn]);

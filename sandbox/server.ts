@@ -17,6 +17,7 @@ import { buildBadgeHandler } from '../functions/api/badge-handler';
 import { buildPingHandler } from '../functions/ping/handler';
 import { fromApiGatewayResult, toApiGatewayEvent, type PlainResponse } from './api-gateway-event';
 import { LocalAlertBus } from './local-alert-bus';
+import { StorePendingAlerts } from './pending-alerts';
 import { ensureTable, localDynamoClient, startDynalite } from './local-store';
 import { serveStatic } from './static-files';
 
@@ -78,10 +79,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host}:${port}`;
 
+  const startedAt = Date.now();
   const bus = new LocalAlertBus(
     // The in-process subscriber of the alerts "topic": the same notifier the AWS Lambda runs.
     (message: AlertMessage) =>
       asFunction('notifier', () => services.alerts.notifier.deliver(message)).then(() => undefined),
+    new StorePendingAlerts(documents, settings.TABLE_NAME),
     logger,
   );
   // The bus's subscriber runs only after start-up, when `services` exists.
@@ -92,6 +95,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     bus,
     ...(options.alerts ? { alerts: options.alerts } : {}),
     publicUrl: settings.CRONSENTRY_PUBLIC_URL ?? url,
+    // One process per data folder (the store holds a lock): a claim older than this process is dead.
+    deadClaimsBefore: startedAt,
   });
   const apiKey = await ensureLocalKey(services, options.dataDir, options.apiKey);
 
@@ -140,12 +145,17 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   let sweeping: Promise<void> | undefined;
   const sweepNow = async () => {
     sweeping ??= asFunction('checker', () => services.checker.sweep(Date.now()))
+      .then(() => bus.retryDue())
       .then(() => undefined)
       .catch((error: unknown) => logger.error('sweep failed', { error: (error as Error).message }))
       .finally(() => (sweeping = undefined));
     await sweeping;
   };
+  // Alerts a killed process was delivering are delivered now, as are deadlines that passed while
+  // the sandbox was down: not one sweep interval from now.
+  await bus.retryDue(Number.POSITIVE_INFINITY);
   const timer = setInterval(() => void sweepNow(), settings.CRONSENTRY_SWEEP_SECONDS * 1000);
+  void sweepNow();
 
   return {
     url,

@@ -1,17 +1,21 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { NOTICE_PARKED_ALARM } from '../../shared/app/dead-letters';
 
 export interface MonitoringProps {
   readonly checker: IFunction;
   readonly failureQueue: IQueue;
   readonly httpApi: HttpApi;
+  /** Log groups of the functions that publish notices to the alerts topic (ping, api, checker). */
+  readonly publisherLogGroups?: readonly ILogGroup[];
   /** @default - no subscription; subscribe to the OperatorTopicArn output yourself */
   readonly operatorEmail?: string;
   /**
@@ -38,6 +42,7 @@ export class Monitoring extends Construct {
   readonly checkerNotRunning: Alarm;
   readonly deliveryFailures: Alarm;
   readonly apiServerErrors: Alarm;
+  readonly parkedNotices: Alarm;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -100,6 +105,29 @@ export class Monitoring extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
+    // A notice the alerts topic kept refusing is parked with one `error` line carrying
+    // `"alarm": "notice_parked"` (shared/app/dead-letters.ts); one such line is one alert nobody got.
+    const parked = { namespace: 'CronSentry', metricName: 'ParkedNotices' };
+    (props.publisherLogGroups ?? []).forEach(
+      (logGroup, index) =>
+        new MetricFilter(this, `ParkedNoticesFilter${index}`, {
+          logGroup,
+          metricNamespace: parked.namespace,
+          metricName: parked.metricName,
+          filterPattern: FilterPattern.stringValue('$.alarm', '=', NOTICE_PARKED_ALARM),
+          metricValue: '1',
+        }),
+    );
+    this.parkedNotices = new Alarm(this, 'ParkedNotices', {
+      alarmDescription:
+        'A notice could not be published to the alerts topic and was parked: see GET /api/deliveries (channel alerts-topic).',
+      metric: new Metric({ ...parked, period: Duration.minutes(5), statistic: 'Sum' }),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
     const action = new SnsAction(this.operatorTopic);
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(action);
@@ -108,6 +136,12 @@ export class Monitoring extends Construct {
   }
 
   get alarms(): Alarm[] {
-    return [this.checkerErrors, this.checkerNotRunning, this.deliveryFailures, this.apiServerErrors];
+    return [
+      this.checkerErrors,
+      this.checkerNotRunning,
+      this.deliveryFailures,
+      this.apiServerErrors,
+      this.parkedNotices,
+    ];
   }
 }

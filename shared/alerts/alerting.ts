@@ -27,6 +27,8 @@ export interface AlertingDeps {
   readonly retry?: Partial<RetryPolicy>;
   /** What this deployment lets channels reach. @default - anything (the sandbox) */
   readonly rules?: ChannelRules;
+  /** See NotifierDeps.deadClaimsBefore (the sandbox passes its start time). */
+  readonly deadClaimsBefore?: number;
 }
 
 export type Alerting = ReturnType<typeof createAlerting>;
@@ -50,6 +52,7 @@ export function createAlerting(deps: AlertingDeps) {
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     logger: deps.logger,
     retry: deps.retry,
+    deadClaimsBefore: deps.deadClaimsBefore,
   });
   return {
     channelRepository,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertMessage } from '../app/alert-bus';
+import type { AlertEvent, AlertMessage } from '../app/alert-bus';
 import type { Logger } from '../app/logger';
 import type { ChannelRepository } from '../storage/channel-repository';
 import type { DeliveryKey, DeliveryRepository } from '../storage/delivery-repository';
 import type { HistoryRepository } from '../storage/history-repository';
-import type { AlertTransports, ChannelRecord } from './channel';
+import type { AlertTransports, ChannelEvent, ChannelRecord } from './channel';
 import { renderAlert, type AlertContext, type RenderedAlert } from './render';
 import { DEFAULT_RETRY_POLICY, sendWithRetries, type RetryPolicy, type SendOutcome } from './send';
 
@@ -18,6 +18,8 @@ export interface NotifierDeps {
   readonly sleep: (ms: number) => Promise<void>;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly retry?: Partial<RetryPolicy>;
+  /** Claims made before this moment belong to a process that is gone (the restarted sandbox). */
+  readonly deadClaimsBefore?: number;
 }
 
 export type ChannelResult =
@@ -69,9 +71,9 @@ export class Notifier {
   }
 
   async deliver(message: AlertMessage): Promise<DeliveryReport> {
-    const wanted = message.event === 'up' ? 'up' : 'down';
+    const wanted = channelEventsFor(message.event);
     const channels = (await this.deps.channels.getMany(message.job.projectId, message.job.channelIds)).filter(
-      (channel) => channel.events.includes(wanted),
+      (channel) => channel.events.some((event) => wanted.includes(event)),
     );
     const report = { noticeId: message.notice.id, results: [] as ChannelResult[] };
     if (channels.length === 0) return report;
@@ -145,6 +147,7 @@ export class Notifier {
       randomUUID(),
       this.deps.clock(),
       this.retry.leaseMs,
+      this.deps.deadClaimsBefore,
     );
     if (!claim.claimed) return { channelId: channel.id, status: 'skipped' };
 
@@ -212,6 +215,16 @@ export class Notifier {
       return {};
     }
   }
+}
+
+/**
+ * Which channels hear an event: reminders and the flapping notice go where outages go; a settled
+ * summary goes to every channel (down-only channels heard the flapping and must hear it ended).
+ */
+export function channelEventsFor(event: AlertEvent): readonly ChannelEvent[] {
+  if (event === 'up') return ['up'];
+  if (event === 'settled') return ['down', 'up'];
+  return ['down'];
 }
 
 /** A message shaped like a real one, so receivers can test their parsing with it. */

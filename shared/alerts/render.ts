@@ -1,6 +1,8 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describeDuration } from '../domain/durations';
+import { clipText, oneLine, tailText } from '../domain/plain-text';
 import type { AlertEvent, AlertMessage } from '../app/alert-bus';
-import { alertSubject } from '../adapters/sns-alert-bus';
+import { alertSubject } from './subject';
 
 /** At most this much of the last ping's output goes into an alert: the end, where errors are. */
 export const OUTPUT_MAX_LINES = 10;
@@ -45,7 +47,13 @@ export interface RenderedAlert {
   readonly color: number;
 }
 
-const COLORS = { down: 0xd93f3f, up: 0x2e9d5b, reminder: 0xe0a030 } as const;
+const COLORS: Record<AlertEvent, number> = {
+  down: 0xd93f3f,
+  up: 0x2e9d5b,
+  reminder: 0xe0a030,
+  flapping: 0xe0a030,
+  settled: 0x5b7bd9,
+};
 
 /**
  * Turns an alert message into what people read: what happened, what was expected and when, when
@@ -61,7 +69,9 @@ export function renderAlert(message: AlertMessage, context: AlertContext = {}): 
   const test = context.test ?? false;
 
   const facts: Fact[] = [];
-  if (event === 'up') {
+  if (event === 'flapping' || event === 'settled') {
+    facts.push({ label: 'Status', value: `${notice.to} since ${at(job.statusSince)}` });
+  } else if (event === 'up') {
     facts.push({ label: 'Status', value: `recovered at ${at(notice.at)}, was ${notice.from}` });
     if (context.downSince !== undefined && context.downSince <= notice.at) {
       facts.push({ label: 'Down for', value: describeDuration(notice.at - context.downSince) });
@@ -109,9 +119,12 @@ export function renderAlert(message: AlertMessage, context: AlertContext = {}): 
 }
 
 function headlineOf({ event, job, notice }: AlertMessage): string {
-  if (event === 'up') return `${job.name} has recovered.`;
-  if (event === 'reminder') return `${job.name} is still ${notice.to}.`;
-  return `${job.name} is ${notice.to}.`;
+  const name = clipText(oneLine(job.name), 100);
+  if (event === 'up') return `${name} has recovered.`;
+  if (event === 'reminder') return `${name} is still ${notice.to}.`;
+  if (event === 'flapping') return `${name} is flapping: it is ${notice.to} now, and further changes are held back.`;
+  if (event === 'settled') return `${name} stopped flapping: it is ${notice.to}.`;
+  return `${name} is ${notice.to}.`;
 }
 
 /** cronstrue's words already name the zone of a cron schedule; an interval gets it added. */
@@ -143,12 +156,19 @@ export function formatInZone(ms: number, timeZone: string): string {
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${zone}`;
 }
 
-/** The end of a job's output: the last lines, and no more than a screenful of characters. */
+/**
+ * The end of a job's output: the last lines, and no more than a screenful of characters (cut
+ * between code points). Terminal escape sequences and other control characters are dropped
+ * (tabs and line breaks stay), so the output is plain text in every channel.
+ */
 export function lastLines(output: string | undefined): string | undefined {
   if (!output) return undefined;
-  const lines = output.replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n');
-  let tail = lines.slice(-OUTPUT_MAX_LINES).join('\n');
-  if (tail.length > OUTPUT_MAX_CHARS) tail = `…${tail.slice(tail.length - OUTPUT_MAX_CHARS + 1)}`;
+  const plain = stripVTControlCharacters(output.replace(/\r\n?/g, '\n')).replace(
+    /(?![\t\n])[\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]/gu,
+    '',
+  );
+  const lines = plain.replace(/\s+$/, '').split('\n');
+  const tail = tailText(lines.slice(-OUTPUT_MAX_LINES).join('\n'), OUTPUT_MAX_CHARS);
   return tail.trim() === '' ? undefined : tail;
 }
 
@@ -183,6 +203,15 @@ function toHtml(alert: Parts): string {
     alert.dashboardUrl ? `<p><a href="${escapeHtml(alert.dashboardUrl)}">Open in CronSentry</a></p>` : '',
     '</body></html>',
   ].join('');
+}
+
+/**
+ * Chat channels show output in a code block, where markdown is inert, except a run of three
+ * backticks, which would close the fence early and let the rest render (links included). A
+ * zero-width space after each backtick that another follows keeps every run shorter than three.
+ */
+export function neutraliseFences(text: string): string {
+  return text.replace(/`(?=`)/g, '`\u200b');
 }
 
 export function escapeHtml(text: string): string {

@@ -1,8 +1,11 @@
-import { isDown, type JobProfile, type JobState, type Notice } from '../domain/job';
+import { isAlertWorthy, isDown, type JobProfile, type JobState, type Notice } from '../domain/job';
 import { describeSchedule, scheduleText } from '../domain/schedule';
 
-/** What a notice means to the people subscribed: something broke, it is fixed, it is still broken. */
-export const ALERT_EVENTS = ['down', 'up', 'reminder'] as const;
+/**
+ * What a notice means to the people subscribed: something broke, it is fixed, it is still broken,
+ * it keeps changing (further changes held back), or it stopped changing (the summary).
+ */
+export const ALERT_EVENTS = ['down', 'up', 'reminder', 'flapping', 'settled'] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
 /**
@@ -28,17 +31,30 @@ export interface AlertMessage {
   readonly dashboardUrl?: string;
 }
 
+/**
+ * The bus refused a message in a way a retry cannot change (its content, a permission): the
+ * outbox parks such a notice after a few tries instead of letting it block the job's outbox.
+ */
+export class PublishRefused extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PublishRefused';
+  }
+}
+
 /** Where notices go once written: SNS on AWS, the in-process notifier in the sandbox. */
 export interface AlertBus {
   publish(message: AlertMessage): Promise<void>;
 }
 
-/** Which notices people hear about; the rest (first ping, pause, resume) are history only. */
+/**
+ * Which notices people hear about; the rest (first ping, pause, resume, and changes held back
+ * while a job flaps) are history only.
+ */
 export function alertEventOf(notice: Notice): AlertEvent | undefined {
-  if (notice.kind === 'reminder') return 'reminder';
-  if (isDown(notice.to)) return 'down';
-  if (isDown(notice.from) && notice.to === 'healthy') return 'up';
-  return undefined;
+  if (notice.kind === 'reminder' || notice.kind === 'flapping' || notice.kind === 'settled') return notice.kind;
+  if (notice.quiet || !isAlertWorthy(notice.from, notice.to)) return undefined;
+  return isDown(notice.to) ? 'down' : 'up';
 }
 
 export function buildAlertMessage(

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DAY, MINUTE, SECOND, describeDuration, parseDuration } from '../domain/durations';
+import { lineTextProblem, proseTextProblem } from '../domain/plain-text';
 import { parseSchedule, ScheduleError, shortestPeriodMs, type Schedule } from '../domain/schedule';
 import { ValidationError } from '../errors';
 import { parseInput, UUID_PATTERN } from './validation';
@@ -24,9 +25,20 @@ const durationInput = z.union([z.number().positive().finite(), z.string().min(1)
   error: 'must be a number of minutes or a duration such as "90s", "5m", "2h"',
 });
 
+/**
+ * Refuses text no channel could carry safely (see shared/domain/plain-text.ts): checked when the
+ * job is saved, so an alert is never refused when it is sent.
+ */
+function safeText(problemOf: (text: string) => string | undefined) {
+  return (text: string, context: z.RefinementCtx) => {
+    const problem = problemOf(text);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  };
+}
+
 const fields = {
-  name: z.string().trim().min(1, 'must not be empty').max(LIMITS.nameLength),
-  description: z.string().max(LIMITS.descriptionLength),
+  name: z.string().trim().min(1, 'must not be empty').max(LIMITS.nameLength).superRefine(safeText(lineTextProblem)),
+  description: z.string().max(LIMITS.descriptionLength).superRefine(safeText(proseTextProblem)),
   schedule: z.string().trim().min(1, 'must not be empty').max(LIMITS.scheduleLength),
   timezone: z.string().min(1).max(64),
   grace_time: durationInput,
@@ -37,7 +49,8 @@ const fields = {
         .trim()
         .min(1)
         .max(LIMITS.tagLength)
-        .regex(TAG_PATTERN, 'tags are letters, digits and _ . : / -, starting with a letter or digit'),
+        .regex(TAG_PATTERN, 'tags are letters, digits and _ . : / -, starting with a letter or digit')
+        .superRefine(safeText(lineTextProblem)),
     )
     .max(LIMITS.tags),
   channels: z.array(z.string().regex(UUID_PATTERN, 'must be a channel id')).max(LIMITS.channels),

@@ -13,6 +13,7 @@ import { Checker, type CheckerOptions } from './checker';
 import { channelDirectoryOf } from './channel-directory';
 import { BadgeService } from './badges';
 import { HealthchecksApi } from './healthchecks-api';
+import { LoggedDeadLetters } from './dead-letters';
 import { JobsService } from './jobs-service';
 import { OutboxPublisher } from './outbox';
 import { PingService } from './ping-service';
@@ -36,6 +37,8 @@ export interface ServiceDeps {
   readonly checker?: Partial<CheckerOptions>;
   /** How alerts reach people here (mailer, SNS topics); see shared/alerts/alerting.ts. */
   readonly alerts?: Partial<AlertTransports>;
+  /** Delivery claims made before this moment belong to a process that is gone (the sandbox's start time). */
+  readonly deadClaimsBefore?: number;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -48,7 +51,6 @@ export function createServices(deps: ServiceDeps) {
   const history = new HistoryRepository(documents, settings.TABLE_NAME, settings.PING_LOG_DAYS * DAY);
   const accessRepository = new AccessRepository(documents, settings.TABLE_NAME);
   const awsSources = new AwsSourceRepository(documents, settings.TABLE_NAME);
-  const outbox = new OutboxPublisher(jobRepository, history, deps.bus, () => publicUrl);
   const alerts = createAlerting({
     documents,
     tableName: settings.TABLE_NAME,
@@ -63,7 +65,15 @@ export function createServices(deps: ServiceDeps) {
         reserved: settings.ALERTS_TOPIC_ARN ? [settings.ALERTS_TOPIC_ARN] : [],
       },
     },
+    deadClaimsBefore: deps.deadClaimsBefore,
   });
+  const outbox = new OutboxPublisher(
+    jobRepository,
+    history,
+    deps.bus,
+    () => publicUrl,
+    new LoggedDeadLetters(alerts.deliveries, deps.logger),
+  );
   const jobs = new JobsService(jobRepository, history, outbox, channelDirectoryOf(alerts.channelRepository), {
     minimumMs: settings.CRONSENTRY_MIN_SECONDS * 1000,
     maxJobsPerProject: settings.MAX_JOBS_PER_PROJECT,

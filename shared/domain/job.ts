@@ -17,6 +17,11 @@ export function isDown(status: StoredStatus): boolean {
   return DOWN_STATUSES.includes(status);
 }
 
+/** A change people are told about: something broke, or it recovered. First pings, pauses and resumes are history only. */
+export function isAlertWorthy(from: StoredStatus, to: StoredStatus): boolean {
+  return isDown(to) || (isDown(from) && to === 'healthy');
+}
+
 export const SIGNAL_KINDS = ['success', 'start', 'fail', 'log'] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
@@ -31,20 +36,50 @@ export interface Signal {
   readonly reason?: string;
 }
 
+export const NOTICE_KINDS = ['flip', 'reminder', 'flapping', 'settled'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
 /**
- * Something people may need to hear about: a status change (`flip`), or a `reminder` that a job
- * is still down. Recorded once, delivered at least once, never twice per channel.
+ * Something people may need to hear about: a status change (`flip`), a `reminder` that a job
+ * is still down, that a job started `flapping` (its changes are held back from then on), or that
+ * a flapping job `settled`. Recorded once, delivered at least once, never twice per channel.
  * The id is `<job id>:<state version>`: the write that made it is unique, so the id is too.
  */
 export interface Notice {
   readonly id: string;
-  readonly kind: 'flip' | 'reminder';
+  readonly kind: NoticeKind;
   readonly jobId: string;
   readonly projectId: string;
+  /** For `settled`: the status the job had when it started flapping. */
   readonly from: StoredStatus;
   readonly to: StoredStatus;
   readonly at: number;
   readonly reason: string;
+  /** A flip held back while the job flaps: recorded in the history, not alerted. */
+  readonly quiet?: boolean;
+  /** `flapping`: the status changes counted in the window; `settled`: all changes while flapping. */
+  readonly changes?: number;
+  /** `settled`: how many changes were held back (not alerted) while the job flapped. */
+  readonly suppressed?: number;
+  /** How often handing this notice to the alert bus failed (counted by the outbox). */
+  readonly publishFailures?: number;
+}
+
+/**
+ * How many alert-worthy changes a job made lately (see shared/domain/flapping.ts). While
+ * `settleAt` is set the job is flapping: its changes are recorded but not alerted, and the
+ * checker wakes at `settleAt` to send the summary.
+ */
+export interface FlapState {
+  /** When the counting window began (the first change counted in it). */
+  readonly windowStart: number;
+  /** Alert-worthy changes in the window (while flapping: since flapping began, too). */
+  readonly changes: number;
+  readonly since?: number;
+  /** The status before the change that started the flapping. */
+  readonly fromStatus?: StoredStatus;
+  readonly suppressed?: number;
+  readonly settleAt?: number;
 }
 
 /**
@@ -85,6 +120,8 @@ export interface JobState {
    * each notice reaches the bus once and in order. Expires by itself if its holder crashes.
    */
   readonly publishLeaseUntil?: number;
+  /** Recent alert-worthy changes, for flap handling; absent when there were none lately. */
+  readonly flap?: FlapState;
 }
 
 /** The descriptive part of a job, kept out of the hot item. */

@@ -1,5 +1,7 @@
 import { describeDuration } from './durations';
+import { countChange, currentFlap, flappingReason, hasSettled, settledReason } from './flapping';
 import {
+  isAlertWorthy,
   isDown,
   type JobState,
   type Notice,
@@ -46,11 +48,15 @@ export function statusAt(state: JobState, now: number): Status {
   return earliestRun !== undefined && now >= earliestRun + state.graceMs ? 'missing' : 'healthy';
 }
 
-/** When the checker should next look at this job, if ever (the real time; the index may be earlier). */
+/**
+ * When the checker should next look at this job, if ever (the real time; the index may be
+ * earlier): its deadline or next reminder, or the moment a flapping job's summary is due.
+ */
 export function wakeTimeOf(state: JobState): number | undefined {
-  if (state.status === 'healthy') return deadlineOf(state);
-  if (isDown(state.status)) return state.remindAt;
-  return undefined;
+  const own = state.status === 'healthy' ? deadlineOf(state) : isDown(state.status) ? state.remindAt : undefined;
+  const settleAt = state.flap?.settleAt;
+  if (settleAt === undefined) return own;
+  return own === undefined ? settleAt : Math.min(own, settleAt);
 }
 
 /**
@@ -103,26 +109,39 @@ export function applySignal(state: JobState, signal: Signal): Transition {
 
 /**
  * What the checker does with a job whose wake-up time has passed, judged against one `now` for the
- * whole sweep: flip it to missing, send a reminder, or only re-arm the wake-up time.
+ * whole sweep: flip it to missing, sum up a flapping job that settled, send a reminder, or only
+ * re-arm the wake-up time. One notice per call: a second one due is found by the next sweep.
  */
 export function evaluate(state: JobState, now: number): Transition {
   const deadline = deadlineOf(state);
   if (deadline !== undefined && now >= deadline) {
     return flipTo(state, { ...state }, 'missing', now, missingReason(state, deadline));
   }
+  if (hasSettled(state.flap, now)) {
+    const flap = state.flap;
+    const version = state.version + 1;
+    const notice = noticeOf(state, version, {
+      kind: 'settled',
+      from: flap.fromStatus ?? state.status,
+      to: state.status,
+      at: now,
+      reason: settledReason(flap, now, state.status),
+      changes: flap.changes,
+      suppressed: flap.suppressed ?? 0,
+    });
+    const next: JobState = { ...state, version, flap: undefined, pending: [...state.pending, notice] };
+    return { state: { ...next, wakeAt: wakeTimeOf(next) }, notice };
+  }
   if (isDown(state.status) && state.remindAt !== undefined && now >= state.remindAt) {
     const every = state.reminderEveryMs ?? 0;
     const version = state.version + 1;
-    const notice: Notice = {
-      id: `${state.id}:${version}`,
+    const notice = noticeOf(state, version, {
       kind: 'reminder',
-      jobId: state.id,
-      projectId: state.projectId,
       from: state.status,
       to: state.status,
       at: now,
       reason: `still ${state.status} after ${describeDuration(now - state.statusSince)}`,
-    };
+    });
     const remindAt = every > 0 ? skipPast(state.remindAt, every, now) : undefined;
     const next = { ...state, version, remindAt, pending: [...state.pending, notice] };
     return { state: { ...next, wakeAt: wakeTimeOf(next) }, notice };
@@ -205,16 +224,23 @@ function settle(previous: JobState, next: Mutable<JobState>): Transition {
 
 function flipTo(previous: JobState, next: Mutable<JobState>, to: StoredStatus, at: number, reason: string): Transition {
   const version = previous.version + 1;
-  const notice: Notice = {
-    id: `${previous.id}:${version}`,
-    kind: 'flip',
-    jobId: previous.id,
-    projectId: previous.projectId,
-    from: previous.status,
-    to,
-    at,
-    reason,
-  };
+  let notice = noticeOf(previous, version, { kind: 'flip', from: previous.status, to, at, reason });
+  // The change applies whatever the rate; only how people hear of it depends on the flapping.
+  next.flap = currentFlap(previous.flap, at);
+  if (isAlertWorthy(previous.status, to)) {
+    const counted = countChange(next.flap, previous.status, at);
+    next.flap = counted.flap;
+    if (counted.verdict === 'start') {
+      notice = {
+        ...notice,
+        kind: 'flapping',
+        changes: counted.flap.changes,
+        reason: flappingReason(counted.flap, at, to),
+      };
+    } else if (counted.verdict === 'hold') {
+      notice = { ...notice, quiet: true };
+    }
+  }
   next.version = version;
   next.status = to;
   next.statusSince = at;
@@ -223,6 +249,11 @@ function flipTo(previous: JobState, next: Mutable<JobState>, to: StoredStatus, a
   // A flip always sets the wake-up time outright: the status it was planned for is gone.
   next.wakeAt = wakeTimeOf(next);
   return { state: next, notice };
+}
+
+/** A notice of the write that makes `version`: that write is unique, so the id is too. */
+function noticeOf(state: JobState, version: number, fields: Omit<Notice, 'id' | 'jobId' | 'projectId'>): Notice {
+  return { id: `${state.id}:${version}`, jobId: state.id, projectId: state.projectId, ...fields };
 }
 
 function earliestRunStart(state: JobState): number | undefined {

@@ -61,7 +61,8 @@ export class DeliveryRepository {
    * Claims a delivery for sending. Succeeds when nobody has claimed it, when an earlier round
    * failed in a way that may work now, or when the claimer's lease ran out (it died mid-send:
    * sending once more beats never sending). Fails when it is sent, failed for good, or being
-   * sent by a live notifier.
+   * sent by a live notifier. `deadClaimsBefore`: a claim made before then belongs to a process
+   * known to be gone (the sandbox restarted), so it is taken over without waiting for its lease.
    */
   async claim(
     key: DeliveryKey,
@@ -69,6 +70,7 @@ export class DeliveryRepository {
     token: string,
     now: number,
     leaseMs: number,
+    deadClaimsBefore?: number,
   ): Promise<ClaimResult> {
     try {
       await this.documents.send(
@@ -81,7 +83,8 @@ export class DeliveryRepository {
             'leaseUntil = :lease, claimToken = :token, #at = :now, firstAt = if_not_exists(firstAt, :now), ' +
             'attempts = if_not_exists(attempts, :zero), test = :test, expiresAt = :expiresAt',
           ConditionExpression:
-            'attribute_not_exists(pk) OR (outcome = :failed AND retryable = :true) OR (outcome = :sending AND leaseUntil < :now)',
+            'attribute_not_exists(pk) OR (outcome = :failed AND retryable = :true) OR (outcome = :sending AND leaseUntil < :now)' +
+            (deadClaimsBefore === undefined ? '' : ' OR (outcome = :sending AND #at < :dead)'),
           ExpressionAttributeNames: { '#event': 'event', '#at': 'at' },
           ExpressionAttributeValues: {
             ':projectId': key.projectId,
@@ -101,6 +104,7 @@ export class DeliveryRepository {
             ':zero': 0,
             ':test': details.test ?? false,
             ':expiresAt': Math.ceil((now + this.retentionMs) / 1000),
+            ...(deadClaimsBefore === undefined ? {} : { ':dead': deadClaimsBefore }),
           },
         }),
       );
@@ -161,7 +165,10 @@ export class DeliveryRepository {
     }
   }
 
-  /** A test message's record (no notice, nothing to claim: every test sends). */
+  /**
+   * A record written whole, with nothing to claim: a test message's (every test sends), or a notice
+   * parked because the alerts topic would not take it (see shared/app/dead-letters.ts).
+   */
   async recordTest(record: DeliveryRecord): Promise<void> {
     await this.documents.send(
       new PutCommand({

@@ -43,6 +43,7 @@ interface StateItem {
   /** Keyed by notice id so a delivered notice can be removed on its own. */
   pending: Record<string, Notice>;
   publishLeaseUntil?: number;
+  flap?: JobState['flap'];
   dueShard?: string;
   dueAt?: number;
   outboxShard?: string;
@@ -226,6 +227,26 @@ export class JobRepository {
     return { state: fromStateItem(result.Attributes as StateItem), settled: false };
   }
 
+  /**
+   * Counts one failed publish of a notice still in the outbox; returns the count and the state
+   * after the write (which moves the version, like every outbox write).
+   */
+  async recordPublishFailure(jobId: string, noticeId: string): Promise<{ failures: number; state: JobState }> {
+    const result = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.jobState(jobId),
+        UpdateExpression: 'ADD #pending.#notice.publishFailures :one, #version :one',
+        ConditionExpression: 'attribute_exists(#pending.#notice)',
+        ExpressionAttributeNames: { '#version': 'version', '#pending': 'pending', '#notice': noticeId },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const state = fromStateItem(result.Attributes as StateItem);
+    return { failures: state.pending.find((notice) => notice.id === noticeId)?.publishFailures ?? 1, state };
+  }
+
   /** Removes the outbox index entry of a job whose outbox is empty (left by a raced acknowledge). */
   async clearOutboxMarker(state: JobState): Promise<void> {
     await this.documents
@@ -382,6 +403,7 @@ function toStateItem(state: JobState): StateItem {
     remindAt: state.remindAt,
     pending,
     publishLeaseUntil: state.publishLeaseUntil,
+    ...(state.flap ? { flap: state.flap } : {}),
     // Sparse indexes: a job appears in them only while it has something for the checker.
     ...(state.wakeAt !== undefined ? { dueShard: shard, dueAt: state.wakeAt } : {}),
     ...(state.pending.length > 0
@@ -411,6 +433,7 @@ function fromStateItem(item: StateItem): JobState {
     remindAt: item.remindAt,
     pending,
     publishLeaseUntil: item.publishLeaseUntil,
+    ...(item.flap ? { flap: item.flap } : {}),
     wakeAt: item.dueAt,
   };
 }

@@ -689,7 +689,26 @@ describe('watching the watcher', () => {
       Threshold: 5,
       AlarmActions: operatorTopic(s),
     });
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+  });
+
+  it('alarms when a notice is parked, counting the error line every publishing function logs', () => {
+    const s = defaults;
+    const logGroups = [s.stack.api.pingFunction, s.stack.api.apiFunction, s.stack.checker.handler];
+    for (const handler of logGroups) {
+      s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: s.logicalId(handler.logGroup) },
+        FilterPattern: '{ $.alarm = "notice_parked" }',
+        MetricTransformations: [{ MetricNamespace: 'CronSentry', MetricName: 'ParkedNotices', MetricValue: '1' }],
+      });
+    }
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'CronSentry',
+      MetricName: 'ParkedNotices',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      AlarmActions: operatorTopic(s),
+    });
   });
 
   it('subscribes the operator e-mail only when one is given', () => {

@@ -15,6 +15,8 @@ export interface SandboxProcess {
   output(): string;
   /** Stops the process; removes a data folder it created unless `keepData`. */
   stop(options?: { keepData?: boolean }): Promise<void>;
+  /** Kills the process with SIGKILL (no shutdown of any kind) and waits until it is gone; keeps its data. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -63,8 +65,14 @@ export async function startSandboxProcess(env: Record<string, string> = {}): Pro
     ...started,
     dataDir,
     output: () => output,
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
     stop: async (options = {}) => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;

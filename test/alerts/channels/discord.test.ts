@@ -51,4 +51,19 @@ describe('discord channel', () => {
       expect(field.value.length).toBeLessThanOrEqual(1024);
     }
   });
+
+  it('keeps output that holds ``` inside its code block, and escapes markdown in the name', async () => {
+    const url = `${receiver.url}/api/webhooks/1/abc`;
+    const output = 'done\n```\n[click me](https://evil.example) ``` **x**';
+    await discordChannel.send(
+      renderAlert(alertMessage({}, { name: '[Backup](https://evil.example) **now**' }), { lastOutput: output }),
+      { url },
+      transports(),
+    );
+    const embed = receiver.json<{ embeds: Embed[] }>(0).embeds[0]!;
+    const value = embed.fields.find((field) => field.name.startsWith('Last output'))!.value;
+    expect(value.match(/```/g)).toHaveLength(2);
+    expect(value.startsWith('```\n') && value.endsWith('\n```')).toBe(true);
+    expect(embed.description).toBe('\\[Backup\\](https://evil.example) \\*\\*now\\*\\* is missing.');
+  });
 });

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SESClient, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { emailChannel } from '../../../shared/alerts/channels/email';
 import { renderAlert } from '../../../shared/alerts/render';
 import { sendWithRetries } from '../../../shared/alerts/send';
 import { OutboxMailer } from '../../../sandbox/local-alerts';
+import { checkSesSendEmail } from '../../support/aws-strict';
 import { FAST_POLICY, alertMessage, channel, recordingSleep, transports } from '../support/fixtures';
 
 const ses = mockClient(SESClient);
@@ -28,7 +29,10 @@ describe('email channel through SES', () => {
   });
 
   it('sends one message with a text and an HTML part from the verified sender', async () => {
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+    ses.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) => {
+      checkSesSendEmail(input); // refuses what SES refuses
+      return { MessageId: 'm-1' };
+    });
     const alert = renderAlert(alertMessage(), { lastOutput: 'pg_dump: error: <connection refused>' });
     const detail = await emailChannel.send(alert, settings, transports({ mailer: mailer() }));
 

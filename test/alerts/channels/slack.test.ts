@@ -27,7 +27,8 @@ describe('slack channel', () => {
     const alert = renderAlert(alertMessage({}, { name: 'Backup <prod> & co' }), { lastOutput: 'x <y>' });
     await slackChannel.send(alert, { url: `${receiver.url}/services/T/B/X` }, transports());
     const message = receiver.json<{ text: string; blocks: Block[] }>(0);
-    expect(message.text).toBe('MISSING | Backup <prod> & co');
+    // `text` is mrkdwn as well (the notification): escaped like the blocks.
+    expect(message.text).toBe('MISSING | Backup &lt;prod&gt; &amp; co');
     expect(message.blocks[0]).toMatchObject({
       type: 'header',
       text: { type: 'plain_text', text: 'MISSING | Backup <prod> & co' },
@@ -41,6 +42,16 @@ describe('slack channel', () => {
     const actions = message.blocks.find((block) => block.type === 'actions');
     expect(actions?.elements?.[0]?.url).toBe('https://cronsentry.example.com/#/jobs/job-1');
     for (const block of message.blocks) expect((block.fields ?? []).length).toBeLessThanOrEqual(10);
+  });
+
+  it('keeps output that holds ``` inside its code block', async () => {
+    const alert = renderAlert(alertMessage(), { lastOutput: 'ok\n```\n<https://evil.example|click> *bold*' });
+    await slackChannel.send(alert, { url: `${receiver.url}/hook` }, transports());
+    const text = receiver.json<{ blocks: Block[] }>(0).blocks.find((block) => block.text?.text.includes('ok'))!.text!
+      .text;
+    expect(text.match(/```/g)).toHaveLength(2);
+    expect(text.endsWith('```')).toBe(true);
+    expect(text).not.toContain('<https://');
   });
 
   it('accepts only http(s) webhook URLs', () => {

@@ -1,4 +1,4 @@
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { snsChannel } from '../../../shared/alerts/channels/sns';
 import { checkTopicAllowed } from '../../../shared/alerts/channels/sns/allowed-topics';
 import type { ValidationError } from '../../../shared/errors';
 import { renderAlert } from '../../../shared/alerts/render';
+import { checkSnsPublish } from '../../support/aws-strict';
 import { alertMessage, transports } from '../support/fixtures';
 
 const sns = mockClient(SNSClient);
@@ -17,7 +18,10 @@ describe('sns channel', () => {
   beforeEach(() => sns.reset());
 
   it('publishes the alert JSON with the same attributes as the alerts topic, in the topic’s region', async () => {
-    sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
+    sns.on(PublishCommand).callsFake((input: PublishCommandInput) => {
+      checkSnsPublish(input); // refuses what SNS refuses
+      return { MessageId: 'sns-1' };
+    });
     const regions: string[] = [];
     const topics = new SnsTopicPublisher((region) => {
       regions.push(region);

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
-import type { RenderedAlert } from '../../render';
+import { clipText, tailText } from '../../../domain/plain-text';
+import { neutraliseFences, type RenderedAlert } from '../../render';
 import { httpUrl } from '../../settings';
 
 const settingsSchema = z.object({ url: httpUrl }).strict();
@@ -10,25 +11,33 @@ export type DiscordSettings = z.infer<typeof settingsSchema>;
 /** Discord's embed limits: title 256, description 4096, 25 fields of 1024 characters. */
 const MAX_FIELD = 1024;
 
+/** Backslash-escapes Discord markdown, so a job name cannot make text bold, a spoiler or a masked link. */
+export function escapeDiscordMarkdown(text: string): string {
+  return text.replace(/[\\*_~`|>[\]#]/g, '\\$&');
+}
+
 /** One embed, coloured by event; mentions are switched off so a job name cannot ping @everyone. */
 export function discordMessage(alert: RenderedAlert) {
   const fields = alert.facts.slice(0, 24).map((fact) => ({
     name: fact.label,
-    value: fact.value.slice(0, MAX_FIELD) || '-',
+    value: clipText(escapeDiscordMarkdown(fact.value), MAX_FIELD) || '-',
     inline: false,
   }));
   if (alert.output) {
     const fence = '```';
     const room = MAX_FIELD - 2 * fence.length - 2;
-    fields.push({ name: alert.outputLabel, value: `${fence}\n${alert.output.slice(-room)}\n${fence}`, inline: false });
+    const tail = tailText(neutraliseFences(alert.output), room);
+    fields.push({ name: alert.outputLabel, value: `${fence}\n${tail}\n${fence}`, inline: false });
   }
   return {
     username: 'CronSentry',
     allowed_mentions: { parse: [] },
     embeds: [
       {
-        title: alert.subject.slice(0, 256),
-        description: alert.test ? `${alert.headline}\nThis is a test message: nothing is wrong.` : alert.headline,
+        title: clipText(alert.subject, 256),
+        description: escapeDiscordMarkdown(
+          alert.test ? `${alert.headline}\nThis is a test message: nothing is wrong.` : alert.headline,
+        ),
         color: alert.color,
         ...(alert.dashboardUrl ? { url: alert.dashboardUrl } : {}),
         fields,

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
-import type { RenderedAlert } from '../../render';
+import { clipText, tailText } from '../../../domain/plain-text';
+import { neutraliseFences, type RenderedAlert } from '../../render';
 import { httpUrl } from '../../settings';
 
 const settingsSchema = z.object({ url: httpUrl }).strict();
@@ -16,10 +17,17 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** A label, then the end of the output in a code block that the output cannot close early. */
+function codeBlock(label: string, output: string): string {
+  const fence = '```';
+  const room = MAX_TEXT - label.length - 1 - 2 * fence.length;
+  return `${label}\n${fence}${tailText(escapeMrkdwn(neutraliseFences(output)), room)}${fence}`;
+}
+
 /** A Block Kit message: header, headline, facts as fields, the last output, a button to the job. */
 export function slackMessage(alert: RenderedAlert) {
   const blocks: Record<string, unknown>[] = [
-    { type: 'header', text: { type: 'plain_text', text: alert.subject.slice(0, 150), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: clipText(alert.subject, 150), emoji: true } },
     {
       type: 'section',
       text: {
@@ -33,7 +41,7 @@ export function slackMessage(alert: RenderedAlert) {
       type: 'section',
       fields: alert.facts.slice(i, i + FIELDS_PER_SECTION).map((fact) => ({
         type: 'mrkdwn',
-        text: `*${escapeMrkdwn(fact.label)}*\n${escapeMrkdwn(fact.value)}`.slice(0, 2000),
+        text: clipText(`*${escapeMrkdwn(fact.label)}*\n${escapeMrkdwn(fact.value)}`, 2000),
       })),
     });
   }
@@ -42,7 +50,7 @@ export function slackMessage(alert: RenderedAlert) {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `*${escapeMrkdwn(alert.outputLabel)}*\n\`\`\`${escapeMrkdwn(alert.output)}\`\`\``.slice(0, MAX_TEXT),
+        text: codeBlock(`*${escapeMrkdwn(alert.outputLabel)}*`, alert.output),
       },
     });
   }
@@ -52,8 +60,8 @@ export function slackMessage(alert: RenderedAlert) {
       elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in CronSentry' }, url: alert.dashboardUrl }],
     });
   }
-  // `text` is the notification and screen-reader fallback.
-  return { text: alert.subject, blocks };
+  // `text` is the notification and screen-reader fallback: mrkdwn too, so it is escaped like the blocks.
+  return { text: escapeMrkdwn(alert.subject), blocks };
 }
 
 /** Slack through an incoming webhook (the URL is the secret). */
