@@ -20,6 +20,10 @@ async function main() {
     smtpUrl: sandbox.CRONSENTRY_SMTP_URL,
     print: (line) => logger.info(line),
   });
+  const destinations = {
+    allowPrivate: settings.ALERT_ALLOW_PRIVATE_TARGETS,
+    allowLoopback: sandbox.CRONSENTRY_TEST_LOOPBACK_TARGETS,
+  };
   const dashboardDir = await ensureDashboardBuilt(path.join(repositoryRoot, 'dashboard'), (line) => console.log(line));
   const running = await startSandbox({
     settings,
@@ -29,7 +33,7 @@ async function main() {
     apiKey: sandbox.CRONSENTRY_API_KEY,
     dashboardDir,
     logger,
-    alerts: alertTransports,
+    alerts: { ...alertTransports, destinations },
   });
   console.log(
     [

@@ -46,7 +46,10 @@ export function createServices(deps: ServiceDeps) {
     history,
     logger: deps.logger,
     retentionMs: settings.PING_LOG_DAYS * DAY,
-    transports: deps.alerts,
+    transports: {
+      destinations: { allowPrivate: settings.ALERT_ALLOW_PRIVATE_TARGETS },
+      ...deps.alerts,
+    },
   });
   const jobs = new JobsService(jobRepository, history, outbox, channelDirectoryOf(alerts.channelRepository), {
     minimumMs: settings.CRONSENTRY_MIN_SECONDS * 1000,

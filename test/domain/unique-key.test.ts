@@ -18,7 +18,7 @@ describe('uniqueKeyOf', () => {
         expect(uniqueKeyOf(id)).toBe(key);
         const parts = id.split('-');
         // the 8- and 12-digit groups; the 4-digit ones could turn up in 40 hex digits by chance
-        for (const part of [parts[0], parts[4]]) expect(key.includes(part)).toBe(false);
+        for (const part of [parts[0]!, parts[4]!]) expect(key.includes(part)).toBe(false);
       }),
     );
   });

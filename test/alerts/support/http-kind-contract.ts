@@ -65,7 +65,7 @@ export function httpKindContract(kind: string, settingsFor: (url: string) => Rec
       receiver.answer([{ status: 400, body: 'invalid_payload' }]);
       const { waits, sleep } = recordingSleep();
       const outcome = await send(sleep);
-      expect(outcome).toEqual({ ok: false, permanent: true, attempts: 1, error: 'HTTP 400: invalid_payload' });
+      expect(outcome).toEqual({ ok: false, permanent: true, attempts: 1, error: 'http_400' });
       expect(waits).toEqual([]);
       expect(receiver.requests).toHaveLength(1);
     });
