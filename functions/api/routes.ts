@@ -9,6 +9,6 @@ export function apiRoutes(services: Services, minimumMs: number): Route[] {
   return [
     ...jobRoutes(services.jobs, minimumMs),
     ...accessRoutes(services.access),
-    ...channelRoutes(services.alerts, services.publicUrl),
+    ...channelRoutes(services.alerts, services.publicUrl, services.jobs),
   ];
 }

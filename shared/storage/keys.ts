@@ -9,6 +9,13 @@ export const keys = {
   jobState: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'STATE' }),
   jobProfile: (projectId: string, jobId: string) => ({ pk: `PROJECT#${projectId}`, sk: `JOB#${jobId}` }),
   jobProfilePrefix: 'JOB#',
+  /**
+   * A job's read-only name (`uniqueKeyOf(id)`) → its id. Under the project, so only the project's
+   * own keys can resolve it; written with the job, deleted with it.
+   */
+  jobByUniqueKey: (projectId: string, uniqueKey: string) => ({ pk: `PROJECT#${projectId}`, sk: `UKEY#${uniqueKey}` }),
+  /** Present once every job of the project has its unique-key item (jobs made before the items get them once). */
+  uniqueKeysIndexed: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'UKEY-INDEXED' }),
   project: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' }),
   projectPartition: (projectId: string) => `PROJECT#${projectId}`,
   jobPartition: (jobId: string) => `JOB#${jobId}`,

@@ -35,7 +35,7 @@ describe('channel and delivery routes', () => {
       alerts: transports({ clock: () => T0 }),
     });
     for (const id of ['routes-a', 'routes-b']) await services.access.ensureProject(id, id, T0);
-    routes = channelRoutes(services.alerts, 'https://cronsentry.example.com');
+    routes = channelRoutes(services.alerts, 'https://cronsentry.example.com', services.jobs);
   });
   afterEach(async () => {
     await receiver.close();
