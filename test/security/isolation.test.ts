@@ -195,5 +195,9 @@ describe.each(STORES)('isolation of every management route on %s', (store) => {
     }
     for (const answer of answers) expect(answer).toEqual(answers[0]);
     expect(answers[0]!.status).toBe(401);
+    // It says where a key comes from, not only which headers carry it.
+    expect((answers[0]!.json as { error: { message: string } }).error.message).toContain(
+      '`npm start` prints one; see README',
+    );
   });
 });
