@@ -1,9 +1,9 @@
 import { requireWrite } from '../../shared/app/access';
 import type { JobsService } from '../../shared/app/jobs-service';
 import { flipView, jobView, pingView } from '../../shared/app/job-view';
-import { parseSchedulePreview } from '../../shared/app/job-input';
+import { previewSchedule } from '../../shared/app/job-input';
 import { STATUSES, type Job, type Status } from '../../shared/domain/job';
-import { describeSchedule, upcoming } from '../../shared/domain/schedule';
+import { describeSchedule } from '../../shared/domain/schedule';
 import { ValidationError } from '../../shared/errors';
 import { json, jsonBody, noContent } from '../http/responses';
 import { cursorParam, limitParam, type Route, type RouteRequest } from './router';
@@ -125,10 +125,10 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
       method: 'POST',
       path: '/api/schedule/preview',
       handle: async (request) => {
-        const schedule = parseSchedulePreview(jsonBody(request.event), minimumMs, request.now);
+        const { schedule, next } = previewSchedule(jsonBody(request.event), minimumMs, request.now, PREVIEW_COUNT);
         return json(200, {
           schedule_description: describeSchedule(schedule),
-          next: upcoming(schedule, request.now, PREVIEW_COUNT).map((ms) => new Date(ms).toISOString()),
+          next: next.map((ms) => new Date(ms).toISOString()),
         });
       },
     },
