@@ -8,6 +8,8 @@ import { startSandbox } from './server';
 import { readSandboxSettings } from './settings';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Everything the sandbox writes (store, key, outbox with webhook secrets) is its owner's alone: 0600 / 0700.
+process.umask(0o077);
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

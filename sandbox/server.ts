@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { apiRoutes } from '../functions/api/routes';
 import { buildPingHandler } from '../functions/ping/handler';
 import { fromApiGatewayResult, toApiGatewayEvent, type PlainResponse } from './api-gateway-event';
 import { LocalAlertBus } from './local-alert-bus';
-import { ensureTable, localDynamoClient, startDynalite } from './local-store';
+import { ensureTable, localDynamoClient, privateDirectory, startDynalite } from './local-store';
 import { serveStatic } from './static-files';
 
 /** API Gateway refuses bodies over 10 MB; the sandbox is stricter, a ping keeps 10 KB anyway. */
@@ -51,9 +51,9 @@ type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promis
  */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const { settings, logger } = options;
-  await mkdir(options.dataDir, { recursive: true });
-  const store = await startDynalite({ path: path.join(options.dataDir, 'db') });
-  const client = localDynamoClient(store.endpoint);
+  await privateDirectory(options.dataDir);
+  const store = await startDynalite({ path: path.join(options.dataDir, 'db'), requireSecret: true });
+  const client = localDynamoClient(store.endpoint, store.credentials);
   await ensureTable(client, settings.TABLE_NAME);
   const documents = createDocumentClient(client);
 
