@@ -55,6 +55,8 @@ export const infraSettingsSchema = z.object({
   dashboardDir: z.string().min(1).default('dashboard/dist'),
   /** Days a ping log entry is kept before DynamoDB's TTL removes it. */
   pingLogDays: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Let HTTP alert channels reach private addresses (receivers inside your own network); never loopback or link-local. */
+  privateAlertTargets: booleanFromContext.default(false),
 });
 
 export type InfraSettings = z.infer<typeof infraSettingsSchema>;

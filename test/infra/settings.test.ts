@@ -16,6 +16,7 @@ describe('deploy settings', () => {
       sesSandboxRecipients: [],
       dashboardDir: 'dashboard/dist',
       pingLogDays: 30,
+      privateAlertTargets: false,
     });
   });
 
