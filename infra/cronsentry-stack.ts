@@ -46,6 +46,7 @@ export class CronSentryStack extends Stack {
       TABLE_NAME: this.table.table.tableName,
       LOG_LEVEL: settings.logLevel,
       PING_LOG_DAYS: String(settings.pingLogDays),
+      ALERT_ALLOW_PRIVATE_TARGETS: String(settings.privateAlertTargets),
     };
 
     this.alerts = new Alerts(this, 'Alerts', {

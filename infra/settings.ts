@@ -89,6 +89,8 @@ export const infraSettingsSchema = z.object({
     .default(['cronsentry-*']),
   /** Turn ECS, Batch, Step Functions, Glue and CodeBuild state-change events into pings (docs/aws-events.md). */
   awsEvents: booleanFromContext.default(false),
+  /** Let HTTP alert channels reach private addresses (receivers inside your own network); never loopback or link-local. */
+  privateAlertTargets: booleanFromContext.default(false),
 });
 
 export type InfraSettings = z.infer<typeof infraSettingsSchema>;

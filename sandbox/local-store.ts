@@ -1,4 +1,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir } from 'node:fs/promises';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
@@ -8,23 +11,57 @@ import { createTableInput } from '../shared/storage/table-definition';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const LOCAL_REGION = 'us-east-1';
 
-export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
+export function localDynamoClient(endpoint: string, credentials = LOCAL_CREDENTIALS): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials, maxAttempts: 3 });
 }
 
 export interface RunningDynalite {
   readonly endpoint: string;
+  /** The credentials it answers (a random key id when started with `requireSecret`). */
+  readonly credentials: typeof LOCAL_CREDENTIALS;
   close(): Promise<void>;
 }
 
+/**
+ * A folder only its owner may enter (0700), made or tightened now: the sandbox keeps its key,
+ * the store and the outbox (webhook secrets among them) there.
+ */
+export async function privateDirectory(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+}
+
+/** Whether a request was signed with this access key id (SigV4: `Credential=<key id>/<date>/…`). */
+function signedWith(request: IncomingMessage, accessKeyId: string): boolean {
+  const authorization = request.headers.authorization ?? '';
+  return authorization.includes(`Credential=${accessKeyId}/`);
+}
+
 /** dynalite in this process: in memory, or persisted under `path` (LevelDB) so restarts keep data. */
-export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<RunningDynalite> {
+export async function startDynalite(
+  options: { path?: string; port?: number; requireSecret?: boolean } = {},
+): Promise<RunningDynalite> {
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.path ? { path: options.path } : {}),
   });
+  let credentials = LOCAL_CREDENTIALS;
+  if (options.requireSecret) {
+    // dynalite checks no credentials, and any local user can reach 127.0.0.1: so the sandbox's
+    // store answers only requests signed with a key id that exists in this process's memory alone.
+    credentials = { accessKeyId: `local${randomBytes(24).toString('hex')}`, secretAccessKey: 'local' };
+    const [handle] = server.listeners('request') as RequestListener[];
+    server.removeAllListeners('request');
+    server.on('request', (request: IncomingMessage, response) => {
+      if (handle && signedWith(request, credentials.accessKeyId)) return handle.call(server, request, response);
+      response.writeHead(403, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(
+        JSON.stringify({ __type: 'com.amazon.coral.service#UnrecognizedClientException', message: 'forbidden' }),
+      );
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -32,6 +69,7 @@ export async function startDynalite(options: { path?: string; port?: number } = 
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    credentials,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -8,6 +8,8 @@ import { startSandbox } from './server';
 import { readSandboxSettings } from './settings';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Everything the sandbox writes (store, key, outbox with webhook secrets) is its owner's alone: 0600 / 0700.
+process.umask(0o077);
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,6 +22,10 @@ async function main() {
     smtpUrl: sandbox.CRONSENTRY_SMTP_URL,
     print: (line) => logger.info(line),
   });
+  const destinations = {
+    allowPrivate: settings.ALERT_ALLOW_PRIVATE_TARGETS,
+    allowLoopback: sandbox.CRONSENTRY_TEST_LOOPBACK_TARGETS,
+  };
   const dashboardDir = await ensureDashboardBuilt(path.join(repositoryRoot, 'dashboard'), (line) => console.log(line));
   const running = await startSandbox({
     settings,
@@ -29,7 +35,7 @@ async function main() {
     apiKey: sandbox.CRONSENTRY_API_KEY,
     dashboardDir,
     logger,
-    alerts: alertTransports,
+    alerts: { ...alertTransports, destinations },
   });
   console.log(
     [

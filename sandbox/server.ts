@@ -1,5 +1,5 @@
 import { asFunction, functionNow, jsonLinesSink, recordAwsCalls } from '../shared/adapters/aws-call-recorder';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -18,7 +18,7 @@ import { buildPingHandler } from '../functions/ping/handler';
 import { fromApiGatewayResult, toApiGatewayEvent, type PlainResponse } from './api-gateway-event';
 import { LocalAlertBus } from './local-alert-bus';
 import { StorePendingAlerts } from './pending-alerts';
-import { ensureTable, localDynamoClient, startDynalite } from './local-store';
+import { ensureTable, localDynamoClient, privateDirectory, startDynalite } from './local-store';
 import { serveStatic } from './static-files';
 
 /**
@@ -60,9 +60,9 @@ type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promis
  */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const { settings, logger } = options;
-  await mkdir(options.dataDir, { recursive: true });
-  const store = await startDynalite({ path: path.join(options.dataDir, 'db') });
-  const client = localDynamoClient(store.endpoint);
+  await privateDirectory(options.dataDir);
+  const store = await startDynalite({ path: path.join(options.dataDir, 'db'), requireSecret: true });
+  const client = localDynamoClient(store.endpoint, store.credentials);
   // Tests only (test/infra/iam.test.ts): each call credited to the function whose code makes it.
   if (settings.CRONSENTRY_AWS_CALL_LOG) {
     const sink = jsonLinesSink(settings.CRONSENTRY_AWS_CALL_LOG);

@@ -47,6 +47,11 @@ const settingsSchema = z.object({
     .default(60)
     .describe('pings per job per minute that are stored; more are acknowledged and dropped'),
   PING_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(30).describe('days a ping log entry is kept'),
+  ALERT_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1')
+    .describe('let HTTP channels reach private addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10)'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   SNS_CHANNEL_TOPICS: z
     .string()

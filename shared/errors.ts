@@ -43,7 +43,9 @@ export class NotFoundError extends CronSentryError {
 export class UnauthorizedError extends CronSentryError {
   readonly status = 401;
   readonly code = 'unauthorized';
-  constructor(message = 'a valid API key is required (Authorization: Bearer <key> or X-Api-Key)') {
+  constructor(
+    message = 'a valid API key is required (Authorization: Bearer <key> or X-Api-Key); `npm start` prints one; see README',
+  ) {
     super(message);
     this.name = 'UnauthorizedError';
   }

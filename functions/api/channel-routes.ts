@@ -1,17 +1,22 @@
 import { changedSecrets, channelView } from '../../shared/alerts/channel-service';
 import type { Alerting } from '../../shared/alerts/alerting';
 import type { DeliveryRecord } from '../../shared/storage/delivery-repository';
+import type { JobsService } from '../../shared/app/jobs-service';
+import { readOnlyNoticeId } from '../../shared/app/job-view';
 import { UUID_PATTERN } from '../../shared/app/validation';
+import { isUniqueKey, uniqueKeyOf } from '../../shared/domain/unique-key';
 import { ValidationError } from '../../shared/errors';
 import { json, jsonBody, noContent } from '../http/responses';
 import { cursorParam, idParam, limitParam, type Route, type RouteRequest } from './router';
 
-function deliveryView(record: DeliveryRecord) {
+/** Read-only keys see the job's unique key, never its id (the ping credential), not even inside the notice id. */
+function deliveryView(record: DeliveryRecord, readOnly: boolean) {
   return {
-    notice_id: record.noticeId,
+    notice_id: readOnly ? readOnlyNoticeId(record.noticeId) : record.noticeId,
     channel_id: record.channelId,
     channel_kind: record.channelKind,
-    job_id: record.jobId,
+    ...(readOnly ? {} : { job_id: record.jobId }),
+    job_unique_key: record.jobId ? uniqueKeyOf(record.jobId) : null,
     event: record.event,
     test: record.test,
     outcome: record.outcome,
@@ -33,8 +38,25 @@ function optionalId(request: RouteRequest, name: string): string | undefined {
   return value;
 }
 
+/**
+ * `job_id` of the deliveries filter: a job id (read-write keys) or a unique key (every key). A
+ * unique key that names no job of the project filters everything out, like an unknown id.
+ */
+async function jobFilter(request: RouteRequest, jobs: Pick<JobsService, 'findRef'>): Promise<string | undefined> {
+  const raw = request.event.queryStringParameters?.job_id;
+  if (raw === undefined || raw === '') return undefined;
+  const value = raw.toLowerCase();
+  if (isUniqueKey(value)) return (await jobs.findRef(request.principal, value)) ?? value;
+  if (request.principal.role === 'read-write') return optionalId(request, 'job_id');
+  throw ValidationError.of('job_id', "must be a job's unique_key");
+}
+
 /** Alert channels and the record of what was delivered; every route stays inside the caller's project. */
-export function channelRoutes(alerts: Alerting, publicUrl: string | undefined): Route[] {
+export function channelRoutes(
+  alerts: Alerting,
+  publicUrl: string | undefined,
+  jobs: Pick<JobsService, 'findRef'>,
+): Route[] {
   const { channels, deliveries } = alerts;
   const channelId = (request: RouteRequest) => idParam(request.event, 'id', 'channel');
   return [
@@ -98,11 +120,15 @@ export function channelRoutes(alerts: Alerting, publicUrl: string | undefined): 
       handle: async (request) => {
         const page = await deliveries.list(
           request.principal.projectId,
-          { jobId: optionalId(request, 'job_id'), channelId: optionalId(request, 'channel_id') },
+          { jobId: await jobFilter(request, jobs), channelId: optionalId(request, 'channel_id') },
           limitParam(request.event),
           cursorParam(request.event),
         );
-        return json(200, { deliveries: page.items.map(deliveryView), next_cursor: page.nextCursor });
+        const readOnly = request.principal.role !== 'read-write';
+        return json(200, {
+          deliveries: page.items.map((record) => deliveryView(record, readOnly)),
+          next_cursor: page.nextCursor,
+        });
       },
     },
   ];

@@ -1,11 +1,12 @@
+import { requireWrite } from '../../shared/app/access';
 import type { JobsService } from '../../shared/app/jobs-service';
 import { flipView, jobView, pingView } from '../../shared/app/job-view';
-import { parseSchedulePreview } from '../../shared/app/job-input';
+import { previewSchedule } from '../../shared/app/job-input';
 import { STATUSES, type Job, type Status } from '../../shared/domain/job';
-import { describeSchedule, upcoming } from '../../shared/domain/schedule';
+import { describeSchedule } from '../../shared/domain/schedule';
 import { ValidationError } from '../../shared/errors';
 import { json, jsonBody, noContent } from '../http/responses';
-import { cursorParam, idParam, limitParam, type Route, type RouteRequest } from './router';
+import { cursorParam, limitParam, type Route, type RouteRequest } from './router';
 
 const PREVIEW_COUNT = 5;
 
@@ -13,10 +14,17 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
   const view = (job: Job, request: RouteRequest) =>
     jobView(job, {
       now: request.now,
-      // Read-only keys never see ping URLs: a ping URL is a write capability.
-      ...(request.principal.role === 'read-write' ? { pingBaseUrl: request.baseUrl } : {}),
+      // Read-only keys never see ping URLs or job ids: both are ping credentials.
+      ...(request.principal.role === 'read-write' ? { pingBaseUrl: request.baseUrl } : { readOnly: true }),
     });
-  const jobId = (request: RouteRequest) => idParam(request.event, 'id', 'job');
+  /** The job a path names: by id (read-write keys) or by unique key (every key). */
+  const jobId = (request: RouteRequest) => jobs.resolveRef(request.principal, request.event.pathParameters?.id ?? '');
+  /** Write routes refuse read-only keys first: a 403 whatever the path names. */
+  const ownJobId = (request: RouteRequest) => {
+    requireWrite(request.principal);
+    return jobId(request);
+  };
+  const readOnly = (request: RouteRequest) => request.principal.role !== 'read-write';
 
   return [
     {
@@ -54,13 +62,13 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
     {
       method: 'GET',
       path: '/api/jobs/{id}',
-      handle: async (request) => json(200, view(await jobs.get(request.principal, jobId(request)), request)),
+      handle: async (request) => json(200, view(await jobs.get(request.principal, await jobId(request)), request)),
     },
     {
       method: 'PATCH',
       path: '/api/jobs/{id}',
       handle: async (request) => {
-        const id = jobId(request);
+        const id = await ownJobId(request);
         return json(200, view(await jobs.update(request.principal, id, jsonBody(request.event), request.now), request));
       },
     },
@@ -68,7 +76,7 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
       method: 'DELETE',
       path: '/api/jobs/{id}',
       handle: async (request) => {
-        await jobs.remove(request.principal, jobId(request));
+        await jobs.remove(request.principal, await ownJobId(request));
         return noContent();
       },
     },
@@ -76,13 +84,13 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
       method: 'POST',
       path: '/api/jobs/{id}/pause',
       handle: async (request) =>
-        json(200, view(await jobs.pause(request.principal, jobId(request), request.now), request)),
+        json(200, view(await jobs.pause(request.principal, await ownJobId(request), request.now), request)),
     },
     {
       method: 'POST',
       path: '/api/jobs/{id}/resume',
       handle: async (request) =>
-        json(200, view(await jobs.resume(request.principal, jobId(request), request.now), request)),
+        json(200, view(await jobs.resume(request.principal, await ownJobId(request), request.now), request)),
     },
     {
       method: 'GET',
@@ -90,7 +98,7 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
       handle: async (request) => {
         const page = await jobs.pings(
           request.principal,
-          jobId(request),
+          await jobId(request),
           limitParam(request.event),
           cursorParam(request.event),
         );
@@ -103,21 +111,24 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
       handle: async (request) => {
         const page = await jobs.flips(
           request.principal,
-          jobId(request),
+          await jobId(request),
           limitParam(request.event),
           cursorParam(request.event),
         );
-        return json(200, { flips: page.items.map(flipView), next_cursor: page.nextCursor });
+        return json(200, {
+          flips: page.items.map((flip) => flipView(flip, { readOnly: readOnly(request) })),
+          next_cursor: page.nextCursor,
+        });
       },
     },
     {
       method: 'POST',
       path: '/api/schedule/preview',
       handle: async (request) => {
-        const schedule = parseSchedulePreview(jsonBody(request.event), minimumMs, request.now);
+        const { schedule, next } = previewSchedule(jsonBody(request.event), minimumMs, request.now, PREVIEW_COUNT);
         return json(200, {
           schedule_description: describeSchedule(schedule),
-          next: upcoming(schedule, request.now, PREVIEW_COUNT).map((ms) => new Date(ms).toISOString()),
+          next: next.map((ms) => new Date(ms).toISOString()),
         });
       },
     },

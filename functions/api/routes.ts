@@ -12,7 +12,7 @@ export function apiRoutes(services: Services, minimumMs: number): Route[] {
   return [
     ...jobRoutes(services.jobs, minimumMs),
     ...accessRoutes(services.access),
-    ...channelRoutes(services.alerts, services.publicUrl),
+    ...channelRoutes(services.alerts, services.publicUrl, services.jobs),
     ...v3Routes(services.healthchecks, async (request, tags) => {
       const project = await services.accessRepository.getProject(request.principal.projectId);
       const key = project && badgeKeyOf(project);

@@ -21,6 +21,16 @@ export function httpErrors(logger: ErrorLogger): MiddlewareObj<HttpEvent, HttpRe
           400,
           errorBody('validation_failed', 'cursor: ' + error.message, [{ field: 'cursor', message: error.message }]),
         );
+      } else if (isStoreValidation(error)) {
+        // DynamoDB refused a value that came from the request (a key too long, a malformed start
+        // key): the caller's mistake, so a 400, not a 500 that would feed the 5xx alarm.
+        logger.error('store refused a request value', { errorName: 'ValidationException' });
+        request.response = json(
+          400,
+          errorBody('validation_failed', 'request: a value in the request cannot be used', [
+            { field: 'request', message: 'a value in the request cannot be used' },
+          ]),
+        );
       } else if (error instanceof CronSentryError) {
         request.response = json(error.status, errorBody(error.code, error.message));
       } else if (isRouteNotFound(error)) {
@@ -35,6 +45,12 @@ export function httpErrors(logger: ErrorLogger): MiddlewareObj<HttpEvent, HttpRe
       }
     },
   };
+}
+
+/** DynamoDB's (and dynalite's) answer to an input it cannot take; a client fault, never ours to retry. */
+function isStoreValidation(error: unknown): boolean {
+  const candidate = error as { name?: string; $fault?: string } | null;
+  return candidate?.name === 'ValidationException' && candidate.$fault === 'client';
 }
 
 function isRouteNotFound(error: unknown): boolean {

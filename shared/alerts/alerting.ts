@@ -20,7 +20,7 @@ export interface AlertingDeps {
   readonly logger: Logger;
   /** How long delivery records are kept. */
   readonly retentionMs: number;
-  /** Mailer and topic publisher of this place (AWS, sandbox, test); HTTP is Node's fetch unless given. */
+  /** Mailer and topic publisher of this place (AWS, sandbox, test); HTTP channels go through http.ts. */
   readonly transports?: Partial<AlertTransports>;
   readonly clock?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -36,7 +36,6 @@ export type Alerting = ReturnType<typeof createAlerting>;
 /** The alerts feature wired once per process: channels, deliveries and the notifier. */
 export function createAlerting(deps: AlertingDeps) {
   const transports: AlertTransports = {
-    fetch: (input, init) => globalThis.fetch(input, init),
     httpTimeoutMs: DEFAULT_HTTP_TIMEOUT_MS,
     clock: deps.clock ?? Date.now,
     ...deps.transports,
@@ -58,6 +57,6 @@ export function createAlerting(deps: AlertingDeps) {
     channelRepository,
     deliveries,
     notifier,
-    channels: new ChannelService(channelRepository, deps.jobs, notifier, deps.rules),
+    channels: new ChannelService(channelRepository, deps.jobs, notifier, deps.rules, transports.destinations),
   };
 }

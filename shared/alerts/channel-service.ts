@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import type { ChannelRepository } from '../storage/channel-repository';
 import type { JobRepository } from '../storage/job-repository';
 import { CHANNEL_EVENTS, OPEN_CHANNEL_RULES, type ChannelRecord, type ChannelRules } from './channel';
+import { DESTINATION_MESSAGES, checkDestinationOnSave, type DestinationPolicy } from './destinations';
 import type { Notifier } from './notifier';
 import { CHANNEL_KINDS, channelKindOf } from './registry';
 import { maskSecret } from './settings';
@@ -52,6 +53,8 @@ export class ChannelService {
     private readonly jobs: JobRepository,
     private readonly notifier: Notifier,
     private readonly rules: ChannelRules = OPEN_CHANNEL_RULES,
+    /** The same rules the send applies, checked at save too so a bad URL is a 400, not a failed alert. */
+    private readonly destinations: DestinationPolicy = {},
   ) {}
 
   async list(principal: Principal): Promise<ChannelRecord[]> {
@@ -69,6 +72,7 @@ export class ChannelService {
     requireWrite(principal);
     const input = parseInput(createSchema, body);
     const settings = parseSettings(input.kind, input.settings, this.rules);
+    await refuseUnreachable(settings, this.destinations);
     const existing = await this.channels.list(principal.projectId);
     if (existing.length >= MAX_CHANNELS_PER_PROJECT) {
       throw ValidationError.of('body', `a project can have at most ${MAX_CHANNELS_PER_PROJECT} channels`);
@@ -108,6 +112,7 @@ export class ChannelService {
         if (!unchanged) merged[name] = value;
       }
       settings = parseSettings(current.kind, merged, this.rules);
+      await refuseUnreachable(settings, this.destinations);
     }
     const next: ChannelRecord = {
       ...current,
@@ -140,6 +145,18 @@ export class ChannelService {
   async test(principal: Principal, channelId: string, publicUrl: string | undefined) {
     requireWrite(principal);
     return this.notifier.sendTest(await this.get(principal, channelId), publicUrl);
+  }
+}
+
+/**
+ * Every setting that is an http(s) URL is a destination, whatever the kind calls it: refused when
+ * it carries `user:pass@` or points where alerts may not go (see destinations.ts).
+ */
+async function refuseUnreachable(settings: Record<string, unknown>, policy: DestinationPolicy): Promise<void> {
+  for (const [name, value] of Object.entries(settings)) {
+    if (typeof value !== 'string' || !/^https?:\/\//i.test(value.trim())) continue;
+    const problem = await checkDestinationOnSave(value.trim(), policy);
+    if (problem) throw ValidationError.of(`settings.${name}`, DESTINATION_MESSAGES[problem]);
   }
 }
 

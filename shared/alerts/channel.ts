@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { SnsTopicRules } from './channels/sns/allowed-topics';
+import type { DestinationPolicy } from './destinations';
 import type { RenderedAlert } from './render';
 
 /** Which alerts a channel wants. Reminders go to channels that want `down`: the job is still down. */
@@ -49,7 +50,8 @@ export interface TopicPublisher {
 
 /** What channels may use to reach the outside world; injected so tests and the sandbox differ only here. */
 export interface AlertTransports {
-  readonly fetch: typeof fetch;
+  /** Which addresses HTTP channels may reach (every HTTP send goes through http.ts `post`); public only when absent. */
+  readonly destinations?: DestinationPolicy;
   /** Absent where no e-mail can be sent (no verified sender configured). */
   readonly mailer?: Mailer;
   /** Absent where no SNS is reachable. */

@@ -1,12 +1,37 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { TransportError, type AlertTransports } from './channel';
+import { DestinationError, parseDestinationUrl, resolveDestination, type ResolvedAddress } from './destinations';
 
 /** A Retry-After longer than this is not waited for within one delivery; the next attempt comes sooner. */
 const MAX_RETRY_AFTER_MS = 30_000;
 
 /**
- * POSTs a body and sorts the outcome: 2xx is sent; 429 and 5xx, timeouts and network failures may
- * work later (transient); any other status is the receiver saying no (permanent). The response
- * body is read only for a short detail, never trusted.
+ * What a failed HTTP delivery stores: a code, plus the status for an answer (`http_404`). Never
+ * the receiver's body (anyone could make it say anything, and read-only keys read delivery
+ * errors) and never the URL (it may carry a token).
+ */
+export type HttpFailure =
+  | 'invalid_url'
+  | 'credentials_in_url'
+  | 'blocked_address'
+  | 'dns_failed'
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'unreachable'
+  | 'timeout'
+  | 'tls_error'
+  | 'network_error'
+  | `http_${number}`;
+
+/**
+ * POSTs a body to a channel's receiver, through the destination guard: the host is resolved once,
+ * every answer must be an allowed address (see destinations.ts), and the connection goes to that
+ * checked address, with the URL's host name kept for the Host header and TLS (SNI and the
+ * certificate check), so a DNS answer that changes between check and connect cannot move it.
+ * Redirects are not followed. 2xx is sent; 429, 5xx, timeouts and network failures may work later
+ * (transient); any other status is the receiver saying no (permanent).
  */
 export async function post(
   transports: AlertTransports,
@@ -14,44 +39,87 @@ export async function post(
   body: string,
   headers: Record<string, string>,
 ): Promise<string> {
-  let response: Response;
+  const policy = transports.destinations ?? {};
+  let target: URL;
+  let address: ResolvedAddress;
   try {
-    response = await transports.fetch(url, {
-      method: 'POST',
-      headers: { 'user-agent': 'CronSentry-Alerts/1', ...headers },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(transports.httpTimeoutMs),
-    });
+    target = parseDestinationUrl(url);
+    address = await resolveDestination(target, policy);
   } catch (error) {
-    const name = (error as { name?: string } | null)?.name;
-    const reason =
-      name === 'TimeoutError' || name === 'AbortError'
-        ? `no answer within ${transports.httpTimeoutMs} ms`
-        : `could not connect (${describeNetworkError(error)})`;
-    throw new TransportError(reason, false, { cause: error });
+    if (!(error instanceof DestinationError)) throw error;
+    // DNS may answer later; a refused address or URL will not change by trying again.
+    throw new TransportError(error.code, error.code !== 'dns_failed', { cause: error });
   }
-  const detail = await responseDetail(response);
-  if (response.ok) return `HTTP ${response.status}`;
-  const message = `HTTP ${response.status}${detail ? `: ${detail}` : ''}`;
-  if (response.status === 429 || response.status >= 500) {
-    throw new TransportError(message, false, { retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
-  }
-  throw new TransportError(message, true);
-}
-
-async function responseDetail(response: Response): Promise<string> {
+  let status: number;
+  let retryAfter: string | undefined;
   try {
-    const text = await response.text();
-    return text.replace(/\s+/g, ' ').trim().slice(0, 200);
-  } catch {
-    return '';
+    ({ status, retryAfter } = await send(target, address, body, headers, transports.httpTimeoutMs));
+  } catch (error) {
+    throw new TransportError(networkFailure(error), false, { cause: error });
   }
+  if (status >= 200 && status < 300) return `HTTP ${status}`;
+  const failure: HttpFailure = `http_${status}`;
+  if (status === 429 || status >= 500) {
+    throw new TransportError(failure, false, { retryAfterMs: retryAfterMs(retryAfter ?? null) });
+  }
+  throw new TransportError(failure, true);
 }
 
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
-  return cause?.code ?? cause?.message ?? (error as Error | null)?.message ?? 'network error';
+/** One request to the checked address; resolves with the status as soon as the headers arrive. */
+function send(
+  target: URL,
+  address: ResolvedAddress,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ status: number; retryAfter?: string }> {
+  const client = target.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.request(target, {
+      method: 'POST',
+      headers: { 'user-agent': 'CronSentry-Alerts/1', 'content-length': Buffer.byteLength(body), ...headers },
+      // A fresh connection every time: a pooled socket would skip the lookup below.
+      agent: false,
+      lookup: pinnedLookup(address),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    request.once('response', (response) => {
+      const value = response.headers['retry-after'];
+      resolve({ status: response.statusCode ?? 0, ...(value ? { retryAfter: String(value) } : {}) });
+      // The body is never read: nothing in it is stored or trusted.
+      response.destroy();
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** A `lookup` that answers every question with the address already checked. */
+function pinnedLookup(address: ResolvedAddress): LookupFunction {
+  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, [{ address: address.address, family: address.family }]);
+    else callback(null, address.address, address.family);
+  }) as unknown as LookupFunction;
+}
+
+const NETWORK_CODES: Record<string, HttpFailure> = {
+  ECONNREFUSED: 'connection_refused',
+  ECONNRESET: 'connection_reset',
+  EPIPE: 'connection_reset',
+  ETIMEDOUT: 'timeout',
+  EHOSTUNREACH: 'unreachable',
+  ENETUNREACH: 'unreachable',
+  EHOSTDOWN: 'unreachable',
+  ENOTFOUND: 'dns_failed',
+  EAI_AGAIN: 'dns_failed',
+};
+
+function networkFailure(error: unknown): HttpFailure {
+  const { name, code } = (error ?? {}) as { name?: string; code?: string };
+  if (name === 'TimeoutError' || name === 'AbortError' || code === 'ABORT_ERR') return 'timeout';
+  if (code && NETWORK_CODES[code]) return NETWORK_CODES[code];
+  if (code && /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code)) return 'tls_error';
+  return 'network_error';
 }
 
 /** `Retry-After: 3` or an HTTP date; undefined when absent or unreadable. */

@@ -8,6 +8,9 @@ import type { AlertTransports, ChannelEvent, ChannelRecord } from './channel';
 import { renderAlert, type AlertContext, type RenderedAlert } from './render';
 import { DEFAULT_RETRY_POLICY, sendWithRetries, type RetryPolicy, type SendOutcome } from './send';
 
+/** How long a channel test waits for the receiver: one attempt, well inside the API Lambda's 15 s. */
+export const TEST_SEND_TIMEOUT_MS = 5_000;
+
 export interface NotifierDeps {
   readonly channels: ChannelRepository;
   readonly deliveries: DeliveryRepository;
@@ -106,7 +109,7 @@ export class Notifier {
       test: true,
       lastOutput: 'backup started\n12 tables dumped\nupload to s3://backups finished',
     });
-    const result = await this.attempt(alert, channel);
+    const result = await this.attempt(alert, channel, { once: true });
     const at = this.deps.clock();
     await this.deps.deliveries.recordTest({
       projectId: channel.projectId,
@@ -188,11 +191,22 @@ export class Notifier {
     };
   }
 
-  private attempt(alert: RenderedAlert, channel: ChannelRecord): Promise<SendOutcome> {
+  /**
+   * `once`: a test someone waits for in the API. One attempt with a short timeout, so the answer
+   * comes well within the API Lambda's 15 s instead of after three 10-s attempts and the waits.
+   */
+  private attempt(
+    alert: RenderedAlert,
+    channel: ChannelRecord,
+    options: { once?: boolean } = {},
+  ): Promise<SendOutcome> {
+    const transports = this.deps.transports();
     return sendWithRetries(alert, channel, {
-      transports: this.deps.transports(),
+      transports: options.once
+        ? { ...transports, httpTimeoutMs: Math.min(transports.httpTimeoutMs, TEST_SEND_TIMEOUT_MS) }
+        : transports,
       sleep: this.deps.sleep,
-      policy: this.retry,
+      policy: options.once ? { ...this.retry, maxAttempts: 1 } : this.retry,
     });
   }
 

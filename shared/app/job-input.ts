@@ -1,7 +1,14 @@
 import * as z from 'zod';
 import { DAY, MINUTE, SECOND, describeDuration, parseDuration } from '../domain/durations';
 import { lineTextProblem, proseTextProblem } from '../domain/plain-text';
-import { parseSchedule, ScheduleError, shortestPeriodMs, type Schedule } from '../domain/schedule';
+import {
+  parseSchedule,
+  ScheduleError,
+  shortestPeriodMs,
+  StepBudget,
+  upcoming,
+  type Schedule,
+} from '../domain/schedule';
 import { ValidationError } from '../errors';
 import { parseInput, UUID_PATTERN } from './validation';
 import { awsSourceInput, toAwsSource } from './aws-source-input';
@@ -160,12 +167,37 @@ export function parseJobPatch(
 
 const previewSchema = z.object({ schedule: fields.schedule, timezone: fields.timezone.default('UTC') }).strict();
 
-export function parseSchedulePreview(body: unknown, minimumMs: number, now: number): Schedule {
+/**
+ * cron-parser `next()` calls one schedule someone sends may cost: checking it, and a preview of
+ * its next runs. A minutely job sampled across a clock change needs about 1,200; past the bound
+ * the answer is a 400, so no request can hold the API (or the sandbox's pings) for seconds.
+ */
+export const SCHEDULE_STEPS = 3_000;
+
+/** The schedule of `POST /api/schedule/preview` and its next `count` times, within one budget. */
+export function previewSchedule(body: unknown, minimumMs: number, now: number, count: number) {
   const input = parseInput(previewSchema, body);
-  return toSchedule(input.schedule, input.timezone, minimumMs, now);
+  const budget = new StepBudget(SCHEDULE_STEPS);
+  const schedule = toSchedule(input.schedule, input.timezone, minimumMs, now, budget);
+  return { schedule, next: withinBudget(() => upcoming(schedule, now, count, budget)) };
 }
 
-function toSchedule(text: string, timezone: string, minimumMs: number, now: number): Schedule {
+function withinBudget<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof ScheduleError) throw ValidationError.of(error.field, error.message);
+    throw error;
+  }
+}
+
+function toSchedule(
+  text: string,
+  timezone: string,
+  minimumMs: number,
+  now: number,
+  budget = new StepBudget(SCHEDULE_STEPS),
+): Schedule {
   let schedule: Schedule;
   try {
     schedule = parseSchedule(fromAwsScheduleExpression(text), timezone);
@@ -174,7 +206,7 @@ function toSchedule(text: string, timezone: string, minimumMs: number, now: numb
     if (error instanceof ScheduleExpressionError) throw ValidationError.of('schedule', error.message);
     throw error;
   }
-  const period = shortestPeriodMs(schedule, now);
+  const period = withinBudget(() => shortestPeriodMs(schedule, now, budget));
   if (period < minimumMs) {
     throw ValidationError.of('schedule', `runs more often than the minimum of ${describeDuration(minimumMs)}`);
   }

@@ -2,6 +2,7 @@ import { MINUTE, formatDuration } from '../domain/durations';
 import type { Job } from '../domain/job';
 import { describeSchedule, scheduleText } from '../domain/schedule';
 import { deadlineOf, statusAt } from '../domain/transitions';
+import { uniqueKeyOf } from '../domain/unique-key';
 import type { FlipRecord, PingRecord } from '../storage/history-repository';
 import { isoOrNull } from './iso-time';
 import { awsSourceView } from './aws-source-input';
@@ -15,13 +16,28 @@ export interface ViewOptions {
   readonly now: number;
   /** Base URL for ping URLs; omitted (with the ping URL) for read-only keys. */
   readonly pingBaseUrl?: string;
+  /**
+   * A read-only key is looking: no `id` (the id is the ping credential), only `unique_key`, which
+   * names the job in every read-only route and cannot ping.
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * A notice id (`<job id>:<version>`) as a read-only key may see it: the job id replaced by the
+ * job's unique key. Ids of test messages and anything else without a job id pass unchanged.
+ */
+export function readOnlyNoticeId(noticeId: string): string {
+  const match = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(:.*)?$/i.exec(noticeId);
+  return match ? `${uniqueKeyOf(match[1]!)}${match[2] ?? ''}` : noticeId;
 }
 
 /** The public JSON of a job (snake_case), with its status as of `now`. */
 export function jobView({ state, profile }: Job, options: ViewOptions) {
   const deadline = deadlineOf(state);
   return {
-    id: state.id,
+    ...(options.readOnly ? {} : { id: state.id }),
+    unique_key: uniqueKeyOf(state.id),
     name: profile.name,
     description: profile.description,
     tags: profile.tags,
@@ -64,6 +80,12 @@ export function pingView(ping: PingRecord) {
   };
 }
 
-export function flipView(flip: FlipRecord) {
-  return { id: flip.id, from: flip.from, to: flip.to, at: isoOrNull(flip.at), reason: flip.reason };
+export function flipView(flip: FlipRecord, options: { readOnly?: boolean } = {}) {
+  return {
+    id: options.readOnly ? readOnlyNoticeId(flip.id) : flip.id,
+    from: flip.from,
+    to: flip.to,
+    at: isoOrNull(flip.at),
+    reason: flip.reason,
+  };
 }

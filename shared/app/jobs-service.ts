@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, JobProfile, Status } from '../domain/job';
 import { scheduleText } from '../domain/schedule';
+import { isUniqueKey } from '../domain/unique-key';
 import { createState, pause, reschedule, resume, statusAt, type Transition } from '../domain/transitions';
 import { NotFoundError, ValidationError } from '../errors';
 import type { HistoryRepository } from '../storage/history-repository';
@@ -9,6 +10,7 @@ import { encodeCursor, keys } from '../storage/keys';
 import { requireWrite, type Principal } from './access';
 import { parseJobDraft, parseJobPatch } from './job-input';
 import type { OutboxPublisher } from './outbox';
+import { UUID_PATTERN } from './validation';
 import { writeTransition } from './write-transition';
 import { AwsSourceWatch, type AwsSourceClaims } from './aws-source-watch';
 
@@ -93,6 +95,27 @@ export class JobsService {
     }
     await this.options.ledger.renamed(principal.projectId, id, undefined, profile.name);
     return { state, profile };
+  }
+
+  /**
+   * The job id a path names. Read-write keys may use the id or the unique key; read-only keys only
+   * the unique key, because the id is the ping credential and they never learn it. Anything else,
+   * and a unique key of another project, is the same 404 as an unknown id.
+   */
+  async resolveRef(principal: Principal, ref: string): Promise<string> {
+    const jobId = await this.findRef(principal, ref);
+    if (!jobId) throw new NotFoundError('job');
+    return jobId;
+  }
+
+  /** As `resolveRef`, with `undefined` for a job that does not exist (filters want "no match", not 404). */
+  async findRef(principal: Principal, ref: string): Promise<string | undefined> {
+    const value = ref.toLowerCase();
+    if (UUID_PATTERN.test(value)) return principal.role === 'read-write' ? value : undefined;
+    if (!isUniqueKey(value)) return undefined;
+    const found = await this.jobs.findIdByUniqueKey(principal.projectId, value);
+    if (found || !(await this.jobs.indexUniqueKeys(principal.projectId))) return found;
+    return this.jobs.findIdByUniqueKey(principal.projectId, value);
   }
 
   async get(principal: Principal, jobId: string): Promise<Job> {

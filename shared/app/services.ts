@@ -58,7 +58,10 @@ export function createServices(deps: ServiceDeps) {
     history,
     logger: deps.logger,
     retentionMs: settings.PING_LOG_DAYS * DAY,
-    transports: deps.alerts,
+    transports: {
+      destinations: { allowPrivate: settings.ALERT_ALLOW_PRIVATE_TARGETS },
+      ...deps.alerts,
+    },
     rules: {
       snsTopics: {
         allowed: settings.SNS_CHANNEL_TOPICS,

@@ -37,8 +37,22 @@ export function isPingKey(value: string): boolean {
   return PING_KEY_PATTERN.test(value);
 }
 
-/** What a job auto-registered by `?create=1` starts with; people adjust it afterwards. */
-export const AUTO_CREATED_JOB = { schedule: 'every 1d', grace_time: 60 } as const;
+/**
+ * What a job auto-registered by `?create=1` starts with; people adjust it afterwards. No channels,
+ * not even the project's defaults: anyone holding the ping key could otherwise register jobs that
+ * all go missing a day later and alert everyone at once. A person adds channels when adopting it.
+ */
+export const AUTO_CREATED_JOB = { schedule: 'every 1d', grace_time: 60, channels: [] as string[] } as const;
+
+/** `?create=1` limits: its own small quota per project and a rate per ping key, apart from the job limit. */
+export interface AutoCreateLimits {
+  /** Jobs one project may auto-create per UTC day. */
+  readonly perProjectPerDay: number;
+  /** Jobs one ping key may auto-create per minute. */
+  readonly perPingKeyPerMinute: number;
+}
+
+export const DEFAULT_AUTO_CREATE_LIMITS: AutoCreateLimits = { perProjectPerDay: 50, perPingKeyPerMinute: 5 };
 
 export interface SlugPing {
   readonly pingKey: string;
@@ -61,6 +75,7 @@ export class SlugDirectory {
     private readonly access: AccessRepository,
     private readonly createJob: CreateJobForSlug,
     private readonly removeJob: RemoveJob,
+    private readonly limits: AutoCreateLimits = DEFAULT_AUTO_CREATE_LIMITS,
   ) {}
 
   /** The job a slug names; `created` when this very ping registered it (Healthchecks answers 201). */
@@ -72,10 +87,36 @@ export class SlugDirectory {
     return this.register(ping, now);
   }
 
+  /** One write per window and limit, only when a job is about to be created (never per ping). */
+  private async withinCreateLimits(pingKey: string, projectId: string, now: number): Promise<boolean> {
+    const minute = Math.floor(now / 60_000);
+    const day = Math.floor(now / 86_400_000);
+    return (
+      (await this.access.countInWindow(
+        `PINGKEY#${pingKey}`,
+        `create-${minute}`,
+        this.limits.perPingKeyPerMinute,
+        (minute + 2) * 60_000,
+      )) &&
+      (await this.access.countInWindow(
+        `PROJECT#${projectId}`,
+        `create-${day}`,
+        this.limits.perProjectPerDay,
+        (day + 2) * 86_400_000,
+      ))
+    );
+  }
+
   private async register(ping: SlugPing, now: number): Promise<{ jobId: string; created: boolean }> {
     const projectId = await this.access.findPingKey(ping.pingKey);
     const project = projectId ? await this.access.getProject(projectId) : undefined;
     if (!project || project.pingKey !== ping.pingKey || !project.createOnPing) throw new NotFoundError('job');
+    if (!(await this.withinCreateLimits(ping.pingKey, project.id, now))) {
+      // Over a limit: no new job; a racing first ping may have made this one meanwhile.
+      const made = await this.access.findSlug(ping.pingKey, ping.slug);
+      if (made) return { jobId: made.jobId, created: false };
+      throw new NotFoundError('job');
+    }
     const principal: Principal = { projectId: project.id, keyId: 'ping-key', role: 'read-write' };
     let jobId: string;
     try {

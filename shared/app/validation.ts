@@ -20,10 +20,10 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
 }
 
 function fieldOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
-    return [...issue.path, issue.keys[0]].join('.');
-  }
-  return issue.path.length ? issue.path.join('.') : 'body';
+  const path =
+    issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]] : issue.path;
+  // A key that is the empty string names no field a client could show: the body it is in.
+  return path.join('.') || 'body';
 }
 
 function messageOf(issue: z.core.$ZodIssue): string {

@@ -77,19 +77,65 @@ export function parseSchedule(text: string, timezone = 'UTC'): Schedule {
   if (fields.some((field) => /(^|[^a-z])h/i.test(field))) {
     throw new ScheduleError('schedule', 'hashed values ("H") are not supported: write the minute and hour you mean');
   }
+  let parsed: ReturnType<typeof CronExpressionParser.parse>;
   try {
-    CronExpressionParser.parse(expression, { tz: timezone, currentDate: new Date(0) }).next();
+    // Parsing alone validates, and refuses days no month has (`30 2`); nothing is walked here.
+    parsed = CronExpressionParser.parse(expression, { tz: timezone });
   } catch (error) {
     throw new ScheduleError('schedule', `invalid cron expression: ${(error as Error).message}`);
   }
+  if (onlyOnLeapDays(parsed.fields)) {
+    throw new ScheduleError(
+      'schedule',
+      'runs only on 29 February, once in four years: too rare to monitor (add another day, e.g. "28,29 2" or "L 2")',
+    );
+  }
   return { kind: 'cron', expression, timezone };
+}
+
+/** Days of each month in a common year: a day past these exists only on 29 February. */
+const COMMON_YEAR_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * True when the fields match no day of a common year: every day of month they name exists only
+ * in leap years (`29 2`). Answered from the fields, without walking: cron-parser would step through
+ * four years of days per run, and the checks below sample many runs. A restricted day of week
+ * (OR-ed with the day of month, as in Vixie cron) or `L` always has a day every year.
+ */
+function onlyOnLeapDays(fields: ReturnType<typeof CronExpressionParser.parse>['fields']): boolean {
+  if (!fields.dayOfWeek.isWildcard || fields.dayOfMonth.isWildcard || fields.dayOfMonth.hasLastChar) return false;
+  const days = fields.dayOfMonth.values.map(Number);
+  return !fields.month.values.some((month) => days.some((day) => day <= COMMON_YEAR_DAYS[Number(month) - 1]!));
+}
+
+/**
+ * A bound on the work of judging a schedule someone just sent (validation, previews): each step is
+ * one `next()` of cron-parser, itself bounded by cron-parser's own loop limit. Pings and the
+ * checker pass none: a stored schedule was judged when it was saved, and a ping must be recorded.
+ */
+export class StepBudget {
+  constructor(private remaining: number) {}
+
+  get left(): number {
+    return this.remaining;
+  }
+
+  spend(): void {
+    this.remaining -= 1;
+    if (this.remaining < 0) {
+      throw new ScheduleError(
+        'schedule',
+        'takes too long to evaluate (its runs are too rare or too irregular around clock changes): write a simpler schedule',
+      );
+    }
+  }
 }
 
 /** More than any daylight-saving shift (Antarctica/Troll moves its clocks by 2 h). */
 const CLOCK_CHANGE_WINDOW_MS = 3 * HOUR;
 
 /** The first moment strictly after `afterMs` at which the schedule expects a ping. */
-export function nextExpectedAt(schedule: Schedule, afterMs: number): number {
+export function nextExpectedAt(schedule: Schedule, afterMs: number, budget?: StepBudget): number {
   if (schedule.kind === 'interval') return afterMs + schedule.everyMs;
   // cron-parser resolves DST gaps (a skipped 02:30 runs once, at 03:30 after the jump) and overlaps
   // (a repeated 02:30 runs once, the first time) the way cron daemons do, but only when it walks
@@ -100,9 +146,10 @@ export function nextExpectedAt(schedule: Schedule, afterMs: number): number {
   const windowStart = afterMs - CLOCK_CHANGE_WINDOW_MS;
   if (utcOffsetMs(schedule.timezone, windowStart) > utcOffsetMs(schedule.timezone, afterMs)) {
     try {
-      const next = firstCronTimeAfter(schedule, windowStart, afterMs);
+      const next = firstCronTimeAfter(schedule, windowStart, afterMs, budget);
       if (next !== undefined) return next;
-    } catch {
+    } catch (error) {
+      if (error instanceof ScheduleError) throw error;
       // cron-parser gives up ("loop limit exceeded") near Lord Howe's 30-minute change; judging
       // from `afterMs` alone is what it would do without the walk.
     }
@@ -112,10 +159,11 @@ export function nextExpectedAt(schedule: Schedule, afterMs: number): number {
   // at worst one run in that hour is not expected.
   try {
     for (let start = afterMs; start <= afterMs + CLOCK_CHANGE_WINDOW_MS; start += 15 * MINUTE) {
-      const next = firstCronTimeAfter(schedule, start, afterMs);
+      const next = firstCronTimeAfter(schedule, start, afterMs, budget);
       if (next !== undefined) return next;
     }
-  } catch {
+  } catch (error) {
+    if (error instanceof ScheduleError) throw error;
     // cron-parser gives up ("loop limit exceeded") for about a day before Lord Howe's 30-minute
     // fall-back. A ping must still be recorded: judge the next time at the zone's current UTC
     // offset, which is off by at most the size of the coming change.
@@ -123,6 +171,7 @@ export function nextExpectedAt(schedule: Schedule, afterMs: number): number {
       { ...schedule, timezone: fixedOffsetZone(utcOffsetMs(schedule.timezone, afterMs)) },
       afterMs,
       afterMs,
+      budget,
     );
     if (fixed !== undefined) return fixed;
   }
@@ -134,6 +183,7 @@ function firstCronTimeAfter(
   schedule: Extract<Schedule, { kind: 'cron' }>,
   startMs: number,
   afterMs: number,
+  budget?: StepBudget,
 ): number | undefined {
   const cron = CronExpressionParser.parse(schedule.expression, {
     tz: schedule.timezone,
@@ -141,6 +191,7 @@ function firstCronTimeAfter(
   });
   // Each step must move forward, so the walk ends within (afterMs - startMs) / 1 min steps.
   for (let previous = startMs; ;) {
+    budget?.spend();
     const next = cron.next().getTime();
     if (next > afterMs) return next;
     if (next <= previous) return undefined;
@@ -174,23 +225,69 @@ export function utcOffsetMs(timezone: string, atMs: number): number {
 }
 
 /** The next `count` expected times after `afterMs` (for previews). */
-export function upcoming(schedule: Schedule, afterMs: number, count: number): number[] {
+export function upcoming(schedule: Schedule, afterMs: number, count: number, budget?: StepBudget): number[] {
   const times: number[] = [];
   let cursor = afterMs;
   for (let i = 0; i < count; i += 1) {
-    cursor = nextExpectedAt(schedule, cursor);
+    cursor = nextExpectedAt(schedule, cursor, budget);
     times.push(cursor);
   }
   return times;
 }
 
 /**
- * The shortest gap between two expected pings, sampled over the next year: used to reject
- * schedules tighter than the installation's minimum.
+ * Up to `count` runs after `fromMs`, none later than `untilMs`, from one cron-parser walk that starts
+ * before any clock change that could matter (as `nextExpectedAt` does for one run), so each run
+ * costs one step instead of a walk of its own. Where cron-parser stops advancing or gives up
+ * (Chatham, Lord Howe), that run is judged by `nextExpectedAt`, and the walk resumes from it.
  */
-export function shortestPeriodMs(schedule: Schedule, fromMs: number): number {
+function sampleCronRuns(
+  schedule: Extract<Schedule, { kind: 'cron' }>,
+  fromMs: number,
+  count: number,
+  untilMs: number,
+  budget?: StepBudget,
+): number[] {
+  const walkFrom = (startMs: number) =>
+    CronExpressionParser.parse(schedule.expression, { tz: schedule.timezone, currentDate: new Date(startMs) });
+  const times: number[] = [];
+  let cron = walkFrom(fromMs - CLOCK_CHANGE_WINDOW_MS);
+  let last = fromMs;
+  while (times.length < count) {
+    budget?.spend();
+    let next: number;
+    try {
+      next = cron.next().getTime();
+    } catch (error) {
+      if (error instanceof ScheduleError) throw error;
+      next = Number.NaN;
+    }
+    if (next <= fromMs && times.length === 0) continue;
+    if (!(next > last)) {
+      next = nextExpectedAt(schedule, last, budget);
+      cron = walkFrom(next);
+    }
+    if (next > untilMs) break;
+    times.push(next);
+    last = next;
+  }
+  return times;
+}
+
+/**
+ * Four years and two days: every gap of a cron schedule occurs within it (the calendar repeats
+ * but for 29 February, and a gap reaching across it is seen too). Sampling 64 runs *unbounded*
+ * walked 256 years for `59 23 29 2 *`.
+ */
+const SAMPLE_HORIZON_MS = (4 * 365 + 1 + 2) * 24 * HOUR;
+
+/**
+ * The shortest gap between two expected pings (64 runs within four years, or fewer): used to
+ * reject schedules tighter than the installation's minimum.
+ */
+export function shortestPeriodMs(schedule: Schedule, fromMs: number, budget?: StepBudget): number {
   if (schedule.kind === 'interval') return schedule.everyMs;
-  const times = upcoming(schedule, fromMs, 64);
+  const times = sampleCronRuns(schedule, fromMs, 64, fromMs + SAMPLE_HORIZON_MS, budget);
   let shortest = Number.POSITIVE_INFINITY;
   for (let i = 1; i < times.length; i += 1) shortest = Math.min(shortest, times[i]! - times[i - 1]!);
   return shortest;

@@ -269,6 +269,28 @@ export class AccessRepository {
     throw new ProjectFullError(limit);
   }
 
+  /**
+   * Counts one event in a fixed window (`window` names it, e.g. a minute or a day) and says whether
+   * it was within `limit`: one conditional write, an item that expires with the window.
+   */
+  async countInWindow(partition: string, window: string, limit: number, expiresAtMs: number): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: partition, sk: `WINDOW#${window}` },
+          UpdateExpression: 'ADD used :one SET expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': Math.ceil(expiresAtMs / 1000) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   /** Gives a job slot back (a job was deleted, or its creation failed). Never below zero. */
   async releaseJobSlot(projectId: string): Promise<void> {
     await this.documents

@@ -202,7 +202,7 @@ export class DeliveryRepository {
    */
   async list(projectId: string, filter: DeliveryFilter, limit: number, cursor?: string): Promise<Page<DeliveryRecord>> {
     const partition = keys.projectPartition(projectId);
-    let start = decodeCursor(cursor);
+    let start: Record<string, unknown> | undefined = decodeCursor(cursor);
     if (start && (start.pk !== partition || !String(start.sk).startsWith(keys.deliveryPrefix))) {
       throw new CursorError();
     }

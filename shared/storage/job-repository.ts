@@ -9,6 +9,7 @@ import {
 import type { JobProfile, JobState, Notice } from '../domain/job';
 import type { Schedule } from '../domain/schedule';
 import type { AwsSource } from '../domain/aws-events/source';
+import { uniqueKeyOf } from '../domain/unique-key';
 import { WriteConflict } from '../errors';
 import { CursorError, decodeCursor, encodeCursor, keys, shardOf } from './keys';
 import { DUE_INDEX, OUTBOX_INDEX } from './table-definition';
@@ -88,6 +89,47 @@ export class JobRepository {
         TableName: this.tableName,
         Item: toStateItem(state),
         ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    await this.putUniqueKey(profile.projectId, profile.id);
+  }
+
+  /** The id of the project's job whose `uniqueKeyOf(id)` is `uniqueKey`, if its lookup item exists. */
+  async findIdByUniqueKey(projectId: string, uniqueKey: string): Promise<string | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.jobByUniqueKey(projectId, uniqueKey),
+        ConsistentRead: true,
+      }),
+    );
+    return typeof result.Item?.jobId === 'string' ? result.Item.jobId : undefined;
+  }
+
+  /**
+   * Gives every job of the project its unique-key item, once per project (jobs created before the
+   * items existed have none). Returns false when that was already done, so a miss costs one read.
+   */
+  async indexUniqueKeys(projectId: string): Promise<boolean> {
+    const marker = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.uniqueKeysIndexed(projectId), ConsistentRead: true }),
+    );
+    if (marker.Item) return false;
+    let cursor: string | undefined;
+    do {
+      const page = await this.listProfiles(projectId, 200, cursor);
+      await Promise.all(page.items.map((profile) => this.putUniqueKey(projectId, profile.id)));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: keys.uniqueKeysIndexed(projectId) }));
+    return true;
+  }
+
+  private async putUniqueKey(projectId: string, jobId: string): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.jobByUniqueKey(projectId, uniqueKeyOf(jobId)), jobId },
       }),
     );
   }
@@ -321,6 +363,9 @@ export class JobRepository {
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.jobState(jobId) }));
     await this.deletePartition(keys.jobPartition(jobId));
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.jobProfile(projectId, jobId) }));
+    await this.documents.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.jobByUniqueKey(projectId, uniqueKeyOf(jobId)) }),
+    );
   }
 
   private async deletePartition(partition: string): Promise<void> {

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { INDEX_SHARDS } from './table-definition';
 
 /**
@@ -9,6 +10,13 @@ export const keys = {
   jobState: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'STATE' }),
   jobProfile: (projectId: string, jobId: string) => ({ pk: `PROJECT#${projectId}`, sk: `JOB#${jobId}` }),
   jobProfilePrefix: 'JOB#',
+  /**
+   * A job's read-only name (`uniqueKeyOf(id)`) → its id. Under the project, so only the project's
+   * own keys can resolve it; written with the job, deleted with it.
+   */
+  jobByUniqueKey: (projectId: string, uniqueKey: string) => ({ pk: `PROJECT#${projectId}`, sk: `UKEY#${uniqueKey}` }),
+  /** Present once every job of the project has its unique-key item (jobs made before the items get them once). */
+  uniqueKeysIndexed: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'UKEY-INDEXED' }),
   project: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' }),
   projectPartition: (projectId: string) => `PROJECT#${projectId}`,
   jobPartition: (jobId: string) => `JOB#${jobId}`,
@@ -64,20 +72,24 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 }
 
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+/**
+ * Every cursor this API hands out is a base-table LastEvaluatedKey: exactly `pk` and `sk`. Anything
+ * else (an extra attribute, an index key, a number) would reach DynamoDB as ExclusiveStartKey and
+ * come back as its ValidationException, so it is refused here, as the caller's mistake.
+ */
+const cursorShape = z.object({ pk: z.string().min(1).max(256), sk: z.string().min(1).max(512) }).strict();
+
+export function decodeCursor(cursor: string | undefined): { pk: string; sk: string } | undefined {
   if (!cursor) return undefined;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      const values = Object.values(parsed);
-      if (values.every((value) => typeof value === 'string' || typeof value === 'number')) {
-        return parsed as Record<string, unknown>;
-      }
-    }
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through: a cursor we cannot read is the caller's mistake
+    throw new CursorError();
   }
-  throw new CursorError();
+  const shape = cursorShape.safeParse(parsed);
+  if (!shape.success) throw new CursorError();
+  return shape.data;
 }
 
 export class CursorError extends Error {

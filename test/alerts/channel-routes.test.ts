@@ -37,7 +37,7 @@ describe('channel and delivery routes', () => {
       alerts: transports({ clock: () => T0, vendorOrigins: { [new URL(PAGERDUTY_EVENTS_URL).origin]: receiver.url } }),
     });
     for (const id of ['routes-a', 'routes-b']) await services.access.ensureProject(id, id, T0);
-    routes = channelRoutes(services.alerts, 'https://cronsentry.example.com');
+    routes = channelRoutes(services.alerts, 'https://cronsentry.example.com', services.jobs);
   });
   afterEach(async () => {
     await receiver.close();
@@ -174,12 +174,25 @@ describe('channel and delivery routes', () => {
 
     receiver.answer([{ status: 404, body: 'no such hook' }]);
     const broken = await call(writer, 'POST', '/api/channels/{id}/test', { id });
-    expect(broken.body).toEqual({ ok: false, detail: 'HTTP 404: no such hook' });
+    expect(broken.body).toEqual({ ok: false, detail: 'http_404' });
     const channel = (await call(writer, 'GET', '/api/channels/{id}', { id })).body!;
-    expect(channel.last_delivery).toMatchObject({ outcome: 'failed', error: 'HTTP 404: no such hook' });
+    expect(channel.last_delivery).toMatchObject({ outcome: 'failed', error: 'http_404' });
+
+    // One attempt, not three: the API waits for the answer and must answer within its 15 s.
+    receiver.answer([{ status: 503, body: 'try later' }]);
+    const before = receiver.requests.length;
+    expect((await call(writer, 'POST', '/api/channels/{id}/test', { id })).body).toEqual({
+      ok: false,
+      detail: 'http_503',
+    });
+    expect(receiver.requests.length - before).toBe(1);
 
     const deliveries = await call(writer, 'GET', '/api/deliveries', { query: { channel_id: id } });
-    expect(deliveries.body!.deliveries.map((d: { outcome: string }) => d.outcome).sort()).toEqual(['failed', 'sent']);
+    expect(deliveries.body!.deliveries.map((d: { outcome: string }) => d.outcome).sort()).toEqual([
+      'failed',
+      'failed',
+      'sent',
+    ]);
     expect(deliveries.body!.deliveries[0]).toMatchObject({ channel_id: id, job_id: null, test: true, event: 'test' });
     expect((await call(stranger, 'GET', '/api/deliveries', {})).body!.deliveries).toEqual([]);
     await expect(call(writer, 'GET', '/api/deliveries', { query: { job_id: 'abc' } })).rejects.toBeInstanceOf(

@@ -93,9 +93,9 @@ describe.each(STORES)('notifier on %s', (store) => {
       channelId: channels[0]!.id,
     });
     expect(failed).toMatchObject({ outcome: 'failed', retryable: true, attempts: 3 });
-    expect(failed?.error).toBe('HTTP 500: down for maintenance');
+    expect(failed?.error).toBe('http_500');
     const stored = await setup.alerting.channelRepository.get('project-1', channels[0]!.id);
-    expect(stored?.lastDelivery).toMatchObject({ outcome: 'failed', error: 'HTTP 500: down for maintenance' });
+    expect(stored?.lastDelivery).toMatchObject({ outcome: 'failed', error: 'http_500' });
 
     // The next delivery of the message (Lambda's retry) tries the failed channel again, and only it.
     bad.answer([{ status: 200 }]);
@@ -126,7 +126,7 @@ describe.each(STORES)('notifier on %s', (store) => {
         status: 'failed',
         permanent: true,
         attempts: 1,
-        error: 'HTTP 410: channel_is_archived',
+        error: 'http_410',
       },
     ]);
     await setup.alerting.notifier.deliver(message);

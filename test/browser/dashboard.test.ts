@@ -202,15 +202,29 @@ describe('the dashboard', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.locator('#job-grace_time-error').waitFor();
     expect(await grace.getAttribute('aria-invalid')).toBe('true');
-    expect((await api.getJob(job.id)).grace_seconds).toBe(1800);
+    expect((await api.getJob(job.id!)).grace_seconds).toBe(1800);
 
     await grace.fill('45m');
     await page.getByLabel('Time zone').fill('Europe/Berlin');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.waitForURL(new RegExp(`#/jobs/${job.id}$`));
-    const saved = await api.getJob(job.id);
+    const saved = await api.getJob(job.id!);
     expect(saved).toMatchObject({ grace_seconds: 2700, timezone: 'Europe/Berlin' });
     expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("shows a crontab line that matches the job's interval, or says that cron cannot express it", async () => {
+    const everyTwoHours = await api.createJob({ name: 'Two-hourly sync', schedule: 'every 2h', grace_time: 10 });
+    const { page } = await open(`/jobs/${everyTwoHours.id}`);
+    await page.locator('#ping-url').waitFor();
+    const crontab = page.locator('pre[aria-labelledby="snippet-crontab"]');
+    expect(await crontab.textContent()).toMatch(/^0 \*\/2 \* \* \* \/path\/to\/job\.sh && curl /);
+
+    const odd = await api.createJob({ name: 'Odd interval', schedule: 'every 45m', grace_time: 10 });
+    await page.goto(`${sandbox.url}/?refresh=1#/jobs/${odd.id}`);
+    await page.getByRole('heading', { name: 'Odd interval', level: 1 }).waitFor();
+    expect(await crontab.textContent()).toContain('"every 45m" has no exact cron form');
     await page.context().close();
   });
 
@@ -221,12 +235,12 @@ describe('the dashboard', () => {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    expect((await api.getJob(job.id)).id).toBe(job.id);
+    expect((await api.getJob(job.id!)).id).toBe(job.id);
 
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete job' }).click();
     await page.waitForURL(/#\/$/);
-    await expect(api.getJob(job.id)).rejects.toMatchObject({ status: 404 });
+    await expect(api.getJob(job.id!)).rejects.toMatchObject({ status: 404 });
     await page.context().close();
   });
 
@@ -320,15 +334,19 @@ describe('the dashboard', () => {
 
     const { page, errors } = await openDashboard(browser, sandbox.url, { key, path: '/' });
     await page.locator('[data-testid="read-only"]').waitFor();
-    await page.locator(`tr[data-job-id="${job.id}"]`).waitFor();
+    // Read-only keys never learn the job id (it pings): rows and links name the job by unique key.
+    await page.locator(`tr[data-job-id="${job.unique_key}"]`).waitFor();
+    expect(await page.content()).not.toContain(job.id!);
     expect(await writeControls(page)).toEqual([]);
     expect(await page.getByRole('link', { name: 'Keys' }).count()).toBe(0);
 
-    await page.goto(`${sandbox.url}/?refresh=1#/jobs/${job.id}`);
+    await page.locator(`tr[data-job-id="${job.unique_key}"] a.job-link`).click();
+    await page.waitForURL(new RegExp(`#/jobs/${job.unique_key}$`));
     await page.getByRole('heading', { name: job.name, level: 1 }).waitFor();
     await page.locator('table.pings').waitFor();
     expect(await writeControls(page)).toEqual([]);
     expect(await page.locator('#ping-url').count()).toBe(0);
+    expect(await page.content()).not.toContain(job.id!);
 
     await page.goto(`${sandbox.url}/?refresh=1#/channels`);
     await page.getByRole('heading', { name: 'Alert channels' }).waitFor();
@@ -372,7 +390,7 @@ describe('screenshots and small screens', () => {
       tags: ['reports'],
     });
     await ping(mailer.ping_url ?? '');
-    await api.pauseJob(mailer.id);
+    await api.pauseJob(mailer.id!);
     const cleanup = await api.createJob({
       name: 'Thumbnail cleanup',
       schedule: '*/15 * * * *',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE, SECOND } from '../../shared/domain/durations';
 import {
   ScheduleError,
+  StepBudget,
   describeSchedule,
   isValidTimezone,
   nextExpectedAt,
@@ -13,6 +14,7 @@ import {
   utcOffsetMs,
   type Schedule,
 } from '../../shared/domain/schedule';
+import { SCHEDULE_STEPS } from '../../shared/app/job-input';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const at = (text: string) => Date.parse(text);
@@ -466,6 +468,90 @@ describe('nextExpectedAt properties', () => {
         expect(nextExpectedAt(schedule, after)).toBe(after + minutes * MINUTE);
       }),
       { numRuns: 200, endOnFailure: true, seed: 20260325 },
+    );
+  });
+});
+
+describe('judging a schedule someone sends is bounded work', () => {
+  const ZONES = [
+    'UTC',
+    'Europe/Berlin',
+    'America/New_York',
+    'Australia/Lord_Howe',
+    'Pacific/Chatham',
+    'Asia/Kathmandu',
+  ];
+
+  it('refuses a schedule that runs only on 29 February from its fields, without walking', () => {
+    for (const timezone of ZONES) {
+      for (const expression of ['59 23 29 2 *', '0 0 29 2 *', '*/5 * 29 2 *', '0 0 29,30 2 *']) {
+        expect(scheduleError(() => parseSchedule(expression, timezone)).message).toContain('29 February');
+      }
+    }
+    // A day of week (OR-ed with the day of month), another day, or L: these run every year.
+    for (const expression of ['0 0 29 2 1', '0 0 28,29 2 *', '0 0 L 2 *', '0 0 29 1,2 *']) {
+      expect(parseSchedule(expression, 'Pacific/Chatham').kind).toBe('cron');
+    }
+  });
+
+  it.each([
+    ['* * * * *', 'Europe/Berlin', '2026-10-25T00:30:00Z'], // inside the hour clocks go back
+    ['* * * * *', 'Pacific/Chatham', '2026-04-04T13:30:00Z'],
+    ['*/5 * * * *', 'Australia/Lord_Howe', '2026-04-04T14:00:00Z'],
+    ['0 0 1 1 *', 'Pacific/Chatham', '2026-12-02T00:00:00Z'],
+    ['0 0 29 2 1', 'UTC', '2026-12-02T00:00:00Z'],
+    ['0,50 0,23 28,29 2 *', 'UTC', '2026-12-02T00:00:00Z'],
+  ])('%s in %s from %s: checked and previewed in under 400 cron steps', (expression, timezone, from) => {
+    const budget = new StepBudget(SCHEDULE_STEPS);
+    const schedule = parseSchedule(expression, timezone);
+    shortestPeriodMs(schedule, at(from), budget);
+    upcoming(schedule, at(from), 5, budget);
+    expect(SCHEDULE_STEPS - budget.left).toBeLessThan(400);
+  });
+
+  it('stops with a ScheduleError once the budget is spent', () => {
+    const error = scheduleError(() =>
+      shortestPeriodMs(parseSchedule('* * * * *'), at('2026-01-01T00:00:00Z'), new StepBudget(10)),
+    );
+    expect(error.message).toContain('takes too long to evaluate');
+  });
+
+  it('finds a gap that occurs only in leap years (a four-year horizon)', () => {
+    // 23:50 on 28 February, then 00:00 on the 29th: ten minutes, once in four years.
+    expect(shortestPeriodMs(parseSchedule('0,50 0,23 28,29 2 *'), at('2026-12-02T00:00:00Z'))).toBe(10 * MINUTE);
+  });
+
+  it('the one-walk sample finds the same shortest gap as judging each run on its own', () => {
+    const expressions = fc.constantFrom(
+      '* * * * *',
+      '*/7 * * * *',
+      '0,30 1-3 * * *',
+      '15 */2 * * *',
+      '*/10 0-4 * * 0',
+      '30 1,2 * * *',
+    );
+    const zones = fc.constantFrom(...ZONES);
+    // Around the clock changes of 2026, where the walks differ if anywhere.
+    const instants = fc
+      .constantFrom(
+        '2026-03-29T00:00:00Z',
+        '2026-10-25T00:00:00Z',
+        '2026-03-08T06:00:00Z',
+        '2026-11-01T05:00:00Z',
+        '2026-04-04T12:00:00Z',
+        '2026-09-26T13:00:00Z',
+        '2026-10-03T14:00:00Z',
+      )
+      .chain((text) => fc.integer({ min: -6 * 60, max: 6 * 60 }).map((minutes) => at(text) + minutes * MINUTE));
+    fc.assert(
+      fc.property(expressions, zones, instants, (expression, timezone, from) => {
+        const schedule = parseSchedule(expression, timezone);
+        const runs = upcoming(schedule, from, 64);
+        let naive = Number.POSITIVE_INFINITY;
+        for (let i = 1; i < runs.length; i += 1) naive = Math.min(naive, runs[i]! - runs[i - 1]!);
+        expect(shortestPeriodMs(schedule, from)).toBe(naive);
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -189,9 +189,12 @@ describe.each(STORES)('management API on %s', (store) => {
     expect((await call('GET', '/api/jobs', { key: 'csk_' + 'A'.repeat(43) })).status).toBe(401);
     expect((await call('GET', '/api/jobs', { headers: { 'x-api-key': writerKey } })).status).toBe(200);
 
-    const read = await call('GET', `/api/jobs/${job.id}`, { key: readerKey });
+    // Read-only keys name jobs by unique key: the id is the ping credential, and opens nothing for them.
+    expect((await call('GET', `/api/jobs/${job.id}`, { key: readerKey })).status).toBe(404);
+    const read = await call('GET', `/api/jobs/${job.unique_key}`, { key: readerKey });
     expect(read.status).toBe(200);
     expect(read.json.ping_url).toBeUndefined();
+    expect(read.json.id).toBeUndefined();
     expect((await call('POST', '/api/jobs', { key: readerKey, body: SEED_BODY })).status).toBe(403);
     expect((await call('DELETE', `/api/jobs/${job.id}`, { key: readerKey })).status).toBe(403);
     expect((await call('GET', `/api/jobs/${job.id}`, { key: writerKey })).status).toBe(200);

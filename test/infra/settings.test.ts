@@ -19,6 +19,7 @@ describe('deploy settings', () => {
       pingLogDays: 30,
       snsChannelTopics: ['cronsentry-*'],
       awsEvents: false,
+      privateAlertTargets: false,
     });
   });
 

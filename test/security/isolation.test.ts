@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { uniqueKeyOf } from '../../shared/domain/unique-key';
 import { STORES } from '../support/stores';
 import { apiHarness, fill, SAFE_WRITES, UUID_IN_TEXT, VALID_BODIES } from './api-harness';
 
@@ -18,6 +19,7 @@ describe.each(STORES)('isolation of every management route on %s', (store) => {
     const bKey = (await services.access.createKey({ projectId: b.id, role: 'read-write', name: 'b-rw' }, now)).secret;
     const marker = 'zz-project-b-secret-marker';
     const channelSecrets: string[] = [];
+    const jobIds: string[] = [];
     // Resources in both projects, made through the API by each project's own key.
     for (const [key, name] of [
       [bKey, marker],
@@ -25,6 +27,7 @@ describe.each(STORES)('isolation of every management route on %s', (store) => {
     ] as const) {
       const job = await api.call('POST', '/api/jobs', key, { ...(VALID_BODIES['POST /api/jobs'] as object), name });
       expect(job.status).toBe(201);
+      jobIds.push((job.json as { id: string }).id);
       const channel = await api.call('POST', '/api/channels', key, {
         kind: 'webhook',
         name,
@@ -50,7 +53,19 @@ describe.each(STORES)('isolation of every management route on %s', (store) => {
       const text = JSON.stringify(snapshot.filter((item) => JSON.stringify(item).includes(projectId)));
       return [...new Set(text.match(UUID_IN_TEXT))].filter((id) => id !== projectId);
     };
-    return { ...api, b, bKey, marker, bIds: idsOf(b.id), aIds: idsOf(api.project.id), readerKey, channelSecrets };
+    const [bJobId, aJobId] = jobIds as [string, string];
+    return {
+      ...api,
+      b,
+      bKey,
+      marker,
+      // B's resources by id, and B's job by its unique key too.
+      bIds: [...idsOf(b.id), uniqueKeyOf(bJobId)],
+      aIds: [...idsOf(api.project.id), uniqueKeyOf(aJobId)],
+      aJobId,
+      readerKey,
+      channelSecrets,
+    };
   }
 
   it("project A's read-write key gets 404 for every one of B's resources on every route, and B stays as it was", async () => {
@@ -76,7 +91,7 @@ describe.each(STORES)('isolation of every management route on %s', (store) => {
         }
       } else {
         // Routes of the caller's own project: they answer, but never with anything of B's.
-        for (const query of ['', `?job_id=${bIds[0]}`, `?channel_id=${bIds[1]}`]) {
+        for (const query of ['', `?job_id=${bIds[0]}`, `?channel_id=${bIds[1]}`, `?job_id=${bIds.at(-1)}`]) {
           const answer = await api.call(route.method, route.path + query, api.writerKey, body);
           calls += 1;
           expect(answer.status, `${routeKey(route)}${query}`).toBeLessThan(500);
@@ -120,17 +135,49 @@ describe.each(STORES)('isolation of every management route on %s', (store) => {
     }
     expect(await api.snapshot()).toEqual(before);
 
+    const uniqueKey = uniqueKeyOf(api.aJobId);
     for (const route of api.routes.filter((r) => r.method === 'GET')) {
-      for (const id of route.path.includes('{') ? api.aIds : [undefined]) {
-        const answer = await api.call('GET', id ? fill(route.path, id) : route.path, api.readerKey);
+      const targets = route.path.includes('{') ? api.aIds : ['', `?job_id=${uniqueKey}`];
+      for (const id of targets) {
+        const url = route.path.includes('{') ? fill(route.path, id) : route.path + id;
+        const answer = await api.call('GET', url, api.readerKey);
         expect(answer.status).toBeLessThan(500);
         expect(answer.text).not.toContain('ping_url');
         expect(answer.text).not.toContain('ping_key');
         expect(answer.text).not.toContain('/api/ping/');
+        // The job id is the ping credential: not in any answer, not even inside a notice id.
+        expect(answer.text, `${routeKey(route)} ${id} shows the job id`).not.toContain(api.aJobId);
         // Channel settings come masked (as for every key); never whole.
         for (const secret of api.channelSecrets) expect(answer.text).not.toContain(secret);
       }
+      // Read-only keys address jobs by unique key; the id itself opens nothing for them.
+      if (route.path.startsWith('/api/jobs/{id}')) {
+        expect((await api.call('GET', fill(route.path, uniqueKey), api.readerKey)).status, routeKey(route)).toBe(200);
+        expect((await api.call('GET', fill(route.path, api.aJobId), api.readerKey)).status, routeKey(route)).toBe(404);
+        expect((await api.call('GET', fill(route.path, uniqueKey), api.writerKey)).status, routeKey(route)).toBe(200);
+      }
     }
+    const listed = (await api.call('GET', '/api/jobs', api.readerKey)).json as { jobs: Record<string, unknown>[] };
+    expect(listed.jobs.map((job) => job.unique_key)).toEqual([uniqueKey]);
+    expect(listed.jobs[0]).not.toHaveProperty('id');
+  });
+
+  it('a project whose jobs predate unique keys gets their lookup items on the first miss, once', async () => {
+    const api = await twoProjects();
+    const uniqueKey = uniqueKeyOf(api.aJobId);
+    // As if the job had been created before unique keys existed.
+    const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+    await api.documents.send(
+      new DeleteCommand({
+        TableName: api.tableName,
+        Key: { pk: `PROJECT#${api.project.id}`, sk: `UKEY#${uniqueKey}` },
+      }),
+    );
+    expect((await api.call('GET', `/api/jobs/${uniqueKey}`, api.readerKey)).status).toBe(200);
+    const marker = (await api.snapshot()).filter((item) => item.sk === 'UKEY-INDEXED');
+    expect(marker.map((item) => item.pk)).toEqual([`PROJECT#${api.project.id}`]);
+    // Once indexed, an unknown key is one read and a 404.
+    expect((await api.call('GET', `/api/jobs/${'0'.repeat(40)}`, api.readerKey)).status).toBe(404);
   });
 
   it('no key, a malformed key or a revoked key gets the same 401 on every route, before routing', async () => {
@@ -148,5 +195,9 @@ describe.each(STORES)('isolation of every management route on %s', (store) => {
     }
     for (const answer of answers) expect(answer).toEqual(answers[0]);
     expect(answers[0]!.status).toBe(401);
+    // It says where a key comes from, not only which headers carry it.
+    expect((answers[0]!.json as { error: { message: string } }).error.message).toContain(
+      '`npm start` prints one; see README',
+    );
   });
 });

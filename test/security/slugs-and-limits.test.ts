@@ -79,6 +79,39 @@ describe.each(STORES)('slug pings and limits on %s', (store) => {
     expect((await services.accessRepository.getProject(principal.projectId)) as unknown).toBeDefined();
   });
 
+  it('?create=1 has its own limits (per ping key per minute, per project per day) and joins no default channel', async () => {
+    const { services, principal } = await servicesFor(store);
+    await services.alerts.channels.create(
+      principal,
+      { kind: 'webhook', name: 'everyone', settings: { url: 'https://hooks.example.com/x' }, is_default: true },
+      T0,
+    );
+    await services.access.updateProject(principal, { createOnPing: true });
+    const key = (await services.access.getProject(principal))!.pingKey!;
+    let now = T0;
+    const ping = pingVia(services, () => now);
+    const statuses = [];
+    for (let i = 0; i < 7; i += 1) statuses.push((await ping(`/api/ping/${key}/auto-${i}?create=1`)).status);
+    // Five a minute per ping key; the rest are the same 404 as an unknown slug.
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 404, 404]);
+    const made = (await services.jobs.list(principal, {}, 100, now)).items;
+    expect(made).toHaveLength(5);
+    expect(made.every((j) => j.profile.channelIds.length === 0)).toBe(true);
+    // A known slug still pings when the limit is reached.
+    expect((await ping(`/api/ping/${key}/auto-0?create=1`)).status).toBe(200);
+
+    // Fifty a day per project, however the minutes go.
+    for (let i = 5; i < 60; i += 1) {
+      now = T0 + Math.floor(i / 5) * 60_000;
+      await ping(`/api/ping/${key}/auto-${i}?create=1`);
+    }
+    expect((await services.jobs.list(principal, {}, 100, now)).items).toHaveLength(50);
+    now = T0 + 86_400_000;
+    expect((await ping(`/api/ping/${key}/next-day?create=1`)).status).toBe(200);
+    // A job made by a person still gets the default channel.
+    expect((await services.jobs.create(principal, job('by hand'), now)).profile.channelIds).toHaveLength(1);
+  });
+
   it('renaming moves the slug, deleting frees it, rotating the ping key keeps slugs and kills the old key', async () => {
     const { services, principal } = await servicesFor(store);
     const ping = pingVia(services, () => T0);

@@ -33,6 +33,8 @@ export async function startSandboxProcess(env: Record<string, string> = {}): Pro
       CRONSENTRY_DATA_DIR: dataDir,
       CRONSENTRY_SWEEP_SECONDS: '1',
       CRONSENTRY_MIN_SECONDS: '1',
+      // The tests' webhook receivers listen on 127.0.0.1; only a sandbox started for tests may reach it.
+      CRONSENTRY_TEST_LOOPBACK_TARGETS: '1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // What the sandbox's functions call in DynamoDB, for test/infra/iam.test.ts.
       CRONSENTRY_AWS_CALL_LOG: awsCallLog(`sandbox-${path.basename(dataDir)}`),

@@ -34,6 +34,8 @@ export async function servicesFor(store: StoreName, env: Record<string, string> 
     bus,
     logger: silentLogger,
     publicUrl: 'https://cronsentry.example',
+    // Channel tests deliver to receivers on 127.0.0.1, which only tests may reach.
+    alerts: { destinations: { allowLoopback: true } },
   });
   const now = Date.UTC(2026, 0, 1);
   const project = await services.access.createProject('Project A', now);

@@ -14,7 +14,10 @@ export interface Me {
 }
 
 export interface Job {
-  id: string;
+  /** The ping credential: absent for read-only keys, which name jobs by `unique_key`. */
+  id?: string;
+  /** An opaque, stable name of the job that cannot ping; every key may address the job by it. */
+  unique_key: string;
   name: string;
   description: string;
   tags: string[];
@@ -139,7 +142,9 @@ export interface Delivery {
   notice_id: string;
   channel_id: string;
   channel_kind: string;
-  job_id: string;
+  /** Absent for read-only keys. */
+  job_id?: string | null;
+  job_unique_key: string | null;
   event: string;
   test: boolean;
   first_at: string;
@@ -159,4 +164,9 @@ export interface ApiErrorBody {
     field?: string;
     details?: { field: string; message: string }[];
   };
+}
+
+/** How the dashboard names a job in its links and API calls: the id where the key may see it. */
+export function jobRef(job: Pick<Job, 'id' | 'unique_key'>): string {
+  return job.id ?? job.unique_key;
 }

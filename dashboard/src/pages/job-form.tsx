@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
-import type { Channel, Job, JobInput, SchedulePreview } from '../api/types';
+import { jobRef, type Channel, type Job, type JobInput, type SchedulePreview } from '../api/types';
 import { Field, describedBy } from '../components/field';
 import { href, navigate } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -198,8 +198,8 @@ export function JobForm({ job }: { job?: Job }) {
     };
     if (channels.data) input.channels = values.channels;
     try {
-      const saved = editing ? await client.updateJob(job.id, input) : await client.createJob(input);
-      navigate(`/jobs/${encodeURIComponent(saved.id)}`);
+      const saved = editing ? await client.updateJob(jobRef(job), input) : await client.createJob(input);
+      navigate(`/jobs/${encodeURIComponent(jobRef(saved))}`);
     } catch (cause) {
       const apiError = cause instanceof ApiError ? cause : new ApiError(0, 'internal', String(cause));
       setError(apiError);
@@ -248,7 +248,7 @@ export function JobForm({ job }: { job?: Job }) {
         {editing ? (
           <>
             {' / '}
-            <a href={href(`/jobs/${encodeURIComponent(job.id)}`)}>{job.name}</a>
+            <a href={href(`/jobs/${encodeURIComponent(jobRef(job))}`)}>{job.name}</a>
           </>
         ) : null}
       </nav>
@@ -406,7 +406,7 @@ export function JobForm({ job }: { job?: Job }) {
           <button type="submit" class="button primary" disabled={busy}>
             {busy ? 'Saving…' : editing ? 'Save changes' : 'Create job'}
           </button>
-          <a class="button" href={href(editing ? `/jobs/${encodeURIComponent(job.id)}` : '/')}>
+          <a class="button" href={href(editing ? `/jobs/${encodeURIComponent(jobRef(job))}` : '/')}>
             Cancel
           </a>
         </div>

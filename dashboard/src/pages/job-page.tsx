@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { describeDuration } from '../../../shared/domain/durations';
+import { intervalTextAsCron } from '../../../shared/domain/interval-cron';
 import { ApiError } from '../api/client';
-import type { Channel, Delivery, Flip, Job, Ping } from '../api/types';
+import { jobRef, type Channel, type Delivery, type Flip, type Job, type Ping } from '../api/types';
 import { useConfirm } from '../components/confirm';
 import { CopyButton } from '../components/copy-button';
 import { DurationChart } from '../components/duration-chart';
@@ -21,16 +22,26 @@ interface JobView {
   deliveries: Delivery[] | undefined;
 }
 
+/**
+ * The five crontab fields that match the job (with CRON_TZ for a zone other than UTC). An interval
+ * cron cannot express exactly gets a comment that says so above a placeholder to replace.
+ */
+export function crontabSchedule(job: Pick<Job, 'schedule' | 'timezone'>): string {
+  const tzLine = job.timezone && job.timezone !== 'UTC' ? `CRON_TZ=${job.timezone}\n` : '';
+  if (!/^every\s/i.test(job.schedule.trim())) return `${tzLine}${job.schedule}`;
+  const cron = intervalTextAsCron(job.schedule);
+  if (cron) return cron;
+  return `# "${job.schedule}" has no exact cron form (cron steps restart every hour, day and month):\n# replace * * * * * with when the job really runs.\n* * * * *`;
+}
+
 /** Commands to paste: each one a complete line that works in a crontab or a shell script. */
 export function snippets(job: Job, pingUrl: string): { id: string; title: string; text: string }[] {
   const curl = 'curl -fsS -m 10 --retry 5 -o /dev/null';
-  const cron = job.schedule.trim().toLowerCase().startsWith('every') ? '*/5 * * * *' : job.schedule;
-  const tzLine = job.timezone && job.timezone !== 'UTC' ? `CRON_TZ=${job.timezone}\n` : '';
   return [
     {
       id: 'crontab',
       title: 'Crontab: ping when the job succeeds',
-      text: `${tzLine}${cron} /path/to/job.sh && ${curl} ${pingUrl}`,
+      text: `${crontabSchedule(job)} /path/to/job.sh && ${curl} ${pingUrl}`,
     },
     {
       id: 'start-finish',
@@ -144,15 +155,25 @@ export function JobPage({ id }: { id: string }) {
         </div>
         {canWrite ? (
           <div class="actions" role="group" aria-label="Job actions">
-            <a class="button" href={href(`/jobs/${encodeURIComponent(job.id)}/edit`)}>
+            <a class="button" href={href(`/jobs/${encodeURIComponent(jobRef(job))}/edit`)}>
               Edit
             </a>
             {job.status === 'paused' ? (
-              <button type="button" class="button" disabled={busy} onClick={() => act(() => client.resumeJob(job.id))}>
+              <button
+                type="button"
+                class="button"
+                disabled={busy}
+                onClick={() => act(() => client.resumeJob(jobRef(job)))}
+              >
                 Resume
               </button>
             ) : (
-              <button type="button" class="button" disabled={busy} onClick={() => act(() => client.pauseJob(job.id))}>
+              <button
+                type="button"
+                class="button"
+                disabled={busy}
+                onClick={() => act(() => client.pauseJob(jobRef(job)))}
+              >
                 Pause
               </button>
             )}
@@ -168,7 +189,7 @@ export function JobPage({ id }: { id: string }) {
                 );
                 if (ok)
                   await act(
-                    () => client.deleteJob(job.id),
+                    () => client.deleteJob(jobRef(job)),
                     () => navigate('/'),
                   );
               }}

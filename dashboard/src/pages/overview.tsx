@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Job, JobPage, JobSummary, Status } from '../api/types';
+import { jobRef, type Job, type JobPage, type JobSummary, type Status } from '../api/types';
 import { Freshness } from '../components/freshness';
 import { PingStrip } from '../components/ping-strip';
 import { STATUSES, STATUS_INFO, StatusBadge } from '../components/status';
@@ -242,7 +242,7 @@ export function Overview({ params }: { params: URLSearchParams }) {
           </thead>
           <tbody>
             {jobs.map((job) => (
-              <JobRow key={job.id} job={job} now={now} />
+              <JobRow key={jobRef(job)} job={job} now={now} />
             ))}
           </tbody>
         </table>
@@ -282,7 +282,7 @@ export function Overview({ params }: { params: URLSearchParams }) {
 function JobRow({ job, now }: { job: Job; now: number }) {
   const { client } = useSession();
   return (
-    <tr data-job-id={job.id} data-status={job.status}>
+    <tr data-job-id={jobRef(job)} data-status={job.status}>
       <td data-label="Status">
         <StatusBadge status={job.status} running={job.run_in_progress} />
         <div class="muted small">
@@ -290,7 +290,7 @@ function JobRow({ job, now }: { job: Job; now: number }) {
         </div>
       </td>
       <td data-label="Name" class="name-cell">
-        <a class="job-link" href={href(`/jobs/${encodeURIComponent(job.id)}`)}>
+        <a class="job-link" href={href(`/jobs/${encodeURIComponent(jobRef(job))}`)}>
           {job.name}
         </a>
         {job.tags.length ? (
@@ -320,7 +320,7 @@ function JobRow({ job, now }: { job: Job; now: number }) {
         <span title={job.schedule}>{job.schedule_description}</span>
       </td>
       <td data-label="Recent pings">
-        <PingStrip client={client} jobId={job.id} stamp={`${job.last_ping_at ?? ''}|${job.status_since}`} />
+        <PingStrip client={client} jobId={jobRef(job)} stamp={`${job.last_ping_at ?? ''}|${job.status_since}`} />
       </td>
     </tr>
   );

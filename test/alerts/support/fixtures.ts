@@ -66,7 +66,8 @@ export function channel(
 
 export function transports(overrides: Partial<AlertTransports> = {}): AlertTransports {
   return {
-    fetch: (input, init) => globalThis.fetch(input, init),
+    // The receivers of these tests listen on 127.0.0.1, which only tests may reach.
+    destinations: { allowLoopback: true },
     httpTimeoutMs: 2_000,
     clock: () => T0,
     ...overrides,

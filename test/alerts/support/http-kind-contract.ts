@@ -83,7 +83,7 @@ export function httpKindContract(
       receiver.answer([{ status: 400, body: 'invalid_payload' }]);
       const { waits, sleep } = recordingSleep();
       const outcome = await send(sleep);
-      expect(outcome).toEqual({ ok: false, permanent: true, attempts: 1, error: 'HTTP 400: invalid_payload' });
+      expect(outcome).toEqual({ ok: false, permanent: true, attempts: 1, error: 'http_400' });
       expect(waits).toEqual([]);
       expect(receiver.requests).toHaveLength(1);
     });
