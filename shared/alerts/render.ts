@@ -3,6 +3,7 @@ import { describeDuration } from '../domain/durations';
 import { clipText, oneLine, tailText } from '../domain/plain-text';
 import type { AlertEvent, AlertMessage } from '../app/alert-bus';
 import { alertSubject } from './subject';
+import { isDown } from '../domain/job';
 
 /** At most this much of the last ping's output goes into an alert: the end, where errors are. */
 export const OUTPUT_MAX_LINES = 10;
@@ -221,4 +222,12 @@ export function escapeHtml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+/**
+ * Whether an incident tool should close the job's incident: a recovery, or a flapping job that
+ * settled up. A settled summary of a job that is still down keeps the incident open.
+ */
+export function closesIncident(alert: RenderedAlert): boolean {
+  return alert.event === 'up' || (alert.event === 'settled' && !isDown(alert.message.notice.to));
 }

@@ -10,7 +10,13 @@ export type GoogleChatSettings = z.infer<typeof settingsSchema>;
 
 /** Chat refuses messages over 32,000 bytes; these caps keep a card far below that. */
 const MAX_VALUE = 1000;
-const COLOR = { down: '#d93f3f', up: '#2e9d5b', reminder: '#e0a030' } as const;
+const COLOR = {
+  down: '#d93f3f',
+  up: '#2e9d5b',
+  reminder: '#e0a030',
+  flapping: '#e0a030',
+  settled: '#e0a030',
+} as const;
 
 /**
  * A card message (cardsV2). Widget texts take Chat's small HTML subset, so every text from a job is

@@ -24,7 +24,13 @@ export type NtfySettings = z.infer<typeof settingsSchema>;
 
 /** ntfy keeps a message of up to 4096 bytes as text; a longer one would become an attachment. */
 const MAX_MESSAGE_BYTES = 4096;
-const TAGS = { down: ['rotating_light'], up: ['white_check_mark'], reminder: ['warning'] } as const;
+const TAGS = {
+  down: ['rotating_light'],
+  up: ['white_check_mark'],
+  reminder: ['warning'],
+  flapping: ['warning'],
+  settled: ['information_source'],
+} as const;
 
 /** A JSON publish: the topic is in the body, and tags become emoji in front of the title. */
 export function ntfyMessage(alert: RenderedAlert, settings: NtfySettings) {

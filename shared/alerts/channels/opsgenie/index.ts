@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
-import type { RenderedAlert } from '../../render';
+import { closesIncident, type RenderedAlert } from '../../render';
 import { clip, clipStart } from '../clip';
 import { vendorUrl } from '../vendor-url';
 
@@ -33,7 +33,7 @@ function aliasOf(alert: RenderedAlert): string {
 export function opsgenieRequest(alert: RenderedAlert, settings: OpsgenieSettings): { path: string; body: object } {
   const { job, notice } = alert.message;
   const alias = aliasOf(alert);
-  if (alert.event === 'up') {
+  if (closesIncident(alert)) {
     return {
       path: `/v2/alerts/${encodeURIComponent(alias)}/close?identifierType=alias`,
       body: { source: 'CronSentry', note: clip(`${alert.headline} ${notice.reason}`, LIMITS.note) },

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
-import type { RenderedAlert } from '../../render';
+import { closesIncident, type RenderedAlert } from '../../render';
 import { clip, clipStart } from '../clip';
 import { vendorUrl } from '../vendor-url';
 
@@ -33,7 +33,7 @@ const MAX_SOURCE = 255;
 export function pagerDutyEvent(alert: RenderedAlert, settings: PagerDutySettings) {
   const { job, notice } = alert.message;
   const dedupKey = alert.test ? notice.id : job.id;
-  if (alert.event === 'up') {
+  if (closesIncident(alert)) {
     return { routing_key: settings.routing_key, event_action: 'resolve', dedup_key: dedupKey } as const;
   }
   const details: Record<string, string> = Object.fromEntries(alert.facts.map((fact) => [fact.label, fact.value]));
