@@ -24,7 +24,7 @@ async function main() {
   });
   const destinations = {
     allowPrivate: settings.ALERT_ALLOW_PRIVATE_TARGETS,
-    allowLoopback: sandbox.CRONSENTRY_TEST_LOOPBACK_TARGETS,
+    allowLoopback: settings.CRONSENTRY_TEST_LOOPBACK_TARGETS,
   };
   const dashboardDir = await ensureDashboardBuilt(path.join(repositoryRoot, 'dashboard'), (line) => console.log(line));
   const running = await startSandbox({

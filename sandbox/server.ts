@@ -84,7 +84,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     // The in-process subscriber of the alerts "topic": the same notifier the AWS Lambda runs.
     (message: AlertMessage) =>
       asFunction('notifier', () => services.alerts.notifier.deliver(message)).then(() => undefined),
-    new StorePendingAlerts(documents, settings.TABLE_NAME),
+    // The sandbox's stand-in for SNS's and Lambda's own queues: a client of its own, so that its
+    // calls are never recorded as one of the functions' (test/infra/iam.test.ts).
+    new StorePendingAlerts(
+      createDocumentClient(localDynamoClient(store.endpoint, store.credentials)),
+      settings.TABLE_NAME,
+    ),
     logger,
   );
   // The bus's subscriber runs only after start-up, when `services` exists.

@@ -8,11 +8,6 @@ const sandboxSchema = z.object({
   CRONSENTRY_DATA_DIR: z.string().default('.cronsentry').describe('where the embedded store and local key live'),
   CRONSENTRY_API_KEY: z.string().optional().describe('the local read-write key; generated once when unset'),
   CRONSENTRY_SMTP_URL: z.string().optional().describe('send alert e-mail through this SMTP server'),
-  CRONSENTRY_TEST_LOOPBACK_TARGETS: z
-    .enum(['1', '0'])
-    .default('0')
-    .transform((value) => value === '1')
-    .describe('tests only: let HTTP channels reach 127.0.0.1, where the tests run their receivers'),
 });
 
 export type SandboxSettings = z.infer<typeof sandboxSchema> & { dataDir: string };

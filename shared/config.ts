@@ -52,6 +52,11 @@ const settingsSchema = z.object({
     .default('false')
     .transform((value) => value === 'true' || value === '1')
     .describe('let HTTP channels reach private addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10)'),
+  CRONSENTRY_TEST_LOOPBACK_TARGETS: z
+    .enum(['1', '0'])
+    .default('0')
+    .transform((value) => value === '1')
+    .describe('tests only: let HTTP channels reach 127.0.0.1, where the tests run their receivers; never set on AWS'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   SNS_CHANNEL_TOPICS: z
     .string()

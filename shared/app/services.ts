@@ -59,7 +59,10 @@ export function createServices(deps: ServiceDeps) {
     logger: deps.logger,
     retentionMs: settings.PING_LOG_DAYS * DAY,
     transports: {
-      destinations: { allowPrivate: settings.ALERT_ALLOW_PRIVATE_TARGETS },
+      destinations: {
+        allowPrivate: settings.ALERT_ALLOW_PRIVATE_TARGETS,
+        allowLoopback: settings.CRONSENTRY_TEST_LOOPBACK_TARGETS,
+      },
       ...deps.alerts,
     },
     rules: {

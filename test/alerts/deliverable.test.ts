@@ -18,12 +18,13 @@ import { ValidationError } from '../../shared/errors';
 import { OutboxMailer } from '../../sandbox/local-alerts';
 import { strictAwsFakes } from '../support/aws-strict';
 import { T0, alertMessage, transports } from './support/fixtures';
+import { startReceiver, type Receiver } from './support/receiver';
 import {
   checkDiscordPayload,
   checkMailMessage,
   checkSlackPayload,
   checkWebhookPayload,
-  strictFetch,
+  strictVendor,
 } from './support/strict-receivers';
 
 /**
@@ -85,9 +86,8 @@ const tag = fc.oneof(
 
 const SETTINGS: Record<string, Record<string, unknown>> = {
   email: { addresses: ['ops@example.com', 'dev@example.org'] },
-  slack: { url: 'https://hooks.slack.com/services/T/B/X' },
-  discord: { url: 'https://discord.com/api/webhooks/1/abc' },
-  webhook: { url: 'https://receiver.example/hook', secret: 'a-signing-secret-of-32-characters' },
+  // The HTTP kinds' urls point at local receivers as strict as the services (set in beforeAll).
+  webhook: { secret: 'a-signing-secret-of-32-characters' },
   sns: { topic_arn: 'arn:aws:sns:eu-central-1:123456789012:cronsentry-ops' },
 };
 
@@ -104,10 +104,19 @@ function messageFor(event: AlertEvent, job: { name: string; description: string;
 
 describe('every alert the API accepts is deliverable everywhere (strict AWS, Slack, Discord, SMTP fakes)', () => {
   let folder: string;
+  let receivers: Receiver[] = [];
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'cronsentry-deliverable-'));
+    const checks = { slack: checkSlackPayload, discord: checkDiscordPayload, webhook: checkWebhookPayload };
+    for (const [kind, check] of Object.entries(checks)) {
+      const receiver = await startReceiver(undefined, strictVendor(check));
+      receivers.push(receiver);
+      SETTINGS[kind] = { ...SETTINGS[kind], url: `${receiver.url}/${kind}` };
+    }
   });
   afterAll(async () => {
+    await Promise.all(receivers.map((receiver) => receiver.close()));
+    receivers = [];
     await rm(folder, { recursive: true, force: true });
   });
 
@@ -116,11 +125,6 @@ describe('every alert the API accepts is deliverable everywhere (strict AWS, Sla
     const smtp = new OutboxMailer(folder, () => {});
     const topics = new SnsTopicPublisher((region) => new SNSClient({ region }));
     const bus = new SnsAlertBus(new SNSClient({ region: 'eu-west-1' }), 'arn:aws:sns:eu-west-1:123456789012:alerts');
-    const http = {
-      slack: strictFetch(checkSlackPayload),
-      discord: strictFetch(checkDiscordPayload),
-      webhook: strictFetch(checkWebhookPayload),
-    };
     let accepted = 0;
     let refused = 0;
 
@@ -148,8 +152,7 @@ describe('every alert the API accepts is deliverable everywhere (strict AWS, Sla
             const alert = renderAlert(message, { lastOutput: body, lastOutputAt: T0 - 60_000 });
             for (const [kind, settings] of Object.entries(SETTINGS)) {
               const channel = channelKindOf(kind) as ChannelKind;
-              const fetch = (http as Partial<Record<string, { fetch: typeof globalThis.fetch }>>)[kind]?.fetch;
-              await channel.send(alert, settings, transports({ mailer, topics, ...(fetch ? { fetch } : {}) }));
+              await channel.send(alert, settings, transports({ mailer, topics }));
             }
             const file = await emailChannel().send(alert, SETTINGS.email!, transports({ mailer: smtp }));
             const raw = await readFile(path.join(folder, /\((.*)\)$/.exec(file)![1]!), 'utf8');

@@ -35,7 +35,8 @@ describe.each(STORES)('conditional GETs on %s', (store) => {
       key: context.writerKey,
       body: { name: 'nightly', schedule: '0 6 * * *', grace_time: 60 },
     });
-    return { ...context, call, jobId: created.json.id as string };
+    // Read-only keys address a job by its unique key, never by its id (the ping credential).
+    return { ...context, call, jobId: created.json.unique_key as string };
   }
 
   it('answers 304 with no body to a matching tag on every GET the dashboard polls', async () => {

@@ -178,6 +178,8 @@ function lambdaEnvironment(bundle: Bundle, snsEndpoint: string, overrides: Recor
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
     AWS_ENDPOINT_URL_SNS: snsEndpoint,
+    // The test's webhook receiver listens on 127.0.0.1, which the SSRF guard refuses on AWS.
+    CRONSENTRY_TEST_LOOPBACK_TARGETS: '1',
     AWS_ENDPOINT_URL_SES: snsEndpoint,
     // Every AWS call the bundled code makes, for test/infra/iam.test.ts.
     CRONSENTRY_AWS_CALL_LOG: awsCallLog('bundled-artifact'),
@@ -500,6 +502,8 @@ describe('the bundled functions from a real cdk synth', () => {
     });
     expect(await invoke(bundles.events, fixture('ecs/stopped-exit-1'), eventsEnv)).toMatchObject({ signal: 'fail' });
     expect(await invoke(bundles.events, fixture('glue/failed'), eventsEnv)).toMatchObject({ outcome: 'unmatched' });
+    // A Batch job carries tags, which are matched with one BatchGetItem.
+    expect(await invoke(bundles.events, fixture('batch/running'), eventsEnv)).toMatchObject({ outcome: 'unmatched' });
     expect(await invoke(bundles.events, { hello: 'world' }, eventsEnv)).toEqual({ outcome: 'malformed' });
 
     const read = (await invoke(

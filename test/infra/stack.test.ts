@@ -267,6 +267,7 @@ describe('least privilege', () => {
       >;
     for (const handler of Object.values(functionsOf(s))) {
       expect(environmentOf(handler)).not.toHaveProperty('CRONSENTRY_AWS_CALL_LOG');
+      expect(environmentOf(handler)).not.toHaveProperty('CRONSENTRY_TEST_LOOPBACK_TARGETS');
     }
     for (const handler of [s.stack.api.apiFunction, s.stack.alerts.notifier]) {
       expect(environmentOf(handler).SNS_CHANNEL_TOPICS).toEqual(USERS_TOPICS);

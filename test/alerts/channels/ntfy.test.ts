@@ -53,7 +53,7 @@ describe('ntfy channel', () => {
     expect(Buffer.byteLength(String(fake.published[0]!.message))).toBeLessThanOrEqual(4096);
     await expect(
       ntfyChannel.send(renderAlert(alertMessage()), settings({ token: 'tk_wrong' }), transports()),
-    ).rejects.toMatchObject({ permanent: true, message: expect.stringContaining('HTTP 401') });
+    ).rejects.toMatchObject({ permanent: true, message: expect.stringContaining('http_401') });
   });
 
   it('defaults to ntfy.sh and checks the topic and priority', () => {

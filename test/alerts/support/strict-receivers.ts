@@ -1,3 +1,4 @@
+import type { VendorApi } from './receiver';
 /**
  * What Slack, Discord and any JSON receiver refuse, as documented by them (Slack: Block Kit
  * reference and chat.postMessage `text`; Discord: "Embed limits"). A check returns the problem, or
@@ -90,17 +91,12 @@ export const checkWebhookPayload: PayloadCheck = (body) => {
   return message.event && message.notice && message.job ? undefined : 'event, notice and job are required';
 };
 
-/** A `fetch` that answers like the receiver would: 400 with the problem, or 200. Keeps every accepted body. */
-export function strictFetch(check: PayloadCheck) {
-  const accepted: string[] = [];
-  const fetch = (async (_url: string | URL | Request, init?: RequestInit) => {
-    const body = String(init?.body ?? '');
-    const problem = check(body);
-    if (problem) return new Response(problem, { status: 400 });
-    accepted.push(body);
-    return new Response('ok', { status: 200 });
-  }) as typeof globalThis.fetch;
-  return { fetch, accepted };
+/** A receiver's judgement (for startReceiver): 400 with the problem, or 200. */
+export function strictVendor(check: PayloadCheck): VendorApi {
+  return (request) => {
+    const problem = check(request.body);
+    return problem ? { status: 400, body: problem } : { status: 200, body: 'ok' };
+  };
 }
 
 /** Headers a message written by nodemailer for an alert may carry; anything else was injected. */
