@@ -1,11 +1,6 @@
-import {
-  DeleteCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertMessage } from '../shared/app/alert-bus';
+import { queryPartition } from '../shared/storage/bulk-reads';
 
 /** A message the sandbox's alert bus has taken and not yet finished delivering. */
 export interface PendingAlert {
@@ -48,31 +43,16 @@ export class StorePendingAlerts implements PendingAlerts {
   }
 
   async due(now: number): Promise<PendingAlert[]> {
-    const items: PendingAlert[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          // `Infinity` (start-up) takes everything; the store cannot compare with it.
-          ...(Number.isFinite(now)
-            ? { FilterExpression: 'visibleAt <= :now', ExpressionAttributeValues: { ':pk': PARTITION, ':now': now } }
-            : { ExpressionAttributeValues: { ':pk': PARTITION } }),
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        items.push({
-          message: JSON.parse(String(item.message)) as AlertMessage,
-          attempts: Number(item.attempts),
-          visibleAt: Number(item.visibleAt),
-        });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items.sort((a, b) => a.message.notice.at - b.message.notice.at);
+    // A few items at most: read the partition and compare here (`Infinity`, at start-up, takes all).
+    const items = await queryPartition(this.documents, this.tableName, PARTITION, '');
+    return items
+      .map((item) => ({
+        message: JSON.parse(String(item.message)) as AlertMessage,
+        attempts: Number(item.attempts),
+        visibleAt: Number(item.visibleAt),
+      }))
+      .filter((alert) => alert.visibleAt <= now)
+      .sort((a, b) => a.message.notice.at - b.message.notice.at);
   }
 
   async reschedule(noticeId: string, attempts: number, visibleAt: number): Promise<void> {

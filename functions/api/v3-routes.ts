@@ -36,7 +36,7 @@ export function v3Routes(api: HealthchecksApi, badgesOf: BadgesOf): Route[] {
   /** Read routes take a UUID or, as read-only keys know checks, a `unique_key`. */
   const readable = (request: RouteRequest): Promise<Job> => {
     const value = request.event.pathParameters?.code ?? '';
-    if (isUniqueKey(value)) return api.byUniqueKey(request.principal, value, request.now);
+    if (isUniqueKey(value)) return api.byUniqueKey(request.principal, value);
     return api.get(request.principal, code(request));
   };
   const listChecks = async (request: RouteRequest) => {

@@ -4,7 +4,6 @@ import { statusAt } from '../domain/transitions';
 import { uniqueKeyOf } from '../domain/unique-key';
 import { NotFoundError } from '../errors';
 import type { Project } from '../storage/access-repository';
-import type { Principal } from './access';
 import { healthchecksStatus } from './healthchecks-view';
 import type { JobsService } from './jobs-service';
 
@@ -58,7 +57,7 @@ export interface BadgeProjects {
 export class BadgeService {
   constructor(
     private readonly projects: BadgeProjects,
-    private readonly jobs: Pick<JobsService, 'list'>,
+    private readonly jobs: Pick<JobsService, 'all'>,
   ) {}
 
   /** The summary a badge shows; any key that does not verify is the same NotFoundError. */
@@ -73,16 +72,8 @@ export class BadgeService {
     return summarise(jobs, labelOf(selector, project, jobs), now);
   }
 
-  private async allJobs(projectId: string, now: number): Promise<Job[]> {
-    const principal: Principal = { projectId, keyId: 'badge', role: 'read-only' };
-    const jobs: Job[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.jobs.list(principal, {}, 200, now, cursor);
-      jobs.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return jobs;
+  private allJobs(projectId: string, now: number): Promise<Job[]> {
+    return this.jobs.all({ projectId, keyId: 'badge', role: 'read-only' }, now);
   }
 }
 

@@ -1,6 +1,5 @@
 import type { ChannelService } from '../alerts/channel-service';
 import type { Job } from '../domain/job';
-import { uniqueKeyOf } from '../domain/unique-key';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { FlipRecord, PingRecord } from '../storage/history-repository';
 import type { JobRepository } from '../storage/job-repository';
@@ -36,7 +35,7 @@ export class HealthchecksApi {
 
   /** Every job of the project, `?tag=` (all must match) and `?slug=` applied. */
   async list(principal: Principal, filter: { tags: readonly string[]; slug?: string }, now: number): Promise<Job[]> {
-    const all = await this.all(principal, now);
+    const all = await this.jobs.all(principal, now);
     return all.filter(
       ({ profile }) =>
         filter.tags.every((tag) => profile.tags.includes(tag)) &&
@@ -70,10 +69,11 @@ export class HealthchecksApi {
   }
 
   /** `GET /checks/<unique_key>`: how read-only keys name a check. */
-  async byUniqueKey(principal: Principal, uniqueKey: string, now: number): Promise<Job> {
-    const found = (await this.all(principal, now)).find((job) => uniqueKeyOf(job.state.id) === uniqueKey);
-    if (!found) throw new NotFoundError('check');
-    return found;
+  async byUniqueKey(principal: Principal, uniqueKey: string): Promise<Job> {
+    // One read of the job's unique-key item, not every job of the project.
+    const jobId = await this.jobs.findRef(principal, uniqueKey);
+    if (!jobId) throw new NotFoundError('check');
+    return this.jobs.get(principal, jobId);
   }
 
   /** Healthchecks answers a delete with the check as it was. */
@@ -139,19 +139,8 @@ export class HealthchecksApi {
   /** Every tag in use in the project (for `GET /badges/`). */
   async tags(principal: Principal, now: number): Promise<string[]> {
     const tags = new Set<string>();
-    for (const job of await this.all(principal, now)) job.profile.tags.forEach((tag) => tags.add(tag));
+    for (const job of await this.jobs.all(principal, now)) job.profile.tags.forEach((tag) => tags.add(tag));
     return [...tags].sort();
-  }
-
-  private async all(principal: Principal, now: number): Promise<Job[]> {
-    const jobs: Job[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.jobs.list(principal, {}, PAGE, now, cursor);
-      jobs.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return jobs;
   }
 
   /** Healthchecks' `_lookup`: the first check equal in every `unique` field the spec carries. */
@@ -164,7 +153,7 @@ export class HealthchecksApi {
     }
     const fields = spec.unique ?? [];
     if (fields.length === 0 || fields.some((field) => spec[field] === undefined)) return undefined;
-    return (await this.all(principal, now)).find(({ state, profile }) =>
+    return (await this.jobs.all(principal, now)).find(({ state, profile }) =>
       fields.every((field) => {
         if (field === 'name') return profile.name === spec.name;
         if (field === 'slug') return slugify(profile.name) === spec.slug;

@@ -151,22 +151,28 @@ export class JobsService {
     return { items: matches, nextCursor: null };
   }
 
+  /** Every job of the project, all pages (reads every job: for summaries, badges and exports). */
+  async all(principal: Principal, now: number): Promise<Job[]> {
+    const jobs: Job[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list(principal, {}, 200, now, cursor);
+      jobs.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return jobs;
+  }
+
   /** Counts per status and every tag in use, over the whole project. */
   async summary(principal: Principal, now: number) {
     const counts: Record<Status, number> = { new: 0, healthy: 0, late: 0, missing: 0, failed: 0, paused: 0 };
     const tags = new Set<string>();
-    let total = 0;
-    let cursor: string | undefined;
-    do {
-      const page = await this.list(principal, {}, 200, now, cursor);
-      for (const job of page.items) {
-        counts[statusAt(job.state, now)] += 1;
-        job.profile.tags.forEach((tag) => tags.add(tag));
-        total += 1;
-      }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return { counts, total, tags: [...tags].sort() };
+    const jobs = await this.all(principal, now);
+    for (const job of jobs) {
+      counts[statusAt(job.state, now)] += 1;
+      job.profile.tags.forEach((tag) => tags.add(tag));
+    }
+    return { counts, total: jobs.length, tags: [...tags].sort() };
   }
 
   async update(principal: Principal, jobId: string, body: unknown, now: number): Promise<Job> {
