@@ -22,10 +22,6 @@ async function main() {
     smtpUrl: sandbox.CRONSENTRY_SMTP_URL,
     print: (line) => logger.info(line),
   });
-  const destinations = {
-    allowPrivate: settings.ALERT_ALLOW_PRIVATE_TARGETS,
-    allowLoopback: settings.CRONSENTRY_TEST_LOOPBACK_TARGETS,
-  };
   const dashboardDir = await ensureDashboardBuilt(path.join(repositoryRoot, 'dashboard'), (line) => console.log(line));
   const running = await startSandbox({
     settings,
@@ -35,7 +31,8 @@ async function main() {
     apiKey: sandbox.CRONSENTRY_API_KEY,
     dashboardDir,
     logger,
-    alerts: { ...alertTransports, destinations },
+    // Where alerts may go comes from the settings, in createServices, as on AWS.
+    alerts: alertTransports,
   });
   console.log(
     [
