@@ -17,13 +17,16 @@ interface Sandbox {
   stop(): Promise<void>;
 }
 
-/** `npm start`'s program (node --import tsx sandbox/main.ts) as a child, on 127.0.0.1, fresh data dir. */
-export async function startSandbox(): Promise<Sandbox> {
+/**
+ * `npm start`'s program (node --import tsx sandbox/main.ts) as a child, on 127.0.0.1, fresh data
+ * dir; from this checkout, or from `root` (another checkout, for a side-by-side baseline).
+ */
+export async function startSandbox(root = repositoryRoot): Promise<Sandbox> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cronsentry-bench-'));
   const port = await freePort();
   const apiKey = `csk_${randomBytes(32).toString('base64url')}`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
-    cwd: repositoryRoot,
+    cwd: root,
     env: {
       ...process.env,
       PORT: String(port),
@@ -67,7 +70,7 @@ export async function startSandbox(): Promise<Sandbox> {
   };
 }
 
-async function createJobs(sandbox: Sandbox, count: number): Promise<string[]> {
+export async function createJobs(sandbox: Sandbox, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const response = await fetch(`${sandbox.url}/api/jobs`, {
@@ -82,7 +85,7 @@ async function createJobs(sandbox: Sandbox, count: number): Promise<string[]> {
   return ids;
 }
 
-async function load(url: string, ids: readonly string[], seconds: number, connections: number) {
+export async function load(url: string, ids: readonly string[], seconds: number, connections: number) {
   let next = 0;
   const result = await autocannon({
     url,
@@ -109,8 +112,11 @@ async function load(url: string, ids: readonly string[], seconds: number, connec
 /**
  * Pings per second and latency through the sandbox: autocannon, 10 connections, 10 s per run,
  * GET /api/ping/<id> cycling over 100 jobs (3 runs), then all connections on one job (1 run).
+ * With `BENCH_SANDBOX_BASELINE` (a directory or a commit), this checkout beside that one instead.
  */
 export async function runSandbox() {
+  const baseline = process.env.BENCH_SANDBOX_BASELINE;
+  if (baseline) return (await import('./sandbox-side-by-side')).runSandboxSideBySide(baseline);
   const seconds = Number(process.env.BENCH_SANDBOX_SECONDS ?? 10);
   const connections = Number(process.env.BENCH_SANDBOX_CONNECTIONS ?? 10);
   const runs = Number(process.env.BENCH_SANDBOX_RUNS ?? 3);
