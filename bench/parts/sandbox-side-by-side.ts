@@ -56,7 +56,7 @@ async function oneRun(root: string, jobs: number, seconds: number, connections: 
   try {
     const ids = await createJobs(sandbox, jobs);
     await load(sandbox.url, ids, 3, connections);
-    return await load(sandbox.url, ids, seconds, connections);
+    return await load(sandbox.url, ids, seconds, connections, sandbox.pid);
   } finally {
     await sandbox.stop();
   }
@@ -74,6 +74,10 @@ function medians(runs: readonly Run[]) {
     ),
     p99Ms: percentile(
       runs.map((run) => run.latencyMs.p99),
+      50,
+    ),
+    cpuMsPerPing: percentile(
+      runs.map((run) => run.cpuMsPerPing ?? NaN),
       50,
     ),
     errors: runs.reduce((sum, run) => sum + run.errors + run.non2xx, 0),
@@ -104,7 +108,7 @@ export async function runSandboxSideBySide(baseline: string) {
         const run = await oneRun(side === 'A' ? checkout.root : repositoryRoot, jobs, seconds, connections);
         (side === 'A' ? before : after).push(run);
         console.log(
-          `  pair ${pair + 1} ${side}: ${run.pingsPerSecond} pings/s, p99 ${run.latencyMs.p99} ms (load ${loadPerRun.at(-1)!.loadAverage[0]})`,
+          `  pair ${pair + 1} ${side}: ${run.pingsPerSecond} pings/s, p99 ${run.latencyMs.p99} ms, ${run.cpuMsPerPing} CPU ms/ping (load ${loadPerRun.at(-1)!.loadAverage[0]})`,
         );
       }
     }
@@ -122,7 +126,11 @@ export async function runSandboxSideBySide(baseline: string) {
     pairs,
     order: 'A, B, A, B …; every run a fresh sandbox process, fresh data, its jobs created, 3 s warm-up',
     medians: { baseline: a, candidate: b },
-    ratios: { pingsPerSecond: ratio(b.pingsPerSecond, a.pingsPerSecond), p99: ratio(b.p99Ms, a.p99Ms) },
+    ratios: {
+      pingsPerSecond: ratio(b.pingsPerSecond, a.pingsPerSecond),
+      p99: ratio(b.p99Ms, a.p99Ms),
+      cpuPerPing: ratio(b.cpuMsPerPing, a.cpuMsPerPing),
+    },
     runs: { baseline: before, candidate: after },
     loadPerRun,
   };
