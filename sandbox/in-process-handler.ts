@@ -54,7 +54,7 @@ export function inProcessHandler(listener: RequestListener): SdkRequestHandler {
           return;
         }
         // The listener attaches its 'data' and 'end' handlers synchronously, as it does for a socket.
-        if (body !== undefined && body !== null && body.length > 0) incoming.emit('data', Buffer.from(body));
+        if (body !== undefined && body !== null && body.length > 0) incoming.emit('data', asBuffer(body));
         incoming.emit('end');
       }),
     updateHttpClientConfig: () => undefined,
@@ -88,4 +88,14 @@ function responseTo(
     },
   };
   return response as unknown as ServerResponse;
+}
+
+/**
+ * The body as a Buffer without copying. The SDK's JSON body is a Uint8Array subclass whose
+ * `valueOf` turns it into a string (with a deprecation warning), which `Buffer.from(body)` would call.
+ */
+function asBuffer(body: string | Uint8Array): Buffer {
+  return typeof body === 'string'
+    ? Buffer.from(body, 'utf8')
+    : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
