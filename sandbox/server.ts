@@ -216,8 +216,8 @@ async function ensureLocalKey(services: Services, dataDir: string, given: string
 }
 
 /**
- * The request body, or undefined when it is larger than AWS would deliver. Events rather than
- * `for await`: an async iterator per request was a measurable share of a ping's cost here.
+ * The request body, or undefined when it is larger than AWS would deliver (the rest is read and
+ * dropped, so the 413 reaches the client). Plain events: no async iterator per request.
  */
 function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {

@@ -28,6 +28,17 @@ describe('the sandbox, end to end over HTTP', () => {
     await rm(sandbox.dataDir, { recursive: true, force: true });
   });
 
+  it('answers 413 to a body larger than a Lambda invocation carries, and stays up', async () => {
+    const tooLarge = await fetch(`${sandbox.url}/api/ping/00000000-0000-4000-8000-000000000000`, {
+      method: 'POST',
+      body: Buffer.alloc(6 * 1024 * 1024 + 1, 'x'),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    const after = await fetch(`${sandbox.url}/api/ping/00000000-0000-4000-8000-000000000000`);
+    expect(after.status).toBe(404);
+  });
+
   it('prints its URL, a key and a ready-to-paste curl', () => {
     expect(sandbox.output()).toContain(`curl -s -X POST ${sandbox.url}/api/jobs`);
     expect(sandbox.apiKey).toMatch(/^csk_[A-Za-z0-9_-]{43}$/);
