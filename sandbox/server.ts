@@ -71,7 +71,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const client = localDynamoClient(store.endpoint, store.credentials, store.inProcess);
   // Tests only (test/infra/iam.test.ts): each call credited to the function whose code makes it.
   // Without a call log nothing asks which function runs, so no AsyncLocalStorage is entered: its
-  // promise hooks cost every await in the process (a tenth of the CPU time of a ping, profiled).
+  // promise hooks run for every promise in the process, and a ping through the SDK makes many.
   const asFunction = settings.CRONSENTRY_AWS_CALL_LOG ? creditTo : <T>(_name: FunctionName, run: () => T): T => run();
   if (settings.CRONSENTRY_AWS_CALL_LOG) {
     const sink = jsonLinesSink(settings.CRONSENTRY_AWS_CALL_LOG);
