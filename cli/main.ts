@@ -1,13 +1,9 @@
 import { parseArgs } from 'node:util';
 import { keyView } from '../shared/app/key-view';
 import { AccessService } from '../shared/app/access';
-import {
-  AccessRepository,
-  ROLES,
-  type ApiKeyRecord,
-  type Project,
-  type Role,
-} from '../shared/storage/access-repository';
+import { AccessRepository } from '../shared/storage/access-repository';
+import type { Project } from '../shared/domain/project';
+import { ROLES, type ApiKeyRecord, type Role } from '../shared/domain/api-key';
 import { JobRepository } from '../shared/storage/job-repository';
 import { runImport } from './import-healthchecks';
 import { awsTarget, CliError, localTarget, type Target } from './target';

@@ -4,7 +4,8 @@ import type { Logger } from '../app/logger';
 import type { ChannelRepository } from '../storage/channel-repository';
 import type { DeliveryKey, DeliveryRepository } from '../storage/delivery-repository';
 import type { HistoryRepository } from '../storage/history-repository';
-import type { AlertTransports, ChannelEvent, ChannelRecord } from './channel';
+import type { AlertTransports } from './channel';
+import type { ChannelEvent, ChannelRecord } from '../domain/channel';
 import { renderAlert, type AlertContext, type RenderedAlert } from './render';
 import { DEFAULT_RETRY_POLICY, sendWithRetries, type RetryPolicy, type SendOutcome } from './send';
 

@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
-import type { AccessRepository, ApiKeyRecord, Project, Role } from '../storage/access-repository';
+import type { AccessRepository } from '../storage/access-repository';
+import type { Project } from '../domain/project';
+import type { ApiKeyRecord, Role } from '../domain/api-key';
 import type { JobRepository } from '../storage/job-repository';
 import { generatePingKey, slugify } from './slugs';
 

@@ -1,7 +1,7 @@
 import type { ChannelService } from '../alerts/channel-service';
 import type { Job } from '../domain/job';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import type { FlipRecord, PingRecord } from '../storage/history-repository';
+import type { FlipRecord, PingRecord } from '../domain/history';
 import type { JobRepository } from '../storage/job-repository';
 import { requireWrite, type Principal } from './access';
 import { nativeBodyOf, parseSpec, SpecError, specFieldOf, tagsOf, type CheckSpec } from './healthchecks-spec';

@@ -10,19 +10,8 @@ import {
 import { queryPartition } from './bulk-reads';
 import { isConditionFailure } from './document-client';
 import { keys } from './keys';
-
-export const ROLES = ['read-write', 'read-only'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface Project {
-  readonly id: string;
-  readonly name: string;
-  readonly createdAt: number;
-  /** Opens slug pings (`/api/ping/{pingKey}/{slug}`); absent on projects made before slug pings. */
-  readonly pingKey?: string;
-  /** Whether a slug ping with `?create=1` may register a job it does not know. Off by default. */
-  readonly createOnPing?: boolean;
-}
+import type { ApiKeyRecord, Role } from '../domain/api-key';
+import type { Project } from '../domain/project';
 
 /** Where a slug ping goes: one item per (ping key, slug), so resolving a slug is one GetItem. */
 export interface SlugTarget {
@@ -48,19 +37,6 @@ export const accessKeys = {
   slug: (pingKey: string, slug: string) => ({ pk: `PINGKEY#${pingKey}`, sk: `SLUG#${slug}` }),
   slugPrefix: 'SLUG#',
 } as const;
-
-/** What is stored of an API key: never the key itself, only its SHA-256 hash. */
-export interface ApiKeyRecord {
-  readonly id: string;
-  readonly projectId: string;
-  readonly name: string;
-  readonly role: Role;
-  /** The first characters of the key, so people can tell their keys apart. */
-  readonly prefix: string;
-  readonly hash: string;
-  readonly createdAt: number;
-  readonly lastUsedAt?: number;
-}
 
 /** Projects and the API keys that open them. */
 export class AccessRepository {

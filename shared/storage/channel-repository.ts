@@ -5,7 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { ChannelRecord, LastDelivery } from '../alerts/channel';
+import type { ChannelRecord, LastDelivery } from '../domain/channel';
 import { isConditionFailure } from './document-client';
 import { batchGetAll, queryPartition } from './bulk-reads';
 import { keys } from './keys';

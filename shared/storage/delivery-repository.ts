@@ -5,7 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryOutcome } from '../alerts/channel';
+import type { DeliveryOutcome } from '../domain/channel';
 import { isConditionFailure } from './document-client';
 import type { Page } from './job-repository';
 import { CursorError, decodeCursor, encodeCursor, keys } from './keys';

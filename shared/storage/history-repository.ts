@@ -1,25 +1,7 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Notice, SignalKind } from '../domain/job';
+import type { FlipRecord, PingRecord } from '../domain/history';
 import { CursorError, decodeCursor, encodeCursor, keys } from './keys';
 import type { Page } from './job-repository';
-
-/** One received ping, as shown in a job's history. */
-export interface PingRecord {
-  readonly jobId: string;
-  readonly kind: SignalKind;
-  readonly at: number;
-  readonly exitCode?: number;
-  readonly durationMs?: number;
-  readonly runId?: string;
-  readonly method: string;
-  readonly sourceIp: string;
-  readonly userAgent: string;
-  readonly body: string;
-  readonly bodyTruncated: boolean;
-}
-
-/** A recorded status change. */
-export type FlipRecord = Pick<Notice, 'id' | 'jobId' | 'from' | 'to' | 'at' | 'reason'>;
 
 /**
  * The append-only history of a job: pings (expiring after the retention period) and flips.

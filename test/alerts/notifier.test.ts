@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelRecord } from '../../shared/alerts/channel';
+import type { ChannelRecord } from '../../shared/domain/channel';
 import { DeliveryIncomplete } from '../../shared/alerts/notifier';
 import { STORES, freshTable } from '../support/stores';
 import { alertingOver, eventually } from './support/alerting';

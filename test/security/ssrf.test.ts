@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TransportError, type AlertTransports } from '../../shared/alerts/channel';
+import type { AlertTransports } from '../../shared/alerts/channel';
+import { TransportError } from '../../shared/app/alert-ports';
 import { classifyAddress, isAllowedAddress, type Resolver } from '../../shared/alerts/destinations';
 import { post } from '../../shared/alerts/http';
 import type { Principal } from '../../shared/app/access';
