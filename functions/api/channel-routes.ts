@@ -1,6 +1,6 @@
 import { changedSecrets, channelView } from '../../shared/alerts/channel-service';
-import type { Alerting } from '../../shared/alerts/alerting';
-import type { DeliveryRecord } from '../../shared/storage/delivery-repository';
+import type { Alerting } from '../../shared/wiring/alerting';
+import type { DeliveryRecord } from '../../shared/app/ports/delivery-store';
 import type { JobsService } from '../../shared/app/jobs-service';
 import { readOnlyNoticeId } from '../../shared/app/job-view';
 import { UUID_PATTERN } from '../../shared/app/validation';

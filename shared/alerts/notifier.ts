@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertEvent, AlertMessage } from '../app/alert-bus';
 import type { Logger } from '../app/logger';
-import type { ChannelRepository } from '../storage/channel-repository';
-import type { DeliveryKey, DeliveryRepository } from '../storage/delivery-repository';
-import type { HistoryRepository } from '../storage/history-repository';
+import type { ChannelStore } from '../app/ports/channel-store';
+import type { DeliveryKey, DeliveryStore } from '../app/ports/delivery-store';
+import type { HistoryStore } from '../app/ports/history-store';
 import type { AlertTransports } from './channel';
 import type { ChannelEvent, ChannelRecord } from '../domain/channel';
 import { renderAlert, type AlertContext, type RenderedAlert } from './render';
@@ -13,9 +13,9 @@ import { DEFAULT_RETRY_POLICY, sendWithRetries, type RetryPolicy, type SendOutco
 export const TEST_SEND_TIMEOUT_MS = 5_000;
 
 export interface NotifierDeps {
-  readonly channels: ChannelRepository;
-  readonly deliveries: DeliveryRepository;
-  readonly history: HistoryRepository;
+  readonly channels: ChannelStore;
+  readonly deliveries: DeliveryStore;
+  readonly history: HistoryStore;
   /** Read at each send (the sandbox configures them after start-up). */
   readonly transports: () => AlertTransports;
   readonly clock: () => number;

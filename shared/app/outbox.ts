@@ -1,7 +1,7 @@
 import { MINUTE } from '../domain/durations';
 import type { JobState, Notice } from '../domain/job';
-import type { HistoryRepository } from '../storage/history-repository';
-import type { JobRepository } from '../storage/job-repository';
+import type { HistoryStore } from './ports/history-store';
+import type { JobStore } from './ports/job-store';
 import { PublishRefused, alertEventOf, buildAlertMessage, type AlertBus } from './alert-bus';
 import type { DeadLetters } from './dead-letters';
 
@@ -31,8 +31,8 @@ export function mustPark(notice: Notice, failures: number, error: unknown, now: 
  */
 export class OutboxPublisher {
   constructor(
-    private readonly jobs: JobRepository,
-    private readonly history: HistoryRepository,
+    private readonly jobs: JobStore,
+    private readonly history: HistoryStore,
     /** Absent: alert-worthy notices are left, in order, to a publisher that has a bus (the checker). */
     private readonly bus: AlertBus | undefined,
     private readonly publicUrl: () => string | undefined,

@@ -1,13 +1,14 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FlipRecord, PingRecord } from '../domain/history';
 import { CursorError, decodeCursor, encodeCursor, keys } from './keys';
-import type { Page } from './job-repository';
+import type { HistoryStore } from '../app/ports/history-store';
+import type { Page } from '../app/ports/page';
 
 /**
  * The append-only history of a job: pings (expiring after the retention period) and flips.
  * Both live in the job's partition, newest read first, and never touch an index.
  */
-export class HistoryRepository {
+export class HistoryRepository implements HistoryStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,

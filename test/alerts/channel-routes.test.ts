@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../shared/app/access';
-import { createServices, type Services } from '../../shared/app/services';
+import { createServices, type Services } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors';
 import { channelRoutes } from '../../functions/api/channel-routes';
