@@ -7,7 +7,7 @@ import { NotFoundError } from '../../shared/errors';
 import type { Project } from '../../shared/domain/project';
 import { ROLES } from '../../shared/domain/api-key';
 import { json, jsonBody, noContent } from '../http/responses';
-import { idParam, type Route, type RouteRequest } from './router';
+import { idParam, type Route, type RouteRequest } from './route';
 
 const updateProjectSchema = z
   .object({

@@ -7,7 +7,7 @@ import { UUID_PATTERN } from '../../shared/app/validation';
 import { isUniqueKey, uniqueKeyOf } from '../../shared/domain/unique-key';
 import { ValidationError } from '../../shared/errors';
 import { json, jsonBody, noContent } from '../http/responses';
-import { cursorParam, idParam, limitParam, type Route, type RouteRequest } from './router';
+import { cursorParam, idParam, limitParam, type Route, type RouteRequest } from './route';
 
 /** Read-only keys see the job's unique key, never its id (the ping credential), not even inside the notice id. */
 function deliveryView(record: DeliveryRecord, readOnly: boolean) {

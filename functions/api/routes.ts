@@ -4,7 +4,7 @@ import { accessRoutes } from './access-routes';
 import { awsEventRoutes } from './aws-event-routes';
 import { channelRoutes } from './channel-routes';
 import { jobRoutes } from './job-routes';
-import type { Route } from './router';
+import type { Route } from './route';
 import { v3Routes } from './v3-routes';
 
 /** Every management route, in one list: the API Lambda and the sandbox serve exactly these. */

@@ -48,7 +48,7 @@ export interface DeliveryReport {
  * so that the caller (Lambda, SNS) delivers the message again; the channels already done are
  * skipped then, thanks to their claims.
  */
-export class DeliveryIncomplete extends Error {
+export class DeliveryIncompleteError extends Error {
   constructor(
     readonly report: DeliveryReport,
     readonly failures: readonly { channelId: string; error: string }[],
@@ -57,7 +57,7 @@ export class DeliveryIncomplete extends Error {
       `notice ${report.noticeId}: ${failures.length} channel(s) not delivered yet: ` +
         failures.map((failure) => `${failure.channelId} (${failure.error})`).join('; '),
     );
-    this.name = 'DeliveryIncomplete';
+    this.name = 'DeliveryIncompleteError';
   }
 }
 
@@ -98,7 +98,7 @@ export class Notifier {
         failures.push({ channelId, error: outcome.value.error });
       }
     });
-    if (failures.length) throw new DeliveryIncomplete(report, failures);
+    if (failures.length) throw new DeliveryIncompleteError(report, failures);
     return report;
   }
 

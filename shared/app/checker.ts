@@ -1,6 +1,6 @@
 import type { JobState } from '../domain/job';
 import { evaluate } from '../domain/transitions';
-import { WriteConflict } from '../errors';
+import { WriteConflictError } from '../errors';
 import type { JobStore } from './ports/job-store';
 import type { OutboxPublisher } from './outbox';
 import type { Logger } from './logger';
@@ -58,7 +58,7 @@ export class Checker {
       try {
         await this.jobs.saveState(transition.state, state.version);
       } catch (error) {
-        if (error instanceof WriteConflict) {
+        if (error instanceof WriteConflictError) {
           report.lostRaces += 1;
           return;
         }
@@ -125,7 +125,7 @@ export class Checker {
 
   private async publishOrLeave(state: JobState, now: number): Promise<number> {
     try {
-      return await this.outbox.drain(state, now);
+      return await this.outbox.publishPending(state, now);
     } catch (error) {
       this.logger.warn('publishing a notice failed; it stays in the outbox', {
         jobId: state.id,

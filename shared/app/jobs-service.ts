@@ -255,7 +255,7 @@ export class JobsService {
     requireWrite(principal);
     const { profile, state } = await this.get(principal, jobId);
     const transition = await this.writeOwn(principal, jobId, decide, state);
-    if (transition.notice) await this.outbox.drain(transition.state, now);
+    if (transition.notice) await this.outbox.publishPending(transition.state, now);
     return { state: transition.state, profile };
   }
 

@@ -131,7 +131,7 @@ export class PingService {
   /** The flip is already safe in the outbox; if publishing fails now, the next sweep does it. */
   private async publishQuietly(state: JobState, now: number): Promise<void> {
     try {
-      await this.outbox.drain(state, now);
+      await this.outbox.publishPending(state, now);
     } catch (error) {
       this.logger.warn('publishing a notice failed; the checker will retry it', {
         jobId: state.id,

@@ -12,7 +12,7 @@ import type { JobProfile, JobState, Notice } from '../domain/job';
 import type { Schedule } from '../domain/schedule';
 import type { AwsSource } from '../domain/aws-events/source';
 import { uniqueKeyOf } from '../domain/unique-key';
-import { WriteConflict } from '../errors';
+import { WriteConflictError } from '../errors';
 import { allShards, CursorError, decodeCursor, encodeCursor, keys, shardOf } from './keys';
 import { DUE_INDEX, OUTBOX_INDEX } from './table-definition';
 import { batchGetAll } from './bulk-reads';
@@ -156,7 +156,7 @@ export class JobRepository implements JobStore {
   }
 
   /**
-   * Writes a new state if nobody wrote since `expectedVersion` was read; throws WriteConflict
+   * Writes a new state if nobody wrote since `expectedVersion` was read; throws WriteConflictError
    * otherwise. A Put (not an Update) because the whole small item is rewritten anyway; index
    * keys that did not change cost no index write.
    */
@@ -172,7 +172,7 @@ export class JobRepository implements JobStore {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new WriteConflict({ cause: error });
+      if (isConditionFailure(error)) throw new WriteConflictError({ cause: error });
       throw error;
     }
   }

@@ -7,7 +7,7 @@ import { channelRoutes } from '../../functions/api/channel-routes';
 import { PAGERDUTY_EVENTS_URL } from '../../shared/alerts/channels/pagerduty';
 import { channelKindOf } from '../../shared/alerts/registry';
 import type { HttpEvent } from '../../functions/http/responses';
-import type { Route } from '../../functions/api/router';
+import type { Route } from '../../functions/api/route';
 import { freshTable } from '../support/stores';
 import { T0, quietLogger, transports } from './support/fixtures';
 import { startReceiver, type Receiver } from './support/receiver';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MINUTE } from '../../shared/domain/durations';
-import { WriteConflict } from '../../shared/errors';
+import { WriteConflictError } from '../../shared/errors';
 import { servicesFor, successPing } from '../support/services';
 import { STORES } from '../support/stores';
 
@@ -31,7 +31,7 @@ describe.each(STORES)('jobs storage contract on %s', (store) => {
     await services.jobRepository.saveState({ ...state, version: state.version + 1 }, state.version);
     await expect(
       services.jobRepository.saveState({ ...state, version: state.version + 1 }, state.version),
-    ).rejects.toBeInstanceOf(WriteConflict);
+    ).rejects.toBeInstanceOf(WriteConflictError);
   });
 
   it('indexes a job for the checker only while it can go missing', async () => {
