@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { awsAlertTransports } from '../shared/adapters/aws-alert-transports';
+import { awsAlertTransports } from '../shared/wiring/aws-alert-transports';
 import {
   jsonLinesSink,
   recordAwsCalls,
@@ -9,7 +9,7 @@ import {
   type RecordableClient,
 } from '../shared/adapters/aws-call-recorder';
 import { SnsAlertBus } from '../shared/adapters/sns-alert-bus';
-import { createServices } from '../shared/app/services';
+import { createServices } from '../shared/wiring/services';
 import { readSettings, type Settings } from '../shared/config';
 import { createDocumentClient } from '../shared/storage/document-client';
 

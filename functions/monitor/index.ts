@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createServices } from '../../shared/app/services';
+import { createServices } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { createDocumentClient } from '../../shared/storage/document-client';
 import { buildMonitorHandler } from './handler';

@@ -1,5 +1,5 @@
 import type { SignalKind } from '../domain/job';
-import type { HistoryRepository } from '../storage/history-repository';
+import type { HistoryStore } from './ports/history-store';
 
 const MINUTE_MS = 60_000;
 /** Verdicts remembered per container; a flood of one job then costs no reads at all. */
@@ -20,7 +20,7 @@ export class PingRateGate {
   private readonly overUntil = new Map<string, number>();
 
   constructor(
-    private readonly history: Pick<HistoryRepository, 'listPings'>,
+    private readonly history: Pick<HistoryStore, 'listPings'>,
     readonly perMinute: number,
   ) {}
 

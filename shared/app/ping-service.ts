@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { JobState, Signal, SignalKind } from '../domain/job';
 import { applySignal } from '../domain/transitions';
-import type { HistoryRepository } from '../storage/history-repository';
-import type { JobRepository } from '../storage/job-repository';
+import type { HistoryStore } from './ports/history-store';
+import type { JobStore } from './ports/job-store';
 import type { OutboxPublisher } from './outbox';
 import { writeTransition } from './write-transition';
 import type { Logger } from './logger';
@@ -41,8 +41,8 @@ export class PingService {
   private readonly gate?: PingRateGate;
 
   constructor(
-    private readonly jobs: JobRepository,
-    private readonly history: HistoryRepository,
+    private readonly jobs: JobStore,
+    private readonly history: HistoryStore,
     private readonly outbox: OutboxPublisher,
     private readonly logger: Pick<Logger, 'warn'>,
     private readonly options: PingServiceOptions = {},
@@ -131,7 +131,7 @@ export class PingService {
   /** The flip is already safe in the outbox; if publishing fails now, the next sweep does it. */
   private async publishQuietly(state: JobState, now: number): Promise<void> {
     try {
-      await this.outbox.drain(state, now);
+      await this.outbox.publishPending(state, now);
     } catch (error) {
       this.logger.warn('publishing a notice failed; the checker will retry it', {
         jobId: state.id,

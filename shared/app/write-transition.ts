@@ -1,7 +1,7 @@
 import type { JobState } from '../domain/job';
 import type { Transition } from '../domain/transitions';
-import { NotFoundError, WriteConflict } from '../errors';
-import type { JobRepository } from '../storage/job-repository';
+import { NotFoundError, WriteConflictError } from '../errors';
+import type { JobStore } from './ports/job-store';
 
 /** Many clients pinging one job at once collide; enough attempts with jitter let every ping land. */
 const WRITE_ATTEMPTS = 16;
@@ -13,7 +13,7 @@ const WRITE_ATTEMPTS = 16;
  * to save the first read; if it is stale the conditional write says so and the loop reads afresh.
  */
 export async function writeTransition(
-  jobs: JobRepository,
+  jobs: JobStore,
   jobId: string,
   decide: (state: JobState) => Transition,
   accept: (state: JobState) => boolean = () => true,
@@ -28,7 +28,7 @@ export async function writeTransition(
       await jobs.saveState(transition.state, state.version);
       return transition;
     } catch (error) {
-      if (!(error instanceof WriteConflict) || attempt >= WRITE_ATTEMPTS) throw error;
+      if (!(error instanceof WriteConflictError) || attempt >= WRITE_ATTEMPTS) throw error;
       // Jitter, so that two writers that collided do not collide again in lockstep.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 5)));
     }

@@ -76,7 +76,7 @@ describe.each(STORES)('slug pings and limits on %s', (store) => {
     const jobs = (await services.jobs.list(principal, {}, 50, T0)).items;
     expect(jobs.map((j) => j.profile.name)).toEqual(['fresh-job']);
     expect((await services.history.listPings(jobs[0]!.state.id, 10)).items).toHaveLength(3);
-    expect((await services.accessRepository.getProject(principal.projectId)) as unknown).toBeDefined();
+    expect((await services.accessStores.projects.getProject(principal.projectId)) as unknown).toBeDefined();
   });
 
   it('?create=1 has its own limits (per ping key per minute, per project per day) and joins no default channel', async () => {
