@@ -1,4 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { awsAlertTransports } from '../shared/wiring/aws-alert-transports';
@@ -56,4 +59,12 @@ function callRecorder(name: FunctionName, settings: Settings) {
     }
     return client;
   };
+}
+
+/**
+ * The Lambda entry point: every log line of the invocation carries the Lambda context (request
+ * id, function name and version, cold start), as Powertools adds it.
+ */
+export function withLambdaContext<E, R>(logger: Logger, handler: (event: E, context: Context) => Promise<R>) {
+  return middy(handler).use(injectLambdaContext(logger));
 }

@@ -12,17 +12,18 @@ const WRITE_ATTEMPTS = 16;
  * doubled flips without transactions. A caller that has just read the state passes it as `known`
  * to save the first read; if it is stale the conditional write says so and the loop reads afresh.
  */
-export async function writeTransition(
+export async function writeTransition<T extends Transition = Transition>(
   jobs: JobStore,
   jobId: string,
-  decide: (state: JobState) => Transition,
+  /** Decides on one state; may read more first (the ping rate gate). Returning `state` itself writes nothing. */
+  decide: (state: JobState) => T | Promise<T>,
   accept: (state: JobState) => boolean = () => true,
   known?: JobState,
-): Promise<Transition> {
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     const state = attempt === 1 && known ? known : await jobs.getState(jobId);
     if (!state || !accept(state)) throw new NotFoundError('job');
-    const transition = decide(state);
+    const transition = await decide(state);
     if (transition.state === state) return transition;
     try {
       await jobs.saveState(transition.state, state.version);
