@@ -1,4 +1,5 @@
 import { BatchGetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { backoffDelay, type BackoffPolicy } from '../app/backoff';
 
 /** BatchGetItem takes at most 100 keys a call. */
 const BATCH_SIZE = 100;
@@ -48,6 +49,9 @@ export async function queryPartition(
   return items;
 }
 
+/** What the store left unprocessed is asked for again after a growing pause. */
+const UNPROCESSED_BACKOFF: BackoffPolicy = { baseMs: 50, maxMs: 1000 };
+
 function backoff(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+  return new Promise((resolve) => setTimeout(resolve, backoffDelay(UNPROCESSED_BACKOFF, attempt)));
 }
