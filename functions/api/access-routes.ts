@@ -8,7 +8,7 @@ import { ROLES, type Project } from '../../shared/storage/access-repository';
 import { json, jsonBody, noContent } from '../http/responses';
 import { idParam, type Route, type RouteRequest } from './router';
 
-const updateProjectSchema = z
+export const updateProjectSchema = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(100),
     create_on_ping: z.boolean(),
@@ -36,7 +36,7 @@ function projectView(project: Project, request: Pick<RouteRequest, 'baseUrl'> & 
   };
 }
 
-const createKeySchema = z
+export const createKeySchema = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(100),
     role: z.enum(ROLES).default('read-only'),

@@ -64,7 +64,9 @@ export const PING_PARAMETERS: Record<
 > = {
   id: {
     description: "The job's id (a UUID): the ping credential. Healthchecks' URLs take it in lower case only.",
-    pattern: (dialect) => (dialect === 'native' ? new RegExp(UUID_PATTERN.source, 'i') : UUID_PATTERN),
+    // Spelt out rather than with the `i` flag: JSON Schema patterns have no flags.
+    pattern: (dialect) =>
+      dialect === 'native' ? new RegExp(UUID_PATTERN.source.replaceAll('a-f', 'a-fA-F')) : UUID_PATTERN,
   },
   signal: {
     description:
