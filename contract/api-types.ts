@@ -514,20 +514,20 @@ export interface paths {
         };
         /**
          * Ping a job: it ran (or started, failed, logged)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         get: operations["getApiPingId"];
         put?: never;
         /**
          * Ping a job: it ran (or started, failed, logged)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         post: operations["postApiPingId"];
         delete?: never;
         options?: never;
         /**
          * Ping a job: it ran (or started, failed, logged)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         head: operations["headApiPingId"];
         patch?: never;
@@ -542,20 +542,20 @@ export interface paths {
         };
         /**
          * Ping a job: it ran (or started, failed, logged)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         get: operations["getApiPingIdOrPingKeySignalOrSlug"];
         put?: never;
         /**
          * Ping a job: it ran (or started, failed, logged)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         post: operations["postApiPingIdOrPingKeySignalOrSlug"];
         delete?: never;
         options?: never;
         /**
          * Ping a job: it ran (or started, failed, logged)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         head: operations["headApiPingIdOrPingKeySignalOrSlug"];
         patch?: never;
@@ -570,20 +570,20 @@ export interface paths {
         };
         /**
          * Ping a job: it ran (or started, failed, logged)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         get: operations["getApiPingPingKeySlugSignal"];
         put?: never;
         /**
          * Ping a job: it ran (or started, failed, logged)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         post: operations["postApiPingPingKeySlugSignal"];
         delete?: never;
         options?: never;
         /**
          * Ping a job: it ran (or started, failed, logged)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         head: operations["headApiPingPingKeySlugSignal"];
         patch?: never;
@@ -598,20 +598,20 @@ export interface paths {
         };
         /**
          * Ping a check, Healthchecks-compatible (`https://<cronsentry>/ping` replaces `https://hc-ping.com`)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         get: operations["getPingId"];
         put?: never;
         /**
          * Ping a check, Healthchecks-compatible (`https://<cronsentry>/ping` replaces `https://hc-ping.com`)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         post: operations["postPingId"];
         delete?: never;
         options?: never;
         /**
          * Ping a check, Healthchecks-compatible (`https://<cronsentry>/ping` replaces `https://hc-ping.com`)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         head: operations["headPingId"];
         patch?: never;
@@ -626,20 +626,20 @@ export interface paths {
         };
         /**
          * Ping a check, Healthchecks-compatible (`https://<cronsentry>/ping` replaces `https://hc-ping.com`)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         get: operations["getPingIdOrPingKeySignalOrSlug"];
         put?: never;
         /**
          * Ping a check, Healthchecks-compatible (`https://<cronsentry>/ping` replaces `https://hc-ping.com`)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         post: operations["postPingIdOrPingKeySignalOrSlug"];
         delete?: never;
         options?: never;
         /**
          * Ping a check, Healthchecks-compatible (`https://<cronsentry>/ping` replaces `https://hc-ping.com`)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         head: operations["headPingIdOrPingKeySignalOrSlug"];
         patch?: never;
@@ -654,20 +654,20 @@ export interface paths {
         };
         /**
          * Ping a check, Healthchecks-compatible (`https://<cronsentry>/ping` replaces `https://hc-ping.com`)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         get: operations["getPingPingKeySlugSignal"];
         put?: never;
         /**
          * Ping a check, Healthchecks-compatible (`https://<cronsentry>/ping` replaces `https://hc-ping.com`)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         post: operations["postPingPingKeySlugSignal"];
         delete?: never;
         options?: never;
         /**
          * Ping a check, Healthchecks-compatible (`https://<cronsentry>/ping` replaces `https://hc-ping.com`)
-         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.
+         * @description No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one. A trailing slash is ignored.
          */
         head: operations["headPingPingKeySlugSignal"];
         patch?: never;

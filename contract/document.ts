@@ -132,7 +132,8 @@ function registerPings(registry: OpenAPIRegistry) {
           ? 'Ping a job: it ran (or started, failed, logged)'
           : 'Ping a check, Healthchecks-compatible (`https://<cronsentry>/ping` replaces `https://hc-ping.com`)',
         description:
-          'No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an unknown one.',
+          'No key: the job id (or the ping key) in the path is the credential. A malformed id is the same 404 as an ' +
+          'unknown one. A trailing slash is ignored.',
         security: [],
         request: {
           params: z.object(Object.fromEntries(parameters.map((names) => pingParameter(names, dialect)))),
