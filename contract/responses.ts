@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { CHANNEL_EVENTS, DELIVERY_OUTCOMES } from '../shared/alerts/channel';
+import { CHANNEL_EVENTS, DELIVERY_OUTCOMES } from '../shared/domain/channel';
 import { CHANNEL_KINDS } from '../shared/alerts/registry';
 import { AWS_EVENT_OUTCOMES } from '../shared/app/aws-events-service';
 import { SIGNAL_KINDS, STATUSES } from '../shared/domain/job';
-import { ROLES } from '../shared/storage/access-repository';
+import { ROLES } from '../shared/domain/api-key';
 
 /**
  * What the API answers, in zod: the OpenAPI document's response schemas come from here, and the

@@ -1,4 +1,4 @@
-import { awsServices } from '../aws-wiring';
+import { awsServices, withLambdaContext } from '../aws-wiring';
 import type { HttpEvent } from '../http/responses';
 import { buildBadgeHandler } from './badge-handler';
 import { buildApiHandler } from './handler';
@@ -19,9 +19,10 @@ const badges = buildBadgeHandler({ badges: services.badges, clock: Date.now, log
 const openapi = buildOpenApiHandler(document);
 
 /** Badges (their key is the capability) and the OpenAPI document are public; every other route needs an API key. */
-export const handler = (event: HttpEvent, context: Parameters<typeof api>[1]) =>
+export const handler = withLambdaContext(logger, (event: HttpEvent, context: Parameters<typeof api>[1]) =>
   event.rawPath.startsWith('/badge/')
     ? badges(event, context)
     : event.rawPath === OPENAPI_PATH
       ? openapi(event)
-      : api(event, context);
+      : api(event, context),
+);

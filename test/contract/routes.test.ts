@@ -5,7 +5,7 @@ import { OPENAPI_PATH } from '../../functions/api/openapi-handler';
 import { apiRoutes } from '../../functions/api/routes';
 import { PING_PARAMETERS, PING_ROUTES } from '../../functions/ping/ping-path';
 import { localDynamoClient } from '../../sandbox/local-store';
-import { createServices } from '../../shared/app/services';
+import { createServices } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { createDocumentClient } from '../../shared/storage/document-client';
 import { contractProblem, documentedPath } from '../support/contract';

@@ -6,7 +6,7 @@ import { buildOpenApiHandler, OPENAPI_PATH } from '../../functions/api/openapi-h
 import { apiRoutes } from '../../functions/api/routes';
 import { buildPingHandler } from '../../functions/ping/handler';
 import { toApiGatewayEvent } from '../../sandbox/api-gateway-event';
-import type { Services } from '../../shared/app/services';
+import type { Services } from '../../shared/wiring/services';
 import { asFunction } from './aws-calls';
 import { assertContract } from './contract';
 import { silentLogger } from './services';
