@@ -57,7 +57,7 @@ export function channelRoutes(
   publicUrl: string | undefined,
   jobs: Pick<JobsService, 'findRef'>,
 ): Route[] {
-  const { channels, deliveries } = alerts;
+  const { channels, deliveryLog } = alerts;
   const channelId = (request: RouteRequest) => idParam(request.event, 'id', 'channel');
   return [
     {
@@ -118,8 +118,8 @@ export function channelRoutes(
       method: 'GET',
       path: '/api/deliveries',
       handle: async (request) => {
-        const page = await deliveries.list(
-          request.principal.projectId,
+        const page = await deliveryLog.list(
+          request.principal,
           { jobId: await jobFilter(request, jobs), channelId: optionalId(request, 'channel_id') },
           limitParam(request.event),
           cursorParam(request.event),

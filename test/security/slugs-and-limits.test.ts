@@ -78,7 +78,7 @@ describe.each(STORES)('slug pings and limits on %s', (store) => {
     expect((await services.history.listPings(jobs[0]!.state.id, 10)).items).toHaveLength(3);
     // The losers of the race gave their job slots back: the project has room for exactly 3 more of its 4.
     for (const name of ['two', 'three', 'four']) await services.jobs.create(principal, job(name), T0);
-    await expect(services.jobs.create(principal, job('five'), T0)).rejects.toMatchObject({ status: 403 });
+    await expect(services.jobs.create(principal, job('five'), T0)).rejects.toMatchObject({ name: 'ForbiddenError' });
   });
 
   it('?create=1 has its own limits (per ping key per minute, per project per day) and joins no default channel', async () => {
@@ -140,11 +140,11 @@ describe.each(STORES)('slug pings and limits on %s', (store) => {
     const a = await services.jobs.create(principal, job('one'), T0);
     await services.jobs.create(principal, job('two'), T0);
     await expect(services.jobs.create(principal, job('three'), T0)).rejects.toMatchObject({
-      status: 403,
+      name: 'ForbiddenError',
       message: expect.stringContaining('2 jobs'),
     });
     // A rejected (invalid) create takes no place either.
-    await expect(services.jobs.create(principal, { name: '' }, T0)).rejects.toMatchObject({ status: 400 });
+    await expect(services.jobs.create(principal, { name: '' }, T0)).rejects.toMatchObject({ name: 'ValidationError' });
     await services.jobs.remove(principal, a.state.id);
     await services.jobs.create(principal, job('three'), T0);
 
