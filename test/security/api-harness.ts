@@ -5,6 +5,7 @@ import { apiRoutes } from '../../functions/api/routes';
 import type { Route } from '../../functions/api/route';
 import { fromApiGatewayResult, toApiGatewayEvent } from '../../sandbox/api-gateway-event';
 import { asFunction } from '../support/aws-calls';
+import { assertContract } from '../support/contract';
 import { servicesFor, silentLogger } from '../support/services';
 import type { StoreName } from '../support/stores';
 
@@ -40,6 +41,7 @@ export async function apiHarness(store: StoreName, env: Record<string, string> =
     });
     const result = fromApiGatewayResult(await asFunction('api', () => handler(event, {} as Context)));
     const text = result.body.toString('utf8');
+    assertContract({ method, url, status: result.status, contentType: result.headers['content-type'], text });
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
