@@ -1,3 +1,5 @@
+import { createSchema } from '../../shared/alerts/channel-service';
+import { parseInput } from '../../shared/app/validation';
 import { describe, expect, it } from 'vitest';
 import { buildPingHandler } from '../../functions/ping/handler';
 import { toApiGatewayEvent, fromApiGatewayResult } from '../../sandbox/api-gateway-event';
@@ -85,7 +87,12 @@ describe.each(STORES)('slug pings and limits on %s', (store) => {
     const { services, principal } = await servicesFor(store);
     await services.alerts.channels.create(
       principal,
-      { kind: 'webhook', name: 'everyone', settings: { url: 'https://hooks.example.com/x' }, is_default: true },
+      parseInput(createSchema, {
+        kind: 'webhook',
+        name: 'everyone',
+        settings: { url: 'https://hooks.example.com/x' },
+        is_default: true,
+      }),
       T0,
     );
     await services.access.updateProject(principal, { createOnPing: true });
