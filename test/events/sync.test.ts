@@ -92,7 +92,7 @@ describe('cronsentry sync against DynamoDB Local', () => {
     const pruned = await cli('sync', changed, '--prune', ...where);
     expect(pruned.out).toContain('- delete    made-by-hand');
     expect(await names()).toEqual(['Nightly report', 'database-backup']);
-    await expect(services.jobs.get(principal, manual.state.id)).rejects.toMatchObject({ status: 404 });
+    await expect(services.jobs.get(principal, manual.state.id)).rejects.toMatchObject({ name: 'NotFoundError' });
     expect((await cli('sync', changed, '--check', '--prune', ...where)).code).toBe(0);
   });
 
