@@ -54,6 +54,7 @@ const COLORS: Record<AlertEvent, number> = {
   reminder: 0xe0a030,
   flapping: 0xe0a030,
   settled: 0x5b7bd9,
+  late: 0xe0a030,
 };
 
 /**

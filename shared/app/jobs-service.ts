@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Job, JobProfile, Status } from '../domain/job';
+import { STATUSES, type Job, type JobProfile, type Status } from '../domain/job';
 import { scheduleText } from '../domain/schedule';
 import { isUniqueKey } from '../domain/unique-key';
 import { createState, pause, reschedule, resume, statusAt, type Transition } from '../domain/transitions';
@@ -165,7 +165,7 @@ export class JobsService {
 
   /** Counts per status and every tag in use, over the whole project. */
   async summary(principal: Principal, now: number) {
-    const counts: Record<Status, number> = { new: 0, healthy: 0, late: 0, missing: 0, failed: 0, paused: 0 };
+    const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
     const tags = new Set<string>();
     const jobs = await this.all(principal, now);
     for (const job of jobs) {
