@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JobState, Signal, SignalKind } from '../domain/job';
-import { applySignal } from '../domain/transitions';
+import { transition } from '../domain/transitions';
 import type { HistoryRepository } from '../storage/history-repository';
 import type { JobRepository } from '../storage/job-repository';
 import type { OutboxPublisher } from './outbox';
@@ -87,23 +87,23 @@ export class PingService {
     const gate = this.gate;
     let held = gate?.knownOver(input.jobId, now) ?? false;
     let mustCount = false;
-    let transition = await writeTransition(this.jobs, input.jobId, (state) => {
+    let written = await writeTransition(this.jobs, input.jobId, (state) => {
       mustCount = false;
-      const next = applySignal(state, signal);
+      const next = transition(state, { kind: 'signal', signal });
       // A status change is written whatever the rate: a failure is never dropped.
       if (!gate || next.notice) return next;
       mustCount = !held && gate.mustCount(input.kind, state.lastPingAt, now);
       return held || mustCount ? { state } : next;
     });
-    if (!transition.notice && mustCount) held = await gate!.isOver(input.jobId, now);
-    if (held && !transition.notice) return; // over the limit: acknowledged, not stored
+    if (!written.notice && mustCount) held = await gate!.isOver(input.jobId, now);
+    if (held && !written.notice) return; // over the limit: acknowledged, not stored
     if (mustCount && input.kind !== 'log') {
       // The first pass only read the state (it wrote nothing): start the write from that read.
-      const read = transition.state;
-      transition = await writeTransition(
+      const read = written.state;
+      written = await writeTransition(
         this.jobs,
         input.jobId,
-        (state) => applySignal(state, signal),
+        (state) => transition(state, { kind: 'signal', signal }),
         undefined,
         read,
       );
@@ -116,7 +116,7 @@ export class PingService {
         at: now,
         exitCode: input.exitCode,
         runId: input.runId,
-        durationMs: input.kind === 'success' || input.kind === 'fail' ? transition.state.lastDurationMs : undefined,
+        durationMs: input.kind === 'success' || input.kind === 'fail' ? written.state.lastDurationMs : undefined,
         method: input.method,
         sourceIp: input.sourceIp,
         userAgent: input.userAgent.slice(0, MAX_USER_AGENT),
@@ -125,7 +125,7 @@ export class PingService {
       },
       randomBytes(3).toString('hex'),
     );
-    if (transition.notice) await this.publishQuietly(transition.state, now);
+    if (written.notice) await this.publishQuietly(written.state, now);
   }
 
   /** The flip is already safe in the outbox; if publishing fails now, the next sweep does it. */
