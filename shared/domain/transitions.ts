@@ -14,9 +14,10 @@ import {
 import { nextExpectedAt, type Schedule } from './schedule';
 
 /**
- * The state machine of a job: pure functions of (state, event, now). Every function returns the
- * next state, with any notice it produced already in `pending` (the outbox), so that the caller
- * can persist both in one conditional write.
+ * The state machine of a job: one pure function, `transition(state, event)`, with the clock in the
+ * event. It returns the next state, with any notice it produced already in `pending` (the outbox),
+ * so that the caller can persist both in one conditional write. The functions it dispatches to are
+ * exported for tests; callers go through `transition`.
  */
 
 /** At most this many runs may be open at once; a job that never finishes must not grow its item. */
@@ -68,7 +69,7 @@ export function transition(state: JobState, event: JobEvent): Transition {
   }
 }
 
-/** Something overdue the checker must judge: the expected ping, or the open run started at `runStart`. */
+/** Something overdue the checker must judge: the expected ping, or an open run (its key and start). */
 interface Overdue {
   readonly at: number;
   readonly run?: { readonly key: string; readonly start: number };
