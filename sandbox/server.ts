@@ -8,7 +8,7 @@ import { generateKeySecret, hashKey, isWellFormedKey } from '../shared/app/acces
 import type { AlertTransports } from '../shared/alerts/channel';
 import type { AlertMessage } from '../shared/app/alert-bus';
 import type { Logger } from '../shared/app/logger';
-import { createServices, type Services } from '../shared/app/services';
+import { createServices, type Services } from '../shared/wiring/services';
 import type { Settings } from '../shared/config';
 import { createDocumentClient } from '../shared/storage/document-client';
 import { buildApiHandler } from '../functions/api/handler';
@@ -196,7 +196,7 @@ async function ensureLocalKey(services: Services, dataDir: string, given: string
       'CRONSENTRY_API_KEY must look like csk_ followed by 43 letters, digits, - or _ (or leave it unset)',
     );
   }
-  if (!(await services.accessRepository.findKeyByHash(hashKey(chosen)))) {
+  if (!(await services.accessStores.apiKeys.findKeyByHash(hashKey(chosen)))) {
     await services.access.createKey(
       { projectId: LOCAL_PROJECT_ID, role: 'read-write', name: 'local', secret: chosen },
       now,

@@ -4,9 +4,10 @@ import { isoOrNull } from '../../shared/app/iso-time';
 import { keyView } from '../../shared/app/key-view';
 import { parseInput } from '../../shared/app/validation';
 import { NotFoundError } from '../../shared/errors';
-import { ROLES, type Project } from '../../shared/storage/access-repository';
+import type { Project } from '../../shared/domain/project';
+import { ROLES } from '../../shared/domain/api-key';
 import { json, jsonBody, noContent } from '../http/responses';
-import { idParam, type Route, type RouteRequest } from './router';
+import { idParam, type Route, type RouteRequest } from './route';
 
 const updateProjectSchema = z
   .object({

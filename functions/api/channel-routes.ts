@@ -1,13 +1,13 @@
 import { changedSecrets, channelView } from '../../shared/alerts/channel-service';
-import type { Alerting } from '../../shared/alerts/alerting';
-import type { DeliveryRecord } from '../../shared/storage/delivery-repository';
+import type { Alerting } from '../../shared/wiring/alerting';
+import type { DeliveryRecord } from '../../shared/app/ports/delivery-store';
 import type { JobsService } from '../../shared/app/jobs-service';
 import { readOnlyNoticeId } from '../../shared/app/job-view';
 import { UUID_PATTERN } from '../../shared/app/validation';
 import { isUniqueKey, uniqueKeyOf } from '../../shared/domain/unique-key';
 import { ValidationError } from '../../shared/errors';
 import { json, jsonBody, noContent } from '../http/responses';
-import { cursorParam, idParam, limitParam, type Route, type RouteRequest } from './router';
+import { cursorParam, idParam, limitParam, type Route, type RouteRequest } from './route';
 
 /** Read-only keys see the job's unique key, never its id (the ping credential), not even inside the notice id. */
 function deliveryView(record: DeliveryRecord, readOnly: boolean) {

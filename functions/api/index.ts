@@ -1,4 +1,4 @@
-import { awsServices } from '../aws-wiring';
+import { awsServices, withLambdaContext } from '../aws-wiring';
 import type { HttpEvent } from '../http/responses';
 import { buildBadgeHandler } from './badge-handler';
 import { buildApiHandler } from './handler';
@@ -16,5 +16,6 @@ const api = buildApiHandler({
 const badges = buildBadgeHandler({ badges: services.badges, clock: Date.now, logger });
 
 /** Badges are public (their key is the capability); every other route needs an API key. */
-export const handler = (event: HttpEvent, context: Parameters<typeof api>[1]) =>
-  event.rawPath.startsWith('/badge/') ? badges(event, context) : api(event, context);
+export const handler = withLambdaContext(logger, (event: HttpEvent, context: Parameters<typeof api>[1]) =>
+  event.rawPath.startsWith('/badge/') ? badges(event, context) : api(event, context),
+);

@@ -1,4 +1,6 @@
-import { TransportError, type AlertTransports, type ChannelRecord } from './channel';
+import type { AlertTransports } from './channel';
+import { TransportError } from '../app/alert-ports';
+import type { ChannelRecord } from '../domain/channel';
 import { channelKindOf } from './registry';
 import type { RenderedAlert } from './render';
 

@@ -1,8 +1,7 @@
 import type { JobState } from '../domain/job';
 import { transition } from '../domain/transitions';
-import { WriteConflict } from '../errors';
-import { allShards } from '../storage/keys';
-import type { JobRepository } from '../storage/job-repository';
+import { WriteConflictError } from '../errors';
+import type { JobStore } from './ports/job-store';
 import type { OutboxPublisher } from './outbox';
 import type { Logger } from './logger';
 
@@ -39,7 +38,7 @@ export class Checker {
   private readonly options: CheckerOptions;
 
   constructor(
-    private readonly jobs: JobRepository,
+    private readonly jobs: JobStore,
     private readonly outbox: OutboxPublisher,
     private readonly logger: Pick<Logger, 'info' | 'warn'>,
     options: Partial<CheckerOptions> = {},
@@ -49,7 +48,7 @@ export class Checker {
 
   async sweep(now: number): Promise<SweepReport> {
     const report = { due: 0, flipped: 0, reminded: 0, rearmed: 0, lostRaces: 0, republished: 0 };
-    const dueIds = (await Promise.all(allShards().map((shard) => this.jobs.dueJobIds(shard, now)))).flat();
+    const dueIds = await this.jobs.dueJobIds(now);
     report.due = dueIds.length;
     const states = await this.jobs.getStates(dueIds);
     await inParallel(states, this.options.concurrency, async (state) => {
@@ -59,7 +58,7 @@ export class Checker {
       try {
         await this.jobs.saveState(step.state, state.version);
       } catch (error) {
-        if (error instanceof WriteConflict) {
+        if (error instanceof WriteConflictError) {
           report.lostRaces += 1;
           return;
         }
@@ -108,24 +107,14 @@ export class Checker {
 
   /** The next moment anything needs the checker: a wake-up time or a notice to re-publish. */
   async nextLook(): Promise<number | undefined> {
-    const shards = allShards();
-    const [wakes, outbox] = await Promise.all([
-      Promise.all(shards.map((shard) => this.jobs.earliestWake(shard))),
-      Promise.all(shards.map((shard) => this.jobs.earliestOutbox(shard))),
-    ]);
-    const times = [
-      ...wakes.filter((time): time is number => time !== undefined),
-      ...outbox
-        .filter((time): time is number => time !== undefined)
-        .map((time) => time + this.options.republishAfterMs),
-    ];
-    return times.length ? Math.min(...times) : undefined;
+    const [wake, outbox] = await Promise.all([this.jobs.earliestWake(), this.jobs.earliestOutbox()]);
+    const times = [wake, outbox === undefined ? undefined : outbox + this.options.republishAfterMs];
+    const known = times.filter((time): time is number => time !== undefined);
+    return known.length ? Math.min(...known) : undefined;
   }
 
   private async republishStale(now: number): Promise<number> {
-    const ids = (
-      await Promise.all(allShards().map((shard) => this.jobs.outboxJobIds(shard, now - this.options.republishAfterMs)))
-    ).flat();
+    const ids = await this.jobs.outboxJobIds(now - this.options.republishAfterMs);
     if (ids.length === 0) return 0;
     let republished = 0;
     await inParallel(await this.jobs.getStates(ids), this.options.concurrency, async (state) => {
@@ -136,7 +125,7 @@ export class Checker {
 
   private async publishOrLeave(state: JobState, now: number): Promise<number> {
     try {
-      return await this.outbox.drain(state, now);
+      return await this.outbox.publishPending(state, now);
     } catch (error) {
       this.logger.warn('publishing a notice failed; it stays in the outbox', {
         jobId: state.id,

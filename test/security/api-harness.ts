@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { buildApiHandler } from '../../functions/api/handler';
 import { apiRoutes } from '../../functions/api/routes';
-import type { Route } from '../../functions/api/router';
+import type { Route } from '../../functions/api/route';
 import { fromApiGatewayResult, toApiGatewayEvent } from '../../sandbox/api-gateway-event';
 import { asFunction } from '../support/aws-calls';
 import { servicesFor, silentLogger } from '../support/services';

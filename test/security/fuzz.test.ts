@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../functions/api/routes';
 import { localDynamoClient } from '../../sandbox/local-store';
 import { CHANNEL_KINDS } from '../../shared/alerts/registry';
-import { createServices } from '../../shared/app/services';
+import { createServices } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { createDocumentClient } from '../../shared/storage/document-client';
 import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';

@@ -3,7 +3,7 @@ import { buildApiHandler } from '../../functions/api/handler';
 import { apiRoutes } from '../../functions/api/routes';
 import { buildPingHandler } from '../../functions/ping/handler';
 import { toApiGatewayEvent } from '../../sandbox/api-gateway-event';
-import type { Services } from '../../shared/app/services';
+import type { Services } from '../../shared/wiring/services';
 import { asFunction } from './aws-calls';
 import { silentLogger } from './services';
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { TransportError, type ChannelKind } from '../../channel';
+import type { ChannelKind } from '../../channel';
+import { TransportError } from '../../../app/alert-ports';
 import type { RenderedAlert } from '../../render';
 import { alertPayload } from '../webhook/payload';
 import { checkTopicAllowed } from './allowed-topics';
