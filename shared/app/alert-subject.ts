@@ -9,7 +9,8 @@ const NAME_IN_SUBJECT_MAX = 100;
 
 /**
  * `MISSING | Database Backup`, `RECOVERED | …`, `FAILED | …`, `OVERRUNNING | …`, `STILL MISSING | …`,
- * `FLAPPING | …`, `SETTLED | …`, `LATE | …` (a job's early warning, see `late_alert`). One line whatever the stored name holds, so it is safe in any header.
+ * `FLAPPING | …`, `SETTLED | …`, `LATE | …` (a job's early warning, see `late_alert`). One line
+ * whatever the stored name holds, so it is safe in any header.
  */
 export function alertSubject(message: AlertMessage): string {
   return `${subjectWord(message)} | ${clipText(oneLine(message.job.name), NAME_IN_SUBJECT_MAX)}`;
