@@ -2,7 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'cdk.out', 'dist', 'dashboard/dist', 'coverage', 'test-results', '.cronsentry'] },
+  {
+    ignores: [
+      'node_modules',
+      'cdk.out',
+      'dist',
+      'dashboard/dist',
+      'coverage',
+      'test-results',
+      '.cronsentry',
+      'contract/api-types.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

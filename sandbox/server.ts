@@ -14,6 +14,8 @@ import { createDocumentClient } from '../shared/storage/document-client';
 import { buildApiHandler } from '../functions/api/handler';
 import { apiRoutes } from '../functions/api/routes';
 import { buildBadgeHandler } from '../functions/api/badge-handler';
+import { buildOpenApiHandler, OPENAPI_PATH } from '../functions/api/openapi-handler';
+import openApiDocument from '../contract/openapi.json';
 import { buildPingHandler } from '../functions/ping/handler';
 import { fromApiGatewayResult, toApiGatewayEvent, type PlainResponse } from './api-gateway-event';
 import { LocalAlertBus } from './local-alert-bus';
@@ -114,6 +116,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   }) as unknown as LambdaHandler;
   const ping = buildPingHandler({ pings: services.pings, clock: Date.now, logger }) as unknown as LambdaHandler;
   const badge = buildBadgeHandler({ badges: services.badges, clock: Date.now, logger }) as unknown as LambdaHandler;
+  const openapi = buildOpenApiHandler(openApiDocument);
 
   server.on('request', (request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -140,7 +143,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, ''),
       host: request.headers.host,
     });
-    const lambda = isPing ? ping : isBadge ? badge : api;
+    // The same dispatch as functions/api/index.ts: badges and the OpenAPI document need no key.
+    const lambda = isPing ? ping : isBadge ? badge : event.rawPath === OPENAPI_PATH ? openapi : api;
     const context = lambdaContext(event.requestContext.requestId);
     // Badges are served by the api function on AWS (functions/api/index.ts), so they record as it.
     const result = await asFunction(isPing ? 'ping' : 'api', () => lambda(event, context));

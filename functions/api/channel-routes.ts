@@ -1,6 +1,7 @@
 import { changedSecrets, channelView } from '../../shared/alerts/channel-service';
 import type { Alerting } from '../../shared/wiring/alerting';
 import type { DeliveryRecord } from '../../shared/app/ports/delivery-store';
+import { channelForms } from '../../shared/alerts/registry';
 import type { JobsService } from '../../shared/app/jobs-service';
 import { readOnlyNoticeId } from '../../shared/app/job-view';
 import { UUID_PATTERN } from '../../shared/app/validation';
@@ -69,6 +70,12 @@ export function channelRoutes(
             channelView(channel, { withholdSecrets: principal.role !== 'read-write' }),
           ),
         }),
+    },
+    {
+      method: 'GET',
+      path: '/api/channel-kinds',
+      // The dashboard builds its channel form from this: the server's registry is the only list.
+      handle: async () => json(200, { kinds: channelForms() }),
     },
     {
       method: 'POST',

@@ -24,7 +24,7 @@ const common = {
   is_default: z.boolean(),
 };
 
-const createSchema = z
+export const createSchema = z
   .object({
     kind: z.enum(CHANNEL_KINDS, { message: `must be one of ${CHANNEL_KINDS.join(', ')}` }),
     name: common.name,
@@ -34,7 +34,7 @@ const createSchema = z
   })
   .strict();
 
-const patchSchema = z
+export const patchSchema = z
   .object({
     kind: z.string().optional(),
     name: common.name.optional(),

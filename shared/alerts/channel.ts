@@ -23,6 +23,26 @@ export interface AlertTransports {
   readonly vendorOrigins?: Readonly<Record<string, string>>;
 }
 
+/** One setting as a form shows it (the dashboard builds its channel form from these, via the API). */
+export interface SettingField {
+  readonly name: string;
+  readonly label: string;
+  readonly hint: string;
+  /** `list`: comma-separated in the form, an array in the settings. */
+  readonly type: 'url' | 'text' | 'password' | 'list' | 'select';
+  readonly required: boolean;
+  /** For `select`: the values, each with its label. */
+  readonly options?: readonly { readonly value: string; readonly label: string }[];
+  /** The value the API uses when none is given. */
+  readonly default?: string;
+}
+
+/** How people recognise a kind and fill in its settings. */
+export interface ChannelForm {
+  readonly label: string;
+  readonly fields: readonly SettingField[];
+}
+
 /**
  * One kind of channel: how its settings look, which of them are secret, and how it sends.
  * `send` throws a TransportError: permanent when trying again cannot help (4xx, bad settings),
@@ -30,6 +50,7 @@ export interface AlertTransports {
  */
 export interface ChannelKind<S = Record<string, unknown>> {
   readonly kind: string;
+  readonly form: ChannelForm;
   readonly settingsSchema: z.ZodType<S>;
   /** Setting names whose values are never returned in full after creation. */
   readonly secretSettings: readonly string[];

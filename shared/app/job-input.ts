@@ -266,7 +266,7 @@ function toBoundedDuration(field: string, value: number | string, floor: number,
   return ms;
 }
 
-const previewSchema = z.object({ schedule: fields.schedule, timezone: fields.timezone.default('UTC') }).strict();
+export const previewSchema = z.object({ schedule: fields.schedule, timezone: fields.timezone.default('UTC') }).strict();
 
 /**
  * cron-parser `next()` calls one schedule someone sends may cost: checking it, and a preview of

@@ -12,9 +12,9 @@ import type { Principal } from './access';
  */
 export const MAX_SLUG_LENGTH = 100;
 /** Exactly what `slugify` produces, so a slug in a URL and the slug of a job's name agree. */
-const SLUG_PATTERN = /^[a-z0-9_]+(?:-[a-z0-9_]+)*$/;
+export const SLUG_PATTERN = /^[a-z0-9_]+(?:-[a-z0-9_]+)*$/;
 /** 128 random bits, base64url: unguessable, and never mistaken for a job's UUID. */
-const PING_KEY_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+export const PING_KEY_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 export function slugify(name: string): string | undefined {
   const slug = name

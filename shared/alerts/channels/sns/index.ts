@@ -41,6 +41,12 @@ export function snsAttributes(alert: RenderedAlert): Record<string, string | str
 /** Publishes the alert's JSON to a topic the user owns (the notifier may not publish to the alerts topic). */
 export const snsChannel: ChannelKind<SnsSettings> = {
   kind: 'sns',
+  form: {
+    label: 'Amazon SNS topic',
+    fields: [
+      { name: 'topic_arn', label: 'Topic ARN', hint: 'arn:aws:sns:region:account:topic', type: 'text', required: true },
+    ],
+  },
   settingsSchema,
   secretSettings: [],
   admit: (settings, rules) => checkTopicAllowed(settings.topic_arn, rules.snsTopics),
