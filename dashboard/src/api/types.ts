@@ -28,7 +28,16 @@ export interface Job {
   grace_time: number | string;
   grace_seconds: number;
   reminder_every: string | null;
+  failure_threshold: number;
+  recovery_threshold: number;
+  max_runtime: number | string | null;
+  min_runtime: number | string | null;
+  late_alert: boolean;
   status: Status;
+  /** Failed or missed runs counted towards `failure_threshold` (while `failing`). */
+  failure_count: number;
+  /** Good runs counted towards `recovery_threshold` (while down). */
+  recovery_count: number;
   status_since: string;
   run_in_progress: boolean;
   last_ping_at: string | null;
@@ -52,6 +61,11 @@ export interface JobInput {
   tags?: string[];
   channels?: string[];
   reminder_every?: string | null;
+  failure_threshold?: number;
+  recovery_threshold?: number;
+  max_runtime?: number | string | null;
+  min_runtime?: number | string | null;
+  late_alert?: boolean;
 }
 
 export interface JobPage {
