@@ -18,6 +18,8 @@ const STATUS_WORD: Record<Status, string> = {
   missing: 'down',
   failed: 'down',
   paused: 'paused',
+  // Held while CronSentry's own intake failed: not known to be down, so not Healthchecks' `down`.
+  unknown: 'grace',
 };
 
 export function healthchecksStatus(status: Status): string {

@@ -165,7 +165,15 @@ export class JobsService {
 
   /** Counts per status and every tag in use, over the whole project. */
   async summary(principal: Principal, now: number) {
-    const counts: Record<Status, number> = { new: 0, healthy: 0, late: 0, missing: 0, failed: 0, paused: 0 };
+    const counts: Record<Status, number> = {
+      new: 0,
+      healthy: 0,
+      late: 0,
+      missing: 0,
+      failed: 0,
+      paused: 0,
+      unknown: 0,
+    };
     const tags = new Set<string>();
     const jobs = await this.all(principal, now);
     for (const job of jobs) {

@@ -1,13 +1,16 @@
 import type { AwsSource } from './aws-events/source';
+import type { Hold, HoldReason } from './hold';
 import type { Schedule } from './schedule';
 
 /**
  * The statuses a job can be stored in. `late` is never stored: it is derived for display
- * (past the expected time, still inside grace), see `statusAt`.
+ * (past the expected time, still inside grace), see `statusAt`. `unknown`: the job's deadline
+ * passed while CronSentry's own ping intake was failing, so its silence proves nothing; it is
+ * judged again when the intake recovers (shared/domain/hold.ts).
  */
-export const STORED_STATUSES = ['new', 'healthy', 'missing', 'failed', 'paused'] as const;
+export const STORED_STATUSES = ['new', 'healthy', 'missing', 'failed', 'paused', 'unknown'] as const;
 export type StoredStatus = (typeof STORED_STATUSES)[number];
-export const STATUSES = ['new', 'healthy', 'late', 'missing', 'failed', 'paused'] as const;
+export const STATUSES = ['new', 'healthy', 'late', 'missing', 'failed', 'paused', 'unknown'] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** Statuses in which something is wrong and people have been told. */
@@ -55,8 +58,10 @@ export interface Notice {
   readonly to: StoredStatus;
   readonly at: number;
   readonly reason: string;
-  /** A flip held back while the job flaps: recorded in the history, not alerted. */
+  /** A flip held back while the job flaps (or by `heldBy`): recorded in the history, not alerted. */
   readonly quiet?: boolean;
+  /** Why a quiet notice was held: a maintenance window, or an outage of CronSentry's own ping intake. */
+  readonly heldBy?: HoldReason;
   /** `flapping`: the status changes counted in the window; `settled`: all changes while flapping. */
   readonly changes?: number;
   /** `settled`: how many changes were held back (not alerted) while the job flapped. */
@@ -122,6 +127,8 @@ export interface JobState {
   readonly publishLeaseUntil?: number;
   /** Recent alert-worthy changes, for flap handling; absent when there were none lately. */
   readonly flap?: FlapState;
+  /** Alerts held by a maintenance window or an intake outage (shared/domain/hold.ts). */
+  readonly hold?: Hold;
 }
 
 /** The descriptive part of a job, kept out of the hot item. */

@@ -54,9 +54,9 @@ export function statusAt(state: JobState, now: number): Status {
  */
 export function wakeTimeOf(state: JobState): number | undefined {
   const own = state.status === 'healthy' ? deadlineOf(state) : isDown(state.status) ? state.remindAt : undefined;
-  const settleAt = state.flap?.settleAt;
-  if (settleAt === undefined) return own;
-  return own === undefined ? settleAt : Math.min(own, settleAt);
+  // A hold (maintenance window, intake outage) is released, or looked at again, at its `until`.
+  const times = [own, state.flap?.settleAt, state.hold?.until].filter((time) => time !== undefined);
+  return times.length ? Math.min(...times) : undefined;
 }
 
 /**
@@ -214,7 +214,7 @@ export function createState(input: {
   };
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function settle(previous: JobState, next: Mutable<JobState>): Transition {
   next.version = previous.version + 1;
@@ -222,7 +222,13 @@ function settle(previous: JobState, next: Mutable<JobState>): Transition {
   return { state: next };
 }
 
-function flipTo(previous: JobState, next: Mutable<JobState>, to: StoredStatus, at: number, reason: string): Transition {
+export function flipTo(
+  previous: JobState,
+  next: Mutable<JobState>,
+  to: StoredStatus,
+  at: number,
+  reason: string,
+): Transition {
   const version = previous.version + 1;
   let notice = noticeOf(previous, version, { kind: 'flip', from: previous.status, to, at, reason });
   // The change applies whatever the rate; only how people hear of it depends on the flapping.
@@ -252,7 +258,7 @@ function flipTo(previous: JobState, next: Mutable<JobState>, to: StoredStatus, a
 }
 
 /** A notice of the write that makes `version`: that write is unique, so the id is too. */
-function noticeOf(state: JobState, version: number, fields: Omit<Notice, 'id' | 'jobId' | 'projectId'>): Notice {
+export function noticeOf(state: JobState, version: number, fields: Omit<Notice, 'id' | 'jobId' | 'projectId'>): Notice {
   return { id: `${state.id}:${version}`, jobId: state.id, projectId: state.projectId, ...fields };
 }
 

@@ -19,7 +19,7 @@ export interface PingRecord {
 }
 
 /** A recorded status change. */
-export type FlipRecord = Pick<Notice, 'id' | 'jobId' | 'from' | 'to' | 'at' | 'reason'>;
+export type FlipRecord = Pick<Notice, 'id' | 'jobId' | 'from' | 'to' | 'at' | 'reason' | 'heldBy'>;
 
 /**
  * The append-only history of a job: pings (expiring after the retention period) and flips.
@@ -58,6 +58,7 @@ export class HistoryRepository {
           to: flip.to,
           at: flip.at,
           reason: flip.reason,
+          ...(flip.heldBy ? { heldBy: flip.heldBy } : {}),
         },
       }),
     );

@@ -7,6 +7,7 @@ export { STATUSES };
 export const STATUS_INFO: Record<Status, { label: string; icon: string; rank: number }> = {
   failed: { label: 'Failed', icon: '✕', rank: 0 },
   missing: { label: 'Missing', icon: '!', rank: 1 },
+  unknown: { label: 'Unknown', icon: '?', rank: 2 },
   late: { label: 'Late', icon: '◔', rank: 2 },
   new: { label: 'New', icon: '○', rank: 3 },
   healthy: { label: 'Healthy', icon: '✓', rank: 4 },
