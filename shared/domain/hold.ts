@@ -148,9 +148,10 @@ function quietNotice(transition: Transition, by: Hold['reason'], hold: Hold | un
   return { state: hold ? withHold(state, hold) : state, notice: quiet };
 }
 
-/** Sets the hold and makes sure the checker wakes for it (an early wake-up time is always safe). */
+/** Sets the hold and the wake-up time that follows from it (the old one may be the hold just ended). */
 function withHold(state: JobState, hold: Hold): JobState {
-  return { ...state, hold, wakeAt: Math.min(state.wakeAt ?? Number.POSITIVE_INFINITY, hold.until) };
+  const next = { ...state, hold };
+  return { ...next, wakeAt: wakeTimeOf(next) };
 }
 
 /** What people last heard of a job: what it was when a hold began, or its status now. */
