@@ -1,10 +1,12 @@
 import type { JobState } from '../domain/job';
-import { evaluate } from '../domain/transitions';
+import { isHeard, judge } from '../domain/hold';
+import type { Transition } from '../domain/transitions';
 import { WriteConflict } from '../errors';
 import { allShards } from '../storage/keys';
 import type { JobRepository } from '../storage/job-repository';
 import type { OutboxPublisher } from './outbox';
 import type { Logger } from './logger';
+import type { MaintenanceService } from './maintenance-service';
 
 export interface SweepReport {
   readonly due: number;
@@ -25,6 +27,10 @@ export interface CheckerOptions {
    * of each other are flipped by one sweep instead of one sweep each (flips stay within ~1 s).
    */
   readonly minGapMs: number;
+  /** Maintenance windows: asked only when a due job would alert (shared/domain/hold.ts). */
+  readonly maintenance?: Pick<MaintenanceService, 'quietFor'>;
+  /** The outage guard: asked once per sweep whether CronSentry's own ping intake is failing. */
+  readonly intake?: { failing(now: number): Promise<boolean> };
 }
 
 const DEFAULT_OPTIONS: CheckerOptions = { republishAfterMs: 5_000, concurrency: 16, minGapMs: 1_000 };
@@ -52,10 +58,11 @@ export class Checker {
     const dueIds = (await Promise.all(allShards().map((shard) => this.jobs.dueJobIds(shard, now)))).flat();
     report.due = dueIds.length;
     const states = await this.jobs.getStates(dueIds);
+    const intakeFailing = states.length > 0 && ((await this.options.intake?.failing(now)) ?? false);
     await inParallel(states, this.options.concurrency, async (state) => {
       // The index is eventually consistent and may be stale: the item is the truth.
       if (state.wakeAt === undefined || state.wakeAt > now) return;
-      const transition = evaluate(state, now);
+      const transition = await this.judgeDue(state, now, intakeFailing);
       try {
         await this.jobs.saveState(transition.state, state.version);
       } catch (error) {
@@ -120,6 +127,14 @@ export class Checker {
         .map((time) => time + this.options.republishAfterMs),
     ];
     return times.length ? Math.min(...times) : undefined;
+  }
+
+  /** The state machine's judgement, held back when the job is inside a maintenance window. */
+  private async judgeDue(state: JobState, now: number, intakeFailing: boolean): Promise<Transition> {
+    const plain = judge(state, now, { intakeFailing });
+    if (!isHeard(plain.notice) || !this.options.maintenance) return plain;
+    const quiet = await this.options.maintenance.quietFor(state.projectId, state.id, now);
+    return quiet ? judge(state, now, { intakeFailing, quiet }) : plain;
   }
 
   private async republishStale(now: number): Promise<number> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JobState, Signal, SignalKind } from '../domain/job';
+import { isHeard, withMaintenance } from '../domain/hold';
 import { applySignal } from '../domain/transitions';
 import type { HistoryRepository } from '../storage/history-repository';
 import type { JobRepository } from '../storage/job-repository';
@@ -9,6 +10,7 @@ import type { Logger } from './logger';
 import { PingRateGate } from './ping-rate';
 import { NotFoundError } from '../errors';
 import type { SlugDirectory, SlugPing } from './slugs';
+import type { MaintenanceService } from './maintenance-service';
 
 /** The job output kept per ping; more is cut off, never rejected (a job's ping must not fail). */
 export const MAX_PING_BODY_BYTES = 10 * 1024;
@@ -35,6 +37,8 @@ export interface PingServiceOptions {
   readonly maxPingsPerMinute?: number;
   /** Resolves slug pings; without it every slug ping is an unknown job. */
   readonly slugs?: SlugDirectory;
+  /** Maintenance windows; asked only when a ping would alert. */
+  readonly maintenance?: Pick<MaintenanceService, 'quietFor'>;
 }
 
 export class PingService {
@@ -87,9 +91,9 @@ export class PingService {
     const gate = this.gate;
     let held = gate?.knownOver(input.jobId, now) ?? false;
     let mustCount = false;
-    let transition = await writeTransition(this.jobs, input.jobId, (state) => {
+    let transition = await writeTransition(this.jobs, input.jobId, async (state) => {
       mustCount = false;
-      const next = applySignal(state, signal);
+      const next = await this.decide(state, signal, now);
       // A status change is written whatever the rate: a failure is never dropped.
       if (!gate || next.notice) return next;
       mustCount = !held && gate.mustCount(input.kind, state.lastPingAt, now);
@@ -103,7 +107,7 @@ export class PingService {
       transition = await writeTransition(
         this.jobs,
         input.jobId,
-        (state) => applySignal(state, signal),
+        (state) => this.decide(state, signal, now),
         undefined,
         read,
       );
@@ -126,6 +130,17 @@ export class PingService {
       randomBytes(3).toString('hex'),
     );
     if (transition.notice) await this.publishQuietly(transition.state, now);
+  }
+
+  /** The state machine's answer to the ping, held back if the job is inside a maintenance window. */
+  private async decide(state: JobState, signal: Signal, now: number) {
+    const transition = applySignal(state, signal);
+    const maintenance = this.options.maintenance;
+    const quiet =
+      maintenance && isHeard(transition.notice)
+        ? await maintenance.quietFor(state.projectId, state.id, now)
+        : undefined;
+    return withMaintenance(state, transition, quiet);
   }
 
   /** The flip is already safe in the outbox; if publishing fails now, the next sweep does it. */

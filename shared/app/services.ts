@@ -7,6 +7,7 @@ import { AccessRepository } from '../storage/access-repository';
 import { AwsSourceRepository } from '../storage/aws-source-repository';
 import { HistoryRepository } from '../storage/history-repository';
 import { JobRepository } from '../storage/job-repository';
+import { MaintenanceRepository } from '../storage/maintenance-repository';
 import { AccessService } from './access';
 import type { AlertBus } from './alert-bus';
 import { Checker, type CheckerOptions } from './checker';
@@ -15,6 +16,7 @@ import { BadgeService } from './badges';
 import { HealthchecksApi } from './healthchecks-api';
 import { LoggedDeadLetters } from './dead-letters';
 import { JobsService } from './jobs-service';
+import { MaintenanceService } from './maintenance-service';
 import { OutboxPublisher } from './outbox';
 import { PingService } from './ping-service';
 import { AwsEventsService } from './aws-events-service';
@@ -51,6 +53,7 @@ export function createServices(deps: ServiceDeps) {
   const history = new HistoryRepository(documents, settings.TABLE_NAME, settings.PING_LOG_DAYS * DAY);
   const accessRepository = new AccessRepository(documents, settings.TABLE_NAME);
   const awsSources = new AwsSourceRepository(documents, settings.TABLE_NAME);
+  const maintenance = new MaintenanceService(new MaintenanceRepository(documents, settings.TABLE_NAME), jobRepository);
   const alerts = createAlerting({
     documents,
     tableName: settings.TABLE_NAME,
@@ -94,6 +97,7 @@ export function createServices(deps: ServiceDeps) {
   const pings = new PingService(jobRepository, history, outbox, deps.logger, {
     maxPingsPerMinute: settings.MAX_PINGS_PER_MINUTE,
     slugs,
+    maintenance,
   });
   return {
     publicUrl,
@@ -105,10 +109,11 @@ export function createServices(deps: ServiceDeps) {
     access: new AccessService(accessRepository, jobRepository),
     pings,
     awsEvents: new AwsEventsService(awsSources, pings, deps.logger),
-    checker: new Checker(jobRepository, outbox, deps.logger, deps.checker),
+    checker: new Checker(jobRepository, outbox, deps.logger, { ...deps.checker, maintenance }),
     jobs,
     /** Healthchecks' Management API v3, translated onto `jobs`. */
     healthchecks: new HealthchecksApi(jobs, jobRepository, alerts.channels),
     badges: new BadgeService(accessRepository, jobs),
+    maintenance,
   };
 }

@@ -15,14 +15,14 @@ const WRITE_ATTEMPTS = 16;
 export async function writeTransition(
   jobs: JobRepository,
   jobId: string,
-  decide: (state: JobState) => Transition,
+  decide: (state: JobState) => Transition | Promise<Transition>,
   accept: (state: JobState) => boolean = () => true,
   known?: JobState,
 ): Promise<Transition> {
   for (let attempt = 1; ; attempt += 1) {
     const state = attempt === 1 && known ? known : await jobs.getState(jobId);
     if (!state || !accept(state)) throw new NotFoundError('job');
-    const transition = decide(state);
+    const transition = await decide(state);
     if (transition.state === state) return transition;
     try {
       await jobs.saveState(transition.state, state.version);

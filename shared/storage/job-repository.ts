@@ -45,6 +45,7 @@ interface StateItem {
   pending: Record<string, Notice>;
   publishLeaseUntil?: number;
   flap?: JobState['flap'];
+  hold?: JobState['hold'];
   dueShard?: string;
   dueAt?: number;
   outboxShard?: string;
@@ -449,6 +450,7 @@ function toStateItem(state: JobState): StateItem {
     pending,
     publishLeaseUntil: state.publishLeaseUntil,
     ...(state.flap ? { flap: state.flap } : {}),
+    ...(state.hold ? { hold: state.hold } : {}),
     // Sparse indexes: a job appears in them only while it has something for the checker.
     ...(state.wakeAt !== undefined ? { dueShard: shard, dueAt: state.wakeAt } : {}),
     ...(state.pending.length > 0
@@ -479,6 +481,7 @@ function fromStateItem(item: StateItem): JobState {
     pending,
     publishLeaseUntil: item.publishLeaseUntil,
     ...(item.flap ? { flap: item.flap } : {}),
+    ...(item.hold ? { hold: item.hold } : {}),
     wakeAt: item.dueAt,
   };
 }

@@ -35,6 +35,12 @@ export const keys = {
   /** Alert channels live under their project: listing them is one Query, other projects cannot reach them. */
   channel: (projectId: string, channelId: string) => ({ pk: `PROJECT#${projectId}`, sk: `CHANNEL#${channelId}` }),
   channelPrefix: 'CHANNEL#',
+  /** Maintenance windows live under their project too: the few of a project are one Query. */
+  maintenanceWindow: (projectId: string, windowId: string) => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `WINDOW#${windowId}`,
+  }),
+  maintenanceWindowPrefix: 'WINDOW#',
   /**
    * One (notice, channel) delivery: its claim and its record in one item, so they cannot disagree.
    * The key follows from the notice and the channel alone, which is what makes the claim a guard
