@@ -58,7 +58,7 @@ export class Checker {
     const dueIds = (await Promise.all(allShards().map((shard) => this.jobs.dueJobIds(shard, now)))).flat();
     report.due = dueIds.length;
     const states = await this.jobs.getStates(dueIds);
-    const intakeFailing = states.length > 0 && ((await this.options.intake?.failing(now)) ?? false);
+    const intakeFailing = (await this.options.intake?.failing(now)) ?? false;
     await inParallel(states, this.options.concurrency, async (state) => {
       // The index is eventually consistent and may be stale: the item is the truth.
       if (state.wakeAt === undefined || state.wakeAt > now) return;
@@ -97,6 +97,8 @@ export class Checker {
     windowMs: number,
     sweepEveryMs: number,
   ) {
+    // The outage guard's canary goes out every minute, also when nothing is due.
+    await this.options.intake?.failing(clock());
     const end = clock() + windowMs;
     let sweeps = 0;
     let lastSweep = Number.NEGATIVE_INFINITY;

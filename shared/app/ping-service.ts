@@ -11,6 +11,7 @@ import { PingRateGate } from './ping-rate';
 import { NotFoundError } from '../errors';
 import type { SlugDirectory, SlugPing } from './slugs';
 import type { MaintenanceService } from './maintenance-service';
+import type { IngestCounter } from './ingest-counter';
 
 /** The job output kept per ping; more is cut off, never rejected (a job's ping must not fail). */
 export const MAX_PING_BODY_BYTES = 10 * 1024;
@@ -37,6 +38,8 @@ export interface PingServiceOptions {
   readonly maxPingsPerMinute?: number;
   /** Resolves slug pings; without it every slug ping is an unknown job. */
   readonly slugs?: SlugDirectory;
+  /** Counts every ping received, for the outage guard's volume watch. */
+  readonly ingest?: Pick<IngestCounter, 'count'>;
   /** Maintenance windows; asked only when a ping would alert. */
   readonly maintenance?: Pick<MaintenanceService, 'quietFor'>;
 }
@@ -81,6 +84,7 @@ export class PingService {
 
   /** Records a ping; throws NotFoundError for an unknown job. */
   async record(input: PingInput, now: number): Promise<void> {
+    await this.options.ingest?.count(now);
     const signal: Signal = {
       kind: input.kind,
       at: now,

@@ -7,6 +7,7 @@ import { AccessRepository } from '../storage/access-repository';
 import { AwsSourceRepository } from '../storage/aws-source-repository';
 import { HistoryRepository } from '../storage/history-repository';
 import { JobRepository } from '../storage/job-repository';
+import { IntakeRepository } from '../storage/intake-repository';
 import { MaintenanceRepository } from '../storage/maintenance-repository';
 import { AccessService } from './access';
 import type { AlertBus } from './alert-bus';
@@ -15,6 +16,8 @@ import { channelDirectoryOf } from './channel-directory';
 import { BadgeService } from './badges';
 import { HealthchecksApi } from './healthchecks-api';
 import { LoggedDeadLetters } from './dead-letters';
+import { IngestCounter } from './ingest-counter';
+import { fetchCanary, IntakeGuard, type CanarySender, type OperatorAlerts } from './intake-guard';
 import { JobsService } from './jobs-service';
 import { MaintenanceService } from './maintenance-service';
 import { OutboxPublisher } from './outbox';
@@ -41,6 +44,12 @@ export interface ServiceDeps {
   readonly alerts?: Partial<AlertTransports>;
   /** Delivery claims made before this moment belong to a process that is gone (the sandbox's start time). */
   readonly deadClaimsBefore?: number;
+  /** Where the outage guard's own alert goes (besides the log); absent: the log only. */
+  readonly operator?: OperatorAlerts;
+  /** The canary's HTTP call (tests replace it); default: fetch. */
+  readonly canary?: CanarySender;
+  /** The outage guard's canary URL, overriding the setting (the sandbox knows its port only at start). */
+  readonly canaryUrl?: string;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -53,6 +62,15 @@ export function createServices(deps: ServiceDeps) {
   const history = new HistoryRepository(documents, settings.TABLE_NAME, settings.PING_LOG_DAYS * DAY);
   const accessRepository = new AccessRepository(documents, settings.TABLE_NAME);
   const awsSources = new AwsSourceRepository(documents, settings.TABLE_NAME);
+  const intake = new IntakeRepository(documents, settings.TABLE_NAME);
+  const intakeGuard = new IntakeGuard(
+    intake,
+    jobRepository,
+    deps.canary ?? fetchCanary,
+    deps.operator ?? { notify: async () => undefined },
+    deps.logger,
+    { canaryUrl: deps.canaryUrl ?? settings.CRONSENTRY_CANARY_URL, everyMs: settings.CRONSENTRY_CANARY_SECONDS * 1000 },
+  );
   const maintenance = new MaintenanceService(new MaintenanceRepository(documents, settings.TABLE_NAME), jobRepository);
   const alerts = createAlerting({
     documents,
@@ -98,6 +116,7 @@ export function createServices(deps: ServiceDeps) {
     maxPingsPerMinute: settings.MAX_PINGS_PER_MINUTE,
     slugs,
     maintenance,
+    ingest: new IngestCounter(intake, deps.logger),
   });
   return {
     publicUrl,
@@ -109,11 +128,12 @@ export function createServices(deps: ServiceDeps) {
     access: new AccessService(accessRepository, jobRepository),
     pings,
     awsEvents: new AwsEventsService(awsSources, pings, deps.logger),
-    checker: new Checker(jobRepository, outbox, deps.logger, { ...deps.checker, maintenance }),
+    checker: new Checker(jobRepository, outbox, deps.logger, { maintenance, intake: intakeGuard, ...deps.checker }),
     jobs,
     /** Healthchecks' Management API v3, translated onto `jobs`. */
     healthchecks: new HealthchecksApi(jobs, jobRepository, alerts.channels),
     badges: new BadgeService(accessRepository, jobs),
     maintenance,
+    intakeGuard,
   };
 }

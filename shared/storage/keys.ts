@@ -41,6 +41,11 @@ export const keys = {
     sk: `WINDOW#${windowId}`,
   }),
   maintenanceWindowPrefix: 'WINDOW#',
+  /** Pings received in one minute (the outage guard's volume), one small counter item per minute. */
+  ingestMinute: (minuteStart: number) => ({ pk: 'INGEST', sk: `MINUTE#${pad(minuteStart)}` }),
+  ingestPartition: 'INGEST',
+  /** The outage guard's own item: its canary job and the outage it has alerted on, if any. */
+  intakeGuard: { pk: 'GUARD', sk: 'INTAKE' },
   /**
    * One (notice, channel) delivery: its claim and its record in one item, so they cannot disagree.
    * The key follows from the notice and the channel alone, which is what makes the claim a guard
