@@ -30,7 +30,7 @@ export interface CheckerOptions {
   /** Maintenance windows: asked only when a due job would alert (shared/domain/hold.ts). */
   readonly maintenance?: Pick<MaintenanceService, 'quietFor'>;
   /** The outage guard: asked once per sweep whether CronSentry's own ping intake is failing. */
-  readonly intake?: { failing(now: number): Promise<boolean> };
+  readonly intake?: { failing(now: number): Promise<boolean>; readonly recheckMs?: number };
 }
 
 const DEFAULT_OPTIONS: CheckerOptions = { republishAfterMs: 5_000, concurrency: 16, minGapMs: 1_000 };
@@ -133,10 +133,11 @@ export class Checker {
 
   /** The state machine's judgement, held back when the job is inside a maintenance window. */
   private async judgeDue(state: JobState, now: number, intakeFailing: boolean): Promise<Transition> {
-    const plain = judge(state, now, { intakeFailing });
+    const context = { intakeFailing, recheckMs: this.options.intake?.recheckMs };
+    const plain = judge(state, now, context);
     if (!isHeard(plain.notice) || !this.options.maintenance) return plain;
     const quiet = await this.options.maintenance.quietFor(state.projectId, state.id, now);
-    return quiet ? judge(state, now, { intakeFailing, quiet }) : plain;
+    return quiet ? judge(state, now, { ...context, quiet }) : plain;
   }
 
   private async republishStale(now: number): Promise<number> {

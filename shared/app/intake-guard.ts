@@ -36,7 +36,8 @@ export const INTAKE_ALERT_SUBJECT = "CronSentry's own ping intake is failing";
  */
 export class IntakeGuard {
   private last?: { at: number; failing: boolean };
-  private readonly everyMs: number;
+  /** How often the intake is judged; `unknown` jobs are looked at again as often. */
+  readonly recheckMs: number;
 
   constructor(
     private readonly store: IntakeRepository,
@@ -46,11 +47,11 @@ export class IntakeGuard {
     private readonly logger: Pick<Logger, 'info' | 'warn'>,
     private readonly options: IntakeGuardOptions = {},
   ) {
-    this.everyMs = options.everyMs ?? MINUTE;
+    this.recheckMs = options.everyMs ?? MINUTE;
   }
 
   async failing(now: number): Promise<boolean> {
-    if (this.last && now >= this.last.at && now - this.last.at < this.everyMs) return this.last.failing;
+    if (this.last && now >= this.last.at && now - this.last.at < this.recheckMs) return this.last.failing;
     const canary = await this.runCanary(now);
     const policy = this.options.policy ?? INTAKE_POLICY;
     const lastMinute = Math.floor(now / MINUTE) * MINUTE - MINUTE;

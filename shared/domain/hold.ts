@@ -39,6 +39,8 @@ export interface JudgeContext {
   readonly intakeFailing?: boolean;
   /** Set when the job is inside a maintenance window now. */
   readonly quiet?: Quiet;
+  /** How often an `unknown` job is looked at again while the intake fails; default INTAKE_RECHECK_MS. */
+  readonly recheckMs?: number;
 }
 
 /** How often an `unknown` job is looked at again while the intake is still failing. */
@@ -69,7 +71,11 @@ export function judge(current: JobState, now: number, context: JudgeContext = {}
       `no ping by ${iso(deadline)}, but CronSentry's own ping intake is failing, so the silence proves nothing; ` +
       'judged again when the intake recovers';
     const transition = flipTo(state, { ...state }, 'unknown', now, reason);
-    const held: Hold = { reason: 'intake', heard: heardOf(state), until: now + INTAKE_RECHECK_MS };
+    const held: Hold = {
+      reason: 'intake',
+      heard: heardOf(state),
+      until: now + (context.recheckMs ?? INTAKE_RECHECK_MS),
+    };
     return quietNotice(transition, 'intake', held);
   }
   return withMaintenance(state, evaluate(state, now), context.quiet);
@@ -124,7 +130,13 @@ function release(state: JobState, hold: Hold, now: number): Transition {
 /** An `unknown` job looked at again: still held while the intake fails, else missing as usual. */
 function judgeUnknown(state: JobState, now: number, context: JudgeContext): Transition {
   if (context.intakeFailing) {
-    const next = withHold({ ...state, version: state.version + 1 }, { ...state.hold!, until: now + INTAKE_RECHECK_MS });
+    const next = withHold(
+      { ...state, version: state.version + 1 },
+      {
+        ...state.hold!,
+        until: now + (context.recheckMs ?? INTAKE_RECHECK_MS),
+      },
+    );
     return { state: next };
   }
   const since = state.lastPingAt ?? state.statusSince;
