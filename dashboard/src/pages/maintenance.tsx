@@ -72,6 +72,14 @@ export function MaintenancePage() {
 
   const fieldError = (name: string) => error?.fields[name];
   const known = ['name', 'tag', 'start', 'end', 'cron', 'duration', 'timezone'];
+  const inputProps = (id: string, field: keyof typeof form, hint?: string) => ({
+    id,
+    value: form[field],
+    autocomplete: 'off',
+    'aria-invalid': fieldError(field) ? ('true' as const) : undefined,
+    'aria-describedby': describedBy(id, fieldError(field), hint),
+    onInput: set(field),
+  });
   const text = (
     id: string,
     field: keyof typeof form,
@@ -80,15 +88,11 @@ export function MaintenancePage() {
     type: 'text' | 'datetime-local' = 'text',
   ) => (
     <Field id={id} label={label} error={fieldError(field)} hint={hint}>
-      <input
-        id={id}
-        type={type}
-        value={form[field]}
-        autocomplete="off"
-        aria-invalid={fieldError(field) ? 'true' : undefined}
-        aria-describedby={describedBy(id, fieldError(field), hint)}
-        onInput={set(field)}
-      />
+      {type === 'text' ? (
+        <input type="text" {...inputProps(id, field, hint)} />
+      ) : (
+        <input type="datetime-local" {...inputProps(id, field, hint)} />
+      )}
     </Field>
   );
   const windows = [...(polled.data ?? [])].sort(byUrgency);
