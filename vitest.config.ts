@@ -21,6 +21,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, IAM_TEST],
           globalSetup: ['test/support/global-setup.ts'],
+          // Every answer of a sandbox to `fetch` is checked against contract/openapi.json.
+          setupFiles: ['test/support/contract-setup.ts'],
           sequence: { groupOrder: 0 },
         },
       },

@@ -1,14 +1,10 @@
 import { parseArgs } from 'node:util';
 import { keyView } from '../shared/app/key-view';
 import { AccessService } from '../shared/app/access';
-import {
-  AccessRepository,
-  ROLES,
-  type ApiKeyRecord,
-  type Project,
-  type Role,
-} from '../shared/storage/access-repository';
+import type { Project } from '../shared/domain/project';
+import { ROLES, type ApiKeyRecord, type Role } from '../shared/domain/api-key';
 import { JobRepository } from '../shared/storage/job-repository';
+import { accessStores } from '../shared/wiring/access-stores';
 import { runImport } from './import-healthchecks';
 import { awsTarget, CliError, localTarget, type Target } from './target';
 import { runSync } from './sync-command';
@@ -93,7 +89,7 @@ export async function runCli(
     target = await openTarget(values, env);
     if (noun === 'sync') return await runSync(target, { ...values, project: required(values, 'project') }, verb, io);
     const access = new AccessService(
-      new AccessRepository(target.documents, target.tableName),
+      accessStores(target.documents, target.tableName),
       new JobRepository(target.documents, target.tableName),
     );
     await command!(access, values, io);

@@ -1,6 +1,6 @@
 import type { Principal } from '../shared/app/access';
 import { silentLogger } from '../shared/app/logger';
-import { createServices } from '../shared/app/services';
+import { createServices } from '../shared/wiring/services';
 import { readSettings } from '../shared/config';
 import { readMonitorsFile } from './monitors-file';
 import { applySync, describePlan, isDrift, planSync } from './sync';

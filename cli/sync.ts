@@ -1,7 +1,7 @@
 import type { Principal } from '../shared/app/access';
 import { awsSourceView } from '../shared/app/aws-source-input';
 import { parseJobDraft } from '../shared/app/job-input';
-import type { Services } from '../shared/app/services';
+import type { Services } from '../shared/wiring/services';
 import { slugify } from '../shared/app/slugs';
 import type { AwsSource } from '../shared/domain/aws-events/source';
 import type { Job } from '../shared/domain/job';

@@ -1,7 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { awsAlertTransports } from '../shared/adapters/aws-alert-transports';
+import { awsAlertTransports } from '../shared/wiring/aws-alert-transports';
 import {
   jsonLinesSink,
   recordAwsCalls,
@@ -10,7 +13,7 @@ import {
 } from '../shared/adapters/aws-call-recorder';
 import { SnsAlertBus } from '../shared/adapters/sns-alert-bus';
 import { SnsOperatorAlerts } from '../shared/adapters/sns-operator-alerts';
-import { createServices } from '../shared/app/services';
+import { createServices } from '../shared/wiring/services';
 import { readSettings, type Settings } from '../shared/config';
 import { createDocumentClient } from '../shared/storage/document-client';
 
@@ -60,4 +63,12 @@ function callRecorder(name: FunctionName, settings: Settings) {
     }
     return client;
   };
+}
+
+/**
+ * The Lambda entry point: every log line of the invocation carries the Lambda context (request
+ * id, function name and version, cold start), as Powertools adds it.
+ */
+export function withLambdaContext<E, R>(logger: Logger, handler: (event: E, context: Context) => Promise<R>) {
+  return middy(handler).use(injectLambdaContext(logger));
 }

@@ -65,14 +65,14 @@ export class LocalAlertBus implements AlertBus {
   }
 
   /** Waits for deliveries under way (tests). */
-  async drain(): Promise<void> {
+  async whenIdle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
   }
 
   /** Takes nothing new, then waits for attempts under way (shutdown); retries stay in the store. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.drain();
+    await this.whenIdle();
   }
 
   private start(message: AlertMessage, attempts: number): void {

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { TransportError, type AlertTransports, type Mailer, type TopicPublisher } from '../shared/alerts/channel';
+import type { AlertTransports } from '../shared/alerts/channel';
+import { TransportError, type Mailer, type TopicPublisher } from '../shared/app/alert-ports';
 
 /** The sender of sandbox e-mail (SES needs a verified one on AWS; SMTP servers take what they are given). */
 export const LOCAL_SENDER = 'CronSentry <cronsentry@localhost>';

@@ -9,12 +9,14 @@ import { generateKeySecret, hashKey, isWellFormedKey } from '../shared/app/acces
 import type { AlertTransports } from '../shared/alerts/channel';
 import type { AlertMessage } from '../shared/app/alert-bus';
 import type { Logger } from '../shared/app/logger';
-import { createServices, type Services } from '../shared/app/services';
+import { createServices, type Services } from '../shared/wiring/services';
 import type { Settings } from '../shared/config';
 import { createDocumentClient } from '../shared/storage/document-client';
 import { buildApiHandler } from '../functions/api/handler';
 import { apiRoutes } from '../functions/api/routes';
 import { buildBadgeHandler } from '../functions/api/badge-handler';
+import { buildOpenApiHandler, OPENAPI_PATH } from '../functions/api/openapi-handler';
+import openApiDocument from '../contract/openapi.json';
 import { buildPingHandler } from '../functions/ping/handler';
 import { fromApiGatewayResult, toApiGatewayEvent, type PlainResponse } from './api-gateway-event';
 import { LocalAlertBus } from './local-alert-bus';
@@ -119,6 +121,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   }) as unknown as LambdaHandler;
   const ping = buildPingHandler({ pings: services.pings, clock: Date.now, logger }) as unknown as LambdaHandler;
   const badge = buildBadgeHandler({ badges: services.badges, clock: Date.now, logger }) as unknown as LambdaHandler;
+  const openapi = buildOpenApiHandler(openApiDocument);
 
   server.on('request', (request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -152,7 +155,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         body: Buffer.from('ping intake down (test switch)'),
       });
     }
-    const lambda = isPing ? ping : isBadge ? badge : api;
+    // The same dispatch as functions/api/index.ts: badges and the OpenAPI document need no key.
+    const lambda = isPing ? ping : isBadge ? badge : event.rawPath === OPENAPI_PATH ? openapi : api;
     const context = lambdaContext(event.requestContext.requestId);
     // Badges are served by the api function on AWS (functions/api/index.ts), so they record as it.
     const result = await asFunction(isPing ? 'ping' : 'api', () => lambda(event, context));
@@ -208,7 +212,7 @@ async function ensureLocalKey(services: Services, dataDir: string, given: string
       'CRONSENTRY_API_KEY must look like csk_ followed by 43 letters, digits, - or _ (or leave it unset)',
     );
   }
-  if (!(await services.accessRepository.findKeyByHash(hashKey(chosen)))) {
+  if (!(await services.accessStores.apiKeys.findKeyByHash(hashKey(chosen)))) {
     await services.access.createKey(
       { projectId: LOCAL_PROJECT_ID, role: 'read-write', name: 'local', secret: chosen },
       now,

@@ -79,9 +79,9 @@ export class PayloadTooLargeError extends CronSentryError {
 }
 
 /** Someone else changed the item between our read and our write; the caller re-reads and retries. */
-export class WriteConflict extends Error {
+export class WriteConflictError extends Error {
   constructor(options?: { cause?: unknown }) {
     super('the item changed since it was read', options);
-    this.name = 'WriteConflict';
+    this.name = 'WriteConflictError';
   }
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable, localDynamoClient } from '../../sandbox/local-store';
 import type { AlertBus, AlertMessage } from '../../shared/app/alert-bus';
-import { createServices, type Services } from '../../shared/app/services';
+import { createServices, type Services } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { createDocumentClient } from '../../shared/storage/document-client';
 import { CapacityMeter } from './capacity';

@@ -4,11 +4,12 @@ import { isoOrNull } from '../../shared/app/iso-time';
 import { keyView } from '../../shared/app/key-view';
 import { parseInput } from '../../shared/app/validation';
 import { NotFoundError } from '../../shared/errors';
-import { ROLES, type Project } from '../../shared/storage/access-repository';
+import type { Project } from '../../shared/domain/project';
+import { ROLES } from '../../shared/domain/api-key';
 import { json, jsonBody, noContent } from '../http/responses';
-import { idParam, type Route, type RouteRequest } from './router';
+import { idParam, type Route, type RouteRequest } from './route';
 
-const updateProjectSchema = z
+export const updateProjectSchema = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(100),
     create_on_ping: z.boolean(),
@@ -36,7 +37,7 @@ function projectView(project: Project, request: Pick<RouteRequest, 'baseUrl'> & 
   };
 }
 
-const createKeySchema = z
+export const createKeySchema = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(100),
     role: z.enum(ROLES).default('read-only'),

@@ -2,7 +2,7 @@ import { requireWrite } from '../../shared/app/access';
 import { parseAwsEventsBody } from '../../shared/app/aws-event-input';
 import type { AwsEventsService } from '../../shared/app/aws-events-service';
 import { json, jsonBody } from '../http/responses';
-import type { Route } from './router';
+import type { Route } from './route';
 
 /**
  * `POST /api/aws-events`: the same EventBridge envelopes the events function receives, for the

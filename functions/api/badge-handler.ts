@@ -27,6 +27,14 @@ const BADGE_HEADERS = {
   'access-control-allow-origin': '*',
 };
 
+/** The badge URLs parseBadgePath understands, one per format and shape (for the OpenAPI document). */
+export const BADGE_ROUTES: readonly { readonly path: string; readonly summary: string }[] = BADGE_FORMATS.flatMap(
+  (format) => [
+    { path: `/badge/{badge_key}/{tag}.${format}`, summary: `The ${format} badge of every job (\`*\`) or of a tag` },
+    { path: `/badge/{badge_key}/job/{unique_key}.${format}`, summary: `The ${format} badge of one job` },
+  ],
+);
+
 /**
  * `/badge/<badge key>/<tag>.<svg|json|shields>`: `*` for every job, a tag (URL-encoded), or
  * `job/<unique key>` for one job. Anything that does not verify is a plain 404.

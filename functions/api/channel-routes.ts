@@ -1,13 +1,14 @@
 import { changedSecrets, channelView } from '../../shared/alerts/channel-service';
-import type { Alerting } from '../../shared/alerts/alerting';
-import type { DeliveryRecord } from '../../shared/storage/delivery-repository';
+import type { Alerting } from '../../shared/wiring/alerting';
+import type { DeliveryRecord } from '../../shared/app/ports/delivery-store';
+import { channelForms } from '../../shared/alerts/registry';
 import type { JobsService } from '../../shared/app/jobs-service';
 import { readOnlyNoticeId } from '../../shared/app/job-view';
 import { UUID_PATTERN } from '../../shared/app/validation';
 import { isUniqueKey, uniqueKeyOf } from '../../shared/domain/unique-key';
 import { ValidationError } from '../../shared/errors';
 import { json, jsonBody, noContent } from '../http/responses';
-import { cursorParam, idParam, limitParam, type Route, type RouteRequest } from './router';
+import { cursorParam, idParam, limitParam, type Route, type RouteRequest } from './route';
 
 /** Read-only keys see the job's unique key, never its id (the ping credential), not even inside the notice id. */
 function deliveryView(record: DeliveryRecord, readOnly: boolean) {
@@ -69,6 +70,12 @@ export function channelRoutes(
             channelView(channel, { withholdSecrets: principal.role !== 'read-write' }),
           ),
         }),
+    },
+    {
+      method: 'GET',
+      path: '/api/channel-kinds',
+      // The dashboard builds its channel form from this: the server's registry is the only list.
+      handle: async () => json(200, { kinds: channelForms() }),
     },
     {
       method: 'POST',

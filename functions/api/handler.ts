@@ -4,7 +4,7 @@ import type { AccessService } from '../../shared/app/access';
 import { conditionalGet } from '../http/conditional-get';
 import { httpErrors, type ErrorLogger } from '../http/error-middleware';
 import { header, type HttpEvent, type HttpResult } from '../http/responses';
-import type { ApiContext, Route } from './router';
+import type { ApiContext, Route } from './route';
 
 export interface ApiHandlerDeps {
   readonly access: AccessService;

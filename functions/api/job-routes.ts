@@ -6,7 +6,7 @@ import { STATUSES, type Job, type Status } from '../../shared/domain/job';
 import { describeSchedule } from '../../shared/domain/schedule';
 import { ValidationError } from '../../shared/errors';
 import { json, jsonBody, noContent } from '../http/responses';
-import { cursorParam, limitParam, type Route, type RouteRequest } from './router';
+import { cursorParam, limitParam, type Route, type RouteRequest } from './route';
 
 const PREVIEW_COUNT = 5;
 

@@ -1,7 +1,7 @@
 import type { MaintenanceService } from '../../shared/app/maintenance-service';
 import { maintenanceWindowView } from '../../shared/app/maintenance-view';
 import { json, jsonBody, noContent } from '../http/responses';
-import { idParam, type Route, type RouteRequest } from './router';
+import { idParam, type Route, type RouteRequest } from './route';
 
 /** `/api/maintenance`: the project's maintenance windows; read-only keys may only read. */
 export function maintenanceRoutes(maintenance: MaintenanceService): Route[] {

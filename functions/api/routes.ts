@@ -1,11 +1,11 @@
 import { badgeKeyOf, badgeUrl, type BadgeFormat } from '../../shared/app/badges';
-import type { Services } from '../../shared/app/services';
+import type { Services } from '../../shared/wiring/services';
 import { accessRoutes } from './access-routes';
 import { awsEventRoutes } from './aws-event-routes';
 import { channelRoutes } from './channel-routes';
 import { jobRoutes } from './job-routes';
 import { maintenanceRoutes } from './maintenance-routes';
-import type { Route } from './router';
+import type { Route } from './route';
 import { v3Routes } from './v3-routes';
 
 /** Every management route, in one list: the API Lambda and the sandbox serve exactly these. */
@@ -15,7 +15,7 @@ export function apiRoutes(services: Services, minimumMs: number): Route[] {
     ...accessRoutes(services.access),
     ...channelRoutes(services.alerts, services.publicUrl, services.jobs),
     ...v3Routes(services.healthchecks, async (request, tags) => {
-      const project = await services.accessRepository.getProject(request.principal.projectId);
+      const project = await services.access.getProject(request.principal);
       const key = project && badgeKeyOf(project);
       if (!key) return {};
       // CronSentry's badges always have Healthchecks' three states, so svg and svg3 are the same.

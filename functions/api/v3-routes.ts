@@ -6,7 +6,7 @@ import { isUniqueKey } from '../../shared/domain/unique-key';
 import type { Job } from '../../shared/domain/job';
 import { CronSentryError, NotFoundError, ValidationError } from '../../shared/errors';
 import { json, jsonBody, type HttpResult } from '../http/responses';
-import type { Route, RouteRequest } from './router';
+import type { Route, RouteRequest } from './route';
 
 /** The project's badge URLs per tag (`*` = all), in the shape of Healthchecks' `GET /badges/`. */
 export type BadgesOf = (request: RouteRequest, tags: readonly string[]) => Promise<Record<string, unknown>>;

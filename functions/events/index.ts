@@ -1,6 +1,9 @@
-import { awsServices } from '../aws-wiring';
+import { awsServices, withLambdaContext } from '../aws-wiring';
 import { buildEventsHandler } from './handler';
 
 const { logger, services } = awsServices('events');
 
-export const handler = buildEventsHandler({ events: services.awsEvents, clock: Date.now, logger });
+export const handler = withLambdaContext(
+  logger,
+  buildEventsHandler({ events: services.awsEvents, clock: Date.now, logger }),
+);

@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createServices } from '../../shared/app/services';
+import { createServices } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { createDocumentClient } from '../../shared/storage/document-client';
+import { withLambdaContext } from '../aws-wiring';
 import { buildMonitorHandler } from './handler';
 
 const settings = readSettings();
@@ -16,4 +17,4 @@ const services = createServices({
   },
 });
 
-export const handler = buildMonitorHandler({ jobs: services.jobs, clock: Date.now });
+export const handler = withLambdaContext(logger, buildMonitorHandler({ jobs: services.jobs, clock: Date.now }));

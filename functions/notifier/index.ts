@@ -1,6 +1,6 @@
-import { awsServices } from '../aws-wiring';
+import { awsServices, withLambdaContext } from '../aws-wiring';
 import { buildNotifierHandler } from './handler';
 
 const { logger, services } = awsServices('notifier');
 
-export const handler = buildNotifierHandler({ notifier: services.alerts.notifier, logger });
+export const handler = withLambdaContext(logger, buildNotifierHandler({ notifier: services.alerts.notifier, logger }));

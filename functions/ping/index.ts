@@ -1,11 +1,14 @@
-import { awsServices } from '../aws-wiring';
+import { awsServices, withLambdaContext } from '../aws-wiring';
 import { buildPingHandler } from './handler';
 
 const { logger, services, settings } = awsServices('ping');
 
-export const handler = buildPingHandler({
-  pings: services.pings,
-  clock: Date.now,
+export const handler = withLambdaContext(
   logger,
-  originSecret: settings.CRONSENTRY_ORIGIN_SECRET,
-});
+  buildPingHandler({
+    pings: services.pings,
+    clock: Date.now,
+    logger,
+    originSecret: settings.CRONSENTRY_ORIGIN_SECRET,
+  }),
+);

@@ -1,5 +1,5 @@
 import type { SignalKind } from '../../shared/domain/job';
-import { isPingKey, isSlug } from '../../shared/app/slugs';
+import { isPingKey, isSlug, MAX_SLUG_LENGTH, PING_KEY_PATTERN, SLUG_PATTERN } from '../../shared/app/slugs';
 import { UUID_PATTERN } from '../../shared/app/validation';
 
 /**
@@ -28,54 +28,122 @@ export interface ParsedPingPath {
   readonly invalid?: 'exit-status' | 'slug-case';
 }
 
+export type PingParameter = 'id' | 'signal' | 'ping_key' | 'slug';
+
+export interface PingRoute {
+  readonly dialect: PingDialect;
+  /** An OpenAPI path template; every `{…}` is one of the PING_PARAMETERS. */
+  readonly path: string;
+}
+
+/**
+ * Every ping URL, in one table: the ping handler matches paths against it and the OpenAPI
+ * document (contract/document.ts) describes it, so neither can name a route the other lacks.
+ * A job's UUID and a ping key never look alike (36 characters against 22), so at most one
+ * template of a length matches.
+ */
+export const PING_ROUTES: readonly PingRoute[] = (['native', 'healthchecks'] as const).flatMap((dialect) => {
+  const base = dialect === 'native' ? '/api/ping' : '/ping';
+  return ['{id}', '{id}/{signal}', '{ping_key}/{slug}', '{ping_key}/{slug}/{signal}'].map((tail) => ({
+    dialect,
+    path: `${base}/${tail}`,
+  }));
+});
+
 /** Healthchecks' `slug` converter: what it routes before it refuses capitals. */
 const ROUTABLE_SLUG = /^[-a-zA-Z0-9_]+$/;
 const MAX_EXIT_STATUS = 255;
+/** Healthchecks routes any run of digits (`<int:exitstatus>`) and refuses > 255 itself. */
+const EXIT_STATUS = { native: /^\d{1,3}$/, healthchecks: /^\d{1,12}$/ } as const;
+const SIGNAL_WORDS = ['start', 'fail', 'log'] as const;
 
-function splitPath(path: string): { dialect: PingDialect; parts: string[] } | undefined {
-  const parts = path.replace(/\/+$/, '').split('/');
-  if (parts[1] === 'api' && parts[2] === 'ping') return { dialect: 'native', parts: parts.slice(3) };
-  if (parts[1] === 'ping') return { dialect: 'healthchecks', parts: parts.slice(2) };
-  return undefined;
-}
+/** What one `{…}` of a template accepts, per dialect: the pattern the document shows, and the parser. */
+export const PING_PARAMETERS: Record<
+  PingParameter,
+  { readonly description: string; readonly pattern: (dialect: PingDialect) => RegExp; readonly maxLength?: number }
+> = {
+  id: {
+    description: "The job's id (a UUID): the ping credential. Healthchecks' URLs take it in lower case only.",
+    // Spelt out rather than with the `i` flag: JSON Schema patterns have no flags.
+    pattern: (dialect) =>
+      dialect === 'native' ? new RegExp(UUID_PATTERN.source.replaceAll('a-f', 'a-fA-F')) : UUID_PATTERN,
+  },
+  signal: {
+    description:
+      '`start`, `fail`, `log`, or the exit status of the run (0 is a success, anything else a failure; at most 255).',
+    pattern: (dialect) =>
+      new RegExp(`^(?:${SIGNAL_WORDS.join('|')}|${EXIT_STATUS[dialect].source.replace(/^\^|\$$/g, '')})$`),
+  },
+  ping_key: {
+    description: "The project's ping key (`GET /api/project`): with a slug, it names a job by name.",
+    pattern: () => PING_KEY_PATTERN,
+  },
+  slug: {
+    description:
+      "The job's name, slugified (`Nightly DB backup` → `nightly-db-backup`). Healthchecks' URLs answer 400 for capitals.",
+    pattern: (dialect) => (dialect === 'native' ? SLUG_PATTERN : ROUTABLE_SLUG),
+    maxLength: MAX_SLUG_LENGTH,
+  },
+};
 
 /** `start`, `fail`, `log`, an exit status, or nothing (success). */
 function parseSignal(signal: string | undefined, dialect: PingDialect): ParsedSignal | undefined {
   if (signal === undefined) return { kind: 'success' };
-  if (signal === 'start' || signal === 'fail' || signal === 'log') return { kind: signal };
-  // Healthchecks routes any run of digits (`<int:exitstatus>`) and refuses > 255 itself.
-  const digits = dialect === 'healthchecks' ? /^\d{1,12}$/ : /^\d{1,3}$/;
-  if (!digits.test(signal)) return undefined;
+  if ((SIGNAL_WORDS as readonly string[]).includes(signal)) return { kind: signal as SignalKind };
+  if (!EXIT_STATUS[dialect].test(signal)) return undefined;
   const exitCode = Number(signal);
   if (dialect === 'native' && exitCode > MAX_EXIT_STATUS) return undefined;
   return exitCode === 0 ? { kind: 'success', exitCode } : { kind: 'fail', exitCode };
 }
 
+/** The templates split once, at cold start: a ping only compares segments. */
+const TEMPLATES = PING_ROUTES.map((route) => ({ dialect: route.dialect, pieces: route.path.split('/') }));
+
+/** The `{name}` values of a template, or undefined when the path has another shape. */
+function matchTemplate(
+  pieces: readonly string[],
+  parts: readonly string[],
+): Partial<Record<PingParameter, string>> | undefined {
+  if (pieces.length !== parts.length) return undefined;
+  const values: Partial<Record<PingParameter, string>> = {};
+  for (const [index, piece] of pieces.entries()) {
+    const part = parts[index]!;
+    if (piece.startsWith('{')) values[piece.slice(1, -1) as PingParameter] = part;
+    else if (piece !== part) return undefined;
+  }
+  return values;
+}
+
+/** One template's values, checked: the parsed ping, or undefined when a value does not fit. */
+function fromValues(dialect: PingDialect, values: Partial<Record<PingParameter, string>>): ParsedPingPath | undefined {
+  const signal = parseSignal(values.signal, dialect);
+  if (!signal) return undefined;
+  if (values.id !== undefined) {
+    // Healthchecks' `uuid` converter takes lower case only; CronSentry's own routes take either.
+    const jobId = dialect === 'native' ? values.id.toLowerCase() : values.id;
+    return UUID_PATTERN.test(jobId) ? withRange({ dialect, target: { jobId }, signal }) : undefined;
+  }
+  const pingKey = values.ping_key ?? '';
+  const slug = values.slug ?? '';
+  if (!isPingKey(pingKey)) return undefined;
+  if (isSlug(slug)) return withRange({ dialect, target: { pingKey, slug }, signal });
+  if (dialect === 'healthchecks' && ROUTABLE_SLUG.test(slug) && isSlug(slug.toLowerCase())) {
+    return { dialect, target: { pingKey, slug: slug.toLowerCase() }, signal, invalid: 'slug-case' };
+  }
+  return undefined;
+}
+
 /**
- * `{base}/{uuid}[/{signal}]` and `{base}/{ping key}/{slug}[/{signal}]`, where base is `/api/ping`
- * or `/ping`. Anything else, including a malformed id, is the same "not found" an unknown id
- * gets: nobody learns which ids exist. Only the shape is checked here; whether the job exists is
- * the ping service's (one) question.
+ * The first of PING_ROUTES that the path fits. Anything else, including a malformed id, is the
+ * same "not found" an unknown id gets: nobody learns which ids exist. Only the shape is checked
+ * here; whether the job exists is the ping service's (one) question. Trailing slashes are ignored.
  */
 export function parsePingPath(path: string): ParsedPingPath | undefined {
-  const split = splitPath(path);
-  if (!split) return undefined;
-  const { dialect, parts } = split;
-  const first = parts[0] ?? '';
-  // Healthchecks' `uuid` converter takes lower case only; CronSentry's own routes take either.
-  const jobId = dialect === 'native' ? first.toLowerCase() : first;
-  if (UUID_PATTERN.test(jobId)) {
-    if (parts.length > 2) return undefined;
-    const signal = parseSignal(parts[1], dialect);
-    return signal && withRange({ dialect, target: { jobId }, signal });
-  }
-  if (parts.length < 2 || parts.length > 3 || !isPingKey(first)) return undefined;
-  const slug = parts[1] ?? '';
-  const signal = parseSignal(parts[2], dialect);
-  if (!signal) return undefined;
-  if (isSlug(slug)) return withRange({ dialect, target: { pingKey: first, slug }, signal });
-  if (dialect === 'healthchecks' && ROUTABLE_SLUG.test(slug) && isSlug(slug.toLowerCase())) {
-    return { dialect, target: { pingKey: first, slug: slug.toLowerCase() }, signal, invalid: 'slug-case' };
+  const parts = path.replace(/\/+$/, '').split('/');
+  for (const template of TEMPLATES) {
+    const values = matchTemplate(template.pieces, parts);
+    const parsed = values && fromValues(template.dialect, values);
+    if (parsed) return parsed;
   }
   return undefined;
 }

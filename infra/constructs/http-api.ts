@@ -29,6 +29,10 @@ export interface CronSentryApiProps {
 
 // The same header names the api handler accepts a key from (issue 5); CORS has to allow them.
 const API_KEY_HEADERS = ['authorization', 'x-api-key', 'content-type'];
+/** The dashboard polls with conditional requests (functions/http/conditional-get.ts): a cross-origin
+ * client must be allowed to send If-None-Match and to read the ETag it compares. */
+const CONDITIONAL_GET_REQUEST_HEADERS = ['if-none-match'];
+const CONDITIONAL_GET_RESPONSE_HEADERS = ['etag'];
 
 /**
  * The HTTP API (API Gateway v2) with its two functions: the ping function takes
@@ -89,7 +93,8 @@ export class CronSentryApi extends Construct {
           ? {
               allowOrigins: [...corsOrigins],
               allowMethods: [CorsHttpMethod.ANY],
-              allowHeaders: API_KEY_HEADERS,
+              allowHeaders: [...API_KEY_HEADERS, ...CONDITIONAL_GET_REQUEST_HEADERS],
+              exposeHeaders: CONDITIONAL_GET_RESPONSE_HEADERS,
               maxAge: Duration.hours(1),
             }
           : undefined,

@@ -1,4 +1,4 @@
-import { TransportError } from '../alerts/channel';
+import { TransportError } from '../app/alert-ports';
 
 /** AWS error names that mean "slow down" or "try later", whatever their fault field says. */
 const TRANSIENT_NAMES = new Set([

@@ -1,5 +1,5 @@
 import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
-import type { Mailer } from '../alerts/channel';
+import type { Mailer } from '../app/alert-ports';
 import { awsTransportError } from './aws-transport-error';
 
 /** E-mail through Amazon SES from the stack's verified sender (ALERT_EMAIL_FROM). */

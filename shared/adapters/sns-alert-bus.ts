@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { PublishRefused, type AlertBus, type AlertMessage } from '../app/alert-bus';
-import { alertSubject, snsSafeSubject } from '../alerts/subject';
+import { alertSubject, snsSafeSubject } from '../app/alert-subject';
 import { awsTransportError } from './aws-transport-error';
 
 /**

@@ -1,5 +1,5 @@
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
-import { TransportError, type TopicPublisher } from '../alerts/channel';
+import { TransportError, type TopicPublisher } from '../app/alert-ports';
 import { awsTransportError } from './aws-transport-error';
 
 /**

@@ -3,9 +3,10 @@ import * as z from 'zod';
 import { requireWrite, type Principal } from '../app/access';
 import { parseInput } from '../app/validation';
 import { NotFoundError, ValidationError } from '../errors';
-import type { ChannelRepository } from '../storage/channel-repository';
-import type { JobRepository } from '../storage/job-repository';
-import { CHANNEL_EVENTS, OPEN_CHANNEL_RULES, type ChannelRecord, type ChannelRules } from './channel';
+import type { ChannelStore } from '../app/ports/channel-store';
+import type { JobStore } from '../app/ports/job-store';
+import { OPEN_CHANNEL_RULES, type ChannelRules } from './channel';
+import { CHANNEL_EVENTS, type ChannelRecord } from '../domain/channel';
 import { DESTINATION_MESSAGES, checkDestinationOnSave, type DestinationPolicy } from './destinations';
 import type { Notifier } from './notifier';
 import { CHANNEL_KINDS, channelKindOf } from './registry';
@@ -23,7 +24,7 @@ const common = {
   is_default: z.boolean(),
 };
 
-const createSchema = z
+export const createSchema = z
   .object({
     kind: z.enum(CHANNEL_KINDS, { message: `must be one of ${CHANNEL_KINDS.join(', ')}` }),
     name: common.name,
@@ -33,7 +34,7 @@ const createSchema = z
   })
   .strict();
 
-const patchSchema = z
+export const patchSchema = z
   .object({
     kind: z.string().optional(),
     name: common.name.optional(),
@@ -49,8 +50,8 @@ const patchSchema = z
  */
 export class ChannelService {
   constructor(
-    private readonly channels: ChannelRepository,
-    private readonly jobs: JobRepository,
+    private readonly channels: ChannelStore,
+    private readonly jobs: JobStore,
     private readonly notifier: Notifier,
     private readonly rules: ChannelRules = OPEN_CHANNEL_RULES,
     /** The same rules the send applies, checked at save too so a bad URL is a 400, not a failed alert. */

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { TransportError, type AlertTransports } from './channel';
+import type { AlertTransports } from './channel';
+import { TransportError } from '../app/alert-ports';
 import { DestinationError, parseDestinationUrl, resolveDestination, type ResolvedAddress } from './destinations';
 
 /** A Retry-After longer than this is not waited for within one delivery; the next attempt comes sooner. */

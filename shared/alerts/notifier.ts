@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertEvent, AlertMessage } from '../app/alert-bus';
 import type { Logger } from '../app/logger';
-import type { ChannelRepository } from '../storage/channel-repository';
-import type { DeliveryKey, DeliveryRepository } from '../storage/delivery-repository';
-import type { HistoryRepository } from '../storage/history-repository';
-import type { AlertTransports, ChannelEvent, ChannelRecord } from './channel';
+import type { ChannelStore } from '../app/ports/channel-store';
+import type { DeliveryKey, DeliveryStore } from '../app/ports/delivery-store';
+import type { HistoryStore } from '../app/ports/history-store';
+import type { AlertTransports } from './channel';
+import type { ChannelEvent, ChannelRecord } from '../domain/channel';
 import { renderAlert, type AlertContext, type RenderedAlert } from './render';
 import { DEFAULT_RETRY_POLICY, sendWithRetries, type RetryPolicy, type SendOutcome } from './send';
 
@@ -12,9 +13,9 @@ import { DEFAULT_RETRY_POLICY, sendWithRetries, type RetryPolicy, type SendOutco
 export const TEST_SEND_TIMEOUT_MS = 5_000;
 
 export interface NotifierDeps {
-  readonly channels: ChannelRepository;
-  readonly deliveries: DeliveryRepository;
-  readonly history: HistoryRepository;
+  readonly channels: ChannelStore;
+  readonly deliveries: DeliveryStore;
+  readonly history: HistoryStore;
   /** Read at each send (the sandbox configures them after start-up). */
   readonly transports: () => AlertTransports;
   readonly clock: () => number;
@@ -47,7 +48,7 @@ export interface DeliveryReport {
  * so that the caller (Lambda, SNS) delivers the message again; the channels already done are
  * skipped then, thanks to their claims.
  */
-export class DeliveryIncomplete extends Error {
+export class DeliveryIncompleteError extends Error {
   constructor(
     readonly report: DeliveryReport,
     readonly failures: readonly { channelId: string; error: string }[],
@@ -56,7 +57,7 @@ export class DeliveryIncomplete extends Error {
       `notice ${report.noticeId}: ${failures.length} channel(s) not delivered yet: ` +
         failures.map((failure) => `${failure.channelId} (${failure.error})`).join('; '),
     );
-    this.name = 'DeliveryIncomplete';
+    this.name = 'DeliveryIncompleteError';
   }
 }
 
@@ -97,7 +98,7 @@ export class Notifier {
         failures.push({ channelId, error: outcome.value.error });
       }
     });
-    if (failures.length) throw new DeliveryIncomplete(report, failures);
+    if (failures.length) throw new DeliveryIncompleteError(report, failures);
     return report;
   }
 

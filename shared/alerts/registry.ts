@@ -1,4 +1,4 @@
-import type { ChannelKind } from './channel';
+import type { ChannelForm, ChannelKind } from './channel';
 import { discordChannel } from './channels/discord';
 import { emailChannel } from './channels/email';
 import { googleChatChannel } from './channels/googlechat';
@@ -43,4 +43,9 @@ const BY_NAME = new Map<string, ChannelKind>(KINDS.map((kind) => [kind.kind, kin
 
 export function channelKindOf(kind: string): ChannelKind | undefined {
   return BY_NAME.get(kind);
+}
+
+/** Every kind with its form, in the registry's order: what `GET /api/channel-kinds` lists. */
+export function channelForms(): (ChannelForm & { readonly kind: string })[] {
+  return KINDS.map(({ kind, form }) => ({ kind, ...form }));
 }

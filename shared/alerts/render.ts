@@ -2,7 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { describeDuration } from '../domain/durations';
 import { clipText, oneLine, tailText } from '../domain/plain-text';
 import type { AlertEvent, AlertMessage } from '../app/alert-bus';
-import { alertSubject } from './subject';
+import { alertSubject } from '../app/alert-subject';
 import { isDown } from '../domain/job';
 
 /** At most this much of the last ping's output goes into an alert: the end, where errors are. */

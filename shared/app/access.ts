@@ -1,7 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
-import type { AccessRepository, ApiKeyRecord, Project, Role } from '../storage/access-repository';
-import type { JobRepository } from '../storage/job-repository';
+import type { ApiKeyStore } from './ports/api-key-store';
+import type { JobStore } from './ports/job-store';
+import type { PingKeyStore } from './ports/ping-key-store';
+import type { ProjectStore } from './ports/project-store';
+import type { Project } from '../domain/project';
+import type { ApiKeyRecord, Role } from '../domain/api-key';
 import { generatePingKey, slugify } from './slugs';
 
 /** Who is calling: the project a key opens and what it may do there. */
@@ -31,18 +35,28 @@ export function isWellFormedKey(secret: string): boolean {
 
 export class AccessService {
   constructor(
-    private readonly access: AccessRepository,
+    private readonly stores: {
+      readonly projects: ProjectStore;
+      readonly pingKeys: PingKeyStore;
+      readonly apiKeys: ApiKeyStore;
+    },
     /** Lets a project that gets its first ping key give its existing jobs their slugs. */
-    private readonly jobs?: JobRepository,
+    private readonly jobs?: JobStore,
   ) {}
 
   /** The project with this id, created (with a ping key) unless it exists. */
   async ensureProject(id: string, name: string, now: number): Promise<Project> {
-    await this.access.putProject({ id, name, createdAt: now, pingKey: generatePingKey(), createOnPing: false });
-    const project = await this.access.getProject(id);
+    await this.stores.projects.putProject({
+      id,
+      name,
+      createdAt: now,
+      pingKey: generatePingKey(),
+      createOnPing: false,
+    });
+    const project = await this.stores.projects.getProject(id);
     if (!project) throw new Error(`project ${id} could not be created`);
     if (!project.pingKey) await this.replacePingKey(project);
-    return (await this.access.getProject(id)) ?? project;
+    return (await this.stores.projects.getProject(id)) ?? project;
   }
 
   async createProject(name: string, now: number): Promise<Project> {
@@ -53,23 +67,23 @@ export class AccessService {
       pingKey: generatePingKey(),
       createOnPing: false,
     };
-    await this.access.putProject(project);
+    await this.stores.projects.putProject(project);
     return project;
   }
 
   listProjects(): Promise<Project[]> {
-    return this.access.listProjects();
+    return this.stores.projects.listProjects();
   }
 
   /** A project by id, for the operator's tool (which IAM, not a key, lets in). */
   findProject(projectId: string): Promise<Project | undefined> {
-    return this.access.getProject(projectId);
+    return this.stores.projects.getProject(projectId);
   }
 
   async updateProject(principal: Principal, change: { name?: string; createOnPing?: boolean }): Promise<Project> {
     requireWrite(principal);
-    await this.access.updateProject(principal.projectId, change);
-    const project = await this.access.getProject(principal.projectId);
+    await this.stores.projects.updateProject(principal.projectId, change);
+    const project = await this.stores.projects.getProject(principal.projectId);
     if (!project) throw new NotFoundError('project');
     return project;
   }
@@ -77,15 +91,15 @@ export class AccessService {
   /** A new ping key: slug ping URLs with the old one stop working, the slugs themselves stay. */
   async rotatePingKey(principal: Principal): Promise<Project> {
     requireWrite(principal);
-    const project = await this.access.getProject(principal.projectId);
+    const project = await this.stores.projects.getProject(principal.projectId);
     if (!project) throw new NotFoundError('project');
     await this.replacePingKey(project);
-    return (await this.access.getProject(principal.projectId)) ?? project;
+    return (await this.stores.projects.getProject(principal.projectId)) ?? project;
   }
 
   private async replacePingKey(project: Project): Promise<void> {
     const next = generatePingKey();
-    if (!(await this.access.replacePingKey(project.id, project.pingKey, next))) {
+    if (!(await this.stores.pingKeys.replacePingKey(project.id, project.pingKey, next))) {
       throw new ConflictError('the ping key was changed at the same time; read the project again');
     }
     if (project.pingKey || !this.jobs) return;
@@ -95,7 +109,7 @@ export class AccessService {
       const page = await this.jobs.listProfiles(project.id, 200, cursor);
       for (const profile of page.items) {
         const slug = slugify(profile.name);
-        if (slug) await this.access.claimSlug(next, slug, { projectId: project.id, jobId: profile.id });
+        if (slug) await this.stores.pingKeys.claimSlug(next, slug, { projectId: project.id, jobId: profile.id });
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -117,33 +131,33 @@ export class AccessService {
       hash: hashKey(secret),
       createdAt: now,
     };
-    await this.access.putKey(record);
+    await this.stores.apiKeys.putKey(record);
     return { record, secret };
   }
 
   async authenticate(secret: string | undefined, now: number): Promise<Principal> {
     if (!secret || !isWellFormedKey(secret)) throw new UnauthorizedError();
-    const record = await this.access.findKeyByHash(hashKey(secret));
+    const record = await this.stores.apiKeys.findKeyByHash(hashKey(secret));
     if (!record) throw new UnauthorizedError();
     if (record.lastUsedAt === undefined || now - record.lastUsedAt > TOUCH_EVERY_MS) {
-      await this.access.touchKey(record, now);
+      await this.stores.apiKeys.touchKey(record, now);
     }
     return { projectId: record.projectId, keyId: record.id, role: record.role };
   }
 
   listKeys(principal: Principal): Promise<ApiKeyRecord[]> {
-    return this.access.listKeys(principal.projectId);
+    return this.stores.apiKeys.listKeys(principal.projectId);
   }
 
   async revokeKey(principal: Principal, keyId: string): Promise<void> {
     requireWrite(principal);
-    const record = (await this.access.listKeys(principal.projectId)).find((key) => key.id === keyId);
+    const record = (await this.stores.apiKeys.listKeys(principal.projectId)).find((key) => key.id === keyId);
     if (!record) throw new NotFoundError('key');
-    await this.access.deleteKey(record);
+    await this.stores.apiKeys.deleteKey(record);
   }
 
   getProject(principal: Principal): Promise<Project | undefined> {
-    return this.access.getProject(principal.projectId);
+    return this.stores.projects.getProject(principal.projectId);
   }
 }
 

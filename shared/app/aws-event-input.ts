@@ -34,8 +34,8 @@ const putEventsEntry = z
   })
   .strict();
 
-const putEventsSchema = z.object({ Entries: z.array(putEventsEntry).min(1).max(MAX_EVENTS_PER_REQUEST) }).strict();
-const batchSchema = z.array(envelopeSchema).min(1).max(MAX_EVENTS_PER_REQUEST);
+export const putEventsSchema = z.object({ Entries: z.array(putEventsEntry).min(1).max(MAX_EVENTS_PER_REQUEST) }).strict();
+export const batchSchema = z.array(envelopeSchema).min(1).max(MAX_EVENTS_PER_REQUEST);
 
 /**
  * The events of `POST /api/aws-events`: one envelope, an array of them, or `put-events` entries.

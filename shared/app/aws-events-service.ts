@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { decodeAwsEvent, signalOf, type EventEnvelope } from '../domain/aws-events';
 import type { SignalKind } from '../domain/job';
 import { NotFoundError } from '../errors';
-import type { AwsSourceRepository } from '../storage/aws-source-repository';
+import type { AwsSourceStore } from './ports/aws-source-store';
 import type { Logger } from './logger';
 import type { PingService } from './ping-service';
 
@@ -39,7 +39,7 @@ export function runIdOf(runArn: string): string {
  */
 export class AwsEventsService {
   constructor(
-    private readonly claims: Pick<AwsSourceRepository, 'find'>,
+    private readonly claims: Pick<AwsSourceStore, 'find'>,
     private readonly pings: PingService,
     private readonly logger: Pick<Logger, 'info' | 'warn'>,
   ) {}

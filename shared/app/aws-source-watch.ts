@@ -1,7 +1,7 @@
 import { matchKeyOf } from '../domain/aws-events/source';
 import type { JobProfile } from '../domain/job';
 import { ValidationError } from '../errors';
-import type { AwsSourceClaim } from '../storage/aws-source-repository';
+import type { AwsSourceClaim } from './ports/aws-source-store';
 
 /** Where claims of AWS resources are kept (shared/storage/aws-source-repository.ts). */
 export interface AwsSourceClaims {

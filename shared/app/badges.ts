@@ -3,7 +3,7 @@ import type { Job } from '../domain/job';
 import { statusAt } from '../domain/transitions';
 import { uniqueKeyOf } from '../domain/unique-key';
 import { NotFoundError } from '../errors';
-import type { Project } from '../storage/access-repository';
+import type { Project } from '../domain/project';
 import { healthchecksStatus } from './healthchecks-view';
 import type { JobsService } from './jobs-service';
 

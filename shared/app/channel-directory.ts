@@ -1,8 +1,8 @@
-import type { ChannelRepository } from '../storage/channel-repository';
+import type { ChannelStore } from './ports/channel-store';
 import type { ChannelDirectory } from './jobs-service';
 
 /** Which alert channels exist in a project, and which a new job gets when it names none. */
-export function channelDirectoryOf(channels: ChannelRepository): ChannelDirectory {
+export function channelDirectoryOf(channels: ChannelStore): ChannelDirectory {
   return {
     existingIds: async (projectId, ids) =>
       new Set((await channels.getMany(projectId, ids)).map((channel) => channel.id)),

@@ -1,9 +1,9 @@
+import pMap from 'p-map';
 import type { JobState } from '../domain/job';
 import { isHeard, judge } from '../domain/hold';
 import type { Transition } from '../domain/transitions';
-import { WriteConflict } from '../errors';
-import { allShards } from '../storage/keys';
-import type { JobRepository } from '../storage/job-repository';
+import { WriteConflictError } from '../errors';
+import type { JobStore } from './ports/job-store';
 import type { OutboxPublisher } from './outbox';
 import type { Logger } from './logger';
 import type { MaintenanceService } from './maintenance-service';
@@ -45,7 +45,7 @@ export class Checker {
   private readonly options: CheckerOptions;
 
   constructor(
-    private readonly jobs: JobRepository,
+    private readonly jobs: JobStore,
     private readonly outbox: OutboxPublisher,
     private readonly logger: Pick<Logger, 'info' | 'warn'>,
     options: Partial<CheckerOptions> = {},
@@ -55,7 +55,7 @@ export class Checker {
 
   async sweep(now: number): Promise<SweepReport> {
     const report = { due: 0, flipped: 0, reminded: 0, rearmed: 0, lostRaces: 0, republished: 0 };
-    const dueIds = (await Promise.all(allShards().map((shard) => this.jobs.dueJobIds(shard, now)))).flat();
+    const dueIds = await this.jobs.dueJobIds(now);
     report.due = dueIds.length;
     const states = await this.jobs.getStates(dueIds);
     const intakeFailing = (await this.options.intake?.failing(now)) ?? false;
@@ -66,7 +66,7 @@ export class Checker {
       try {
         await this.jobs.saveState(transition.state, state.version);
       } catch (error) {
-        if (error instanceof WriteConflict) {
+        if (error instanceof WriteConflictError) {
           report.lostRaces += 1;
           return;
         }
@@ -117,18 +117,10 @@ export class Checker {
 
   /** The next moment anything needs the checker: a wake-up time or a notice to re-publish. */
   async nextLook(): Promise<number | undefined> {
-    const shards = allShards();
-    const [wakes, outbox] = await Promise.all([
-      Promise.all(shards.map((shard) => this.jobs.earliestWake(shard))),
-      Promise.all(shards.map((shard) => this.jobs.earliestOutbox(shard))),
-    ]);
-    const times = [
-      ...wakes.filter((time): time is number => time !== undefined),
-      ...outbox
-        .filter((time): time is number => time !== undefined)
-        .map((time) => time + this.options.republishAfterMs),
-    ];
-    return times.length ? Math.min(...times) : undefined;
+    const [wake, outbox] = await Promise.all([this.jobs.earliestWake(), this.jobs.earliestOutbox()]);
+    const times = [wake, outbox === undefined ? undefined : outbox + this.options.republishAfterMs];
+    const known = times.filter((time): time is number => time !== undefined);
+    return known.length ? Math.min(...known) : undefined;
   }
 
   /** The state machine's judgement, held back when the job is inside a maintenance window. */
@@ -141,9 +133,7 @@ export class Checker {
   }
 
   private async republishStale(now: number): Promise<number> {
-    const ids = (
-      await Promise.all(allShards().map((shard) => this.jobs.outboxJobIds(shard, now - this.options.republishAfterMs)))
-    ).flat();
+    const ids = await this.jobs.outboxJobIds(now - this.options.republishAfterMs);
     if (ids.length === 0) return 0;
     let republished = 0;
     await inParallel(await this.jobs.getStates(ids), this.options.concurrency, async (state) => {
@@ -154,7 +144,7 @@ export class Checker {
 
   private async publishOrLeave(state: JobState, now: number): Promise<number> {
     try {
-      return await this.outbox.drain(state, now);
+      return await this.outbox.publishPending(state, now);
     } catch (error) {
       this.logger.warn('publishing a notice failed; it stays in the outbox', {
         jobId: state.id,
@@ -166,13 +156,5 @@ export class Checker {
 }
 
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next];
-      next += 1;
-      await work(item as T);
-    }
-  });
-  await Promise.all(workers);
+  await pMap(items, work, { concurrency: limit });
 }

@@ -1,5 +1,5 @@
 import type { Notice } from '../domain/job';
-import type { DeliveryRepository } from '../storage/delivery-repository';
+import type { DeliveryStore } from './ports/delivery-store';
 import type { AlertEvent } from './alert-bus';
 import type { Logger } from './logger';
 
@@ -20,7 +20,7 @@ export interface DeadLetters {
  */
 export class LoggedDeadLetters implements DeadLetters {
   constructor(
-    private readonly deliveries: DeliveryRepository,
+    private readonly deliveries: DeliveryStore,
     private readonly logger: Pick<Logger, 'error'>,
   ) {}
 

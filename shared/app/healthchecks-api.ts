@@ -1,8 +1,8 @@
-import type { ChannelService } from '../alerts/channel-service';
 import type { Job } from '../domain/job';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import type { FlipRecord, PingRecord } from '../storage/history-repository';
-import type { JobRepository } from '../storage/job-repository';
+import type { ChannelRecord } from '../domain/channel';
+import type { FlipRecord, PingRecord } from '../domain/history';
+import type { JobStore } from './ports/job-store';
 import { requireWrite, type Principal } from './access';
 import { nativeBodyOf, parseSpec, SpecError, specFieldOf, tagsOf, type CheckSpec } from './healthchecks-spec';
 import type { JobsService } from './jobs-service';
@@ -14,6 +14,11 @@ const PAGE = 200;
 
 /** A channel reference Healthchecks refuses: `{"error": "invalid channel identifier: x"}`. */
 export class ChannelReferenceError extends ValidationError {}
+
+/** The channels a key may see (shared/alerts/channel-service.ts `list`). */
+export interface VisibleChannels {
+  list(principal: Principal): Promise<ChannelRecord[]>;
+}
 
 export interface FlipFilter {
   readonly start?: number;
@@ -29,8 +34,8 @@ export interface FlipFilter {
 export class HealthchecksApi {
   constructor(
     private readonly jobs: JobsService,
-    private readonly jobRepository: Pick<JobRepository, 'getState'>,
-    private readonly channels: Pick<ChannelService, 'list'>,
+    private readonly jobRepository: Pick<JobStore, 'getState'>,
+    private readonly channels: VisibleChannels,
   ) {}
 
   /** Every job of the project, `?tag=` (all must match) and `?slug=` applied. */

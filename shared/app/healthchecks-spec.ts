@@ -28,7 +28,7 @@ const off = <T extends z.ZodType>(type: T, value: string | boolean, feature: str
 export const UNIQUE_FIELDS = ['name', 'slug', 'tags', 'timeout', 'grace'] as const;
 export type UniqueField = (typeof UNIQUE_FIELDS)[number];
 
-const specSchema = z.object({
+export const specSchema = z.object({
   name: text(100),
   slug: text(100).regex(/^[a-z0-9-_]*$/, 'does not match pattern'),
   tags: z.string({ error: 'is not a string' }),

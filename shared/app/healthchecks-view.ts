@@ -2,7 +2,7 @@ import type { Job, Status } from '../domain/job';
 import { scheduleText } from '../domain/schedule';
 import { statusAt } from '../domain/transitions';
 import { uniqueKeyOf } from '../domain/unique-key';
-import type { FlipRecord, PingRecord } from '../storage/history-repository';
+import type { FlipRecord, PingRecord } from '../domain/history';
 import { slugify } from './slugs';
 
 /**

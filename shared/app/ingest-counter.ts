@@ -1,5 +1,5 @@
 import { MINUTE, SECOND } from '../domain/durations';
-import type { IntakeRepository } from '../storage/intake-repository';
+import type { IntakeStore } from './ports/intake-store';
 import type { Logger } from './logger';
 
 /**
@@ -14,7 +14,7 @@ export class IngestCounter {
   private lastFlush = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly store: Pick<IntakeRepository, 'addPings'>,
+    private readonly store: Pick<IntakeStore, 'addPings'>,
     private readonly logger: Pick<Logger, 'warn'>,
     private readonly flushEveryMs = 10 * SECOND,
   ) {}

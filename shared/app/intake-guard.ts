@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DAY, MINUTE } from '../domain/durations';
 import { INTAKE_POLICY, judgeIntake, type CanaryResult, type IntakePolicy } from '../domain/intake';
 import { createState } from '../domain/transitions';
-import type { IntakeRepository } from '../storage/intake-repository';
-import type { JobRepository } from '../storage/job-repository';
+import type { IntakeStore } from './ports/intake-store';
+import type { JobStore } from './ports/job-store';
 import type { Logger } from './logger';
 
 /** Where the guard's own alert goes: the stack's operator topic on AWS, the console in the sandbox. */
@@ -40,8 +40,8 @@ export class IntakeGuard {
   readonly recheckMs: number;
 
   constructor(
-    private readonly store: IntakeRepository,
-    private readonly jobs: Pick<JobRepository, 'create' | 'getState'>,
+    private readonly store: IntakeStore,
+    private readonly jobs: Pick<JobStore, 'create' | 'getState'>,
     private readonly send: CanarySender,
     private readonly operator: OperatorAlerts,
     private readonly logger: Pick<Logger, 'info' | 'warn'>,

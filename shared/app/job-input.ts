@@ -65,7 +65,7 @@ const fields = {
   aws_source: z.union([awsSourceInput, z.null()]),
 };
 
-const createSchema = z
+export const createSchema = z
   .object({
     name: fields.name,
     description: fields.description.default(''),
@@ -79,7 +79,7 @@ const createSchema = z
   })
   .strict();
 
-const updateSchema = z
+export const updateSchema = z
   .object({
     name: fields.name,
     description: fields.description,
@@ -165,7 +165,7 @@ export function parseJobPatch(
   };
 }
 
-const previewSchema = z.object({ schedule: fields.schedule, timezone: fields.timezone.default('UTC') }).strict();
+export const previewSchema = z.object({ schedule: fields.schedule, timezone: fields.timezone.default('UTC') }).strict();
 
 /**
  * cron-parser `next()` calls one schedule someone sends may cost: checking it, and a preview of

@@ -3,7 +3,7 @@ import type { Job } from '../domain/job';
 import { describeSchedule, scheduleText } from '../domain/schedule';
 import { deadlineOf, statusAt } from '../domain/transitions';
 import { uniqueKeyOf } from '../domain/unique-key';
-import type { FlipRecord, PingRecord } from '../storage/history-repository';
+import type { FlipRecord, PingRecord } from '../domain/history';
 import { isoOrNull } from './iso-time';
 import { awsSourceView } from './aws-source-input';
 

@@ -4,9 +4,9 @@ import { scheduleText } from '../domain/schedule';
 import { isUniqueKey } from '../domain/unique-key';
 import { createState, pause, reschedule, resume, statusAt, type Transition } from '../domain/transitions';
 import { NotFoundError, ValidationError } from '../errors';
-import type { HistoryRepository } from '../storage/history-repository';
-import type { JobRepository, Page } from '../storage/job-repository';
-import { encodeCursor, keys } from '../storage/keys';
+import type { HistoryStore } from './ports/history-store';
+import type { JobStore } from './ports/job-store';
+import type { Page } from './ports/page';
 import { requireWrite, type Principal } from './access';
 import { parseJobDraft, parseJobPatch } from './job-input';
 import type { OutboxPublisher } from './outbox';
@@ -48,8 +48,8 @@ export class JobsService {
   private readonly watch: AwsSourceWatch;
 
   constructor(
-    private readonly jobs: JobRepository,
-    private readonly history: HistoryRepository,
+    private readonly jobs: JobStore,
+    private readonly history: HistoryStore,
     private readonly outbox: OutboxPublisher,
     private readonly channels: ChannelDirectory,
     private readonly options: JobsServiceOptions,
@@ -143,7 +143,7 @@ export class JobsService {
         matches.push({ state, profile });
         if (matches.length === limit) {
           const isLast = profile === page.items[page.items.length - 1];
-          next = isLast ? page.nextCursor : cursorAfter(principal.projectId, profile.id);
+          next = isLast ? page.nextCursor : this.jobs.profileCursorAfter(principal.projectId, profile.id);
           return { items: matches, nextCursor: next };
         }
       }
@@ -263,7 +263,7 @@ export class JobsService {
     requireWrite(principal);
     const { profile, state } = await this.get(principal, jobId);
     const transition = await this.writeOwn(principal, jobId, decide, state);
-    if (transition.notice) await this.outbox.drain(transition.state, now);
+    if (transition.notice) await this.outbox.publishPending(transition.state, now);
     return { state: transition.state, profile };
   }
 
@@ -289,8 +289,4 @@ function matchesFilter(job: Job, filter: JobFilter, now: number): boolean {
   if (filter.tag && !job.profile.tags.includes(filter.tag)) return false;
   if (filter.query && !job.profile.name.toLowerCase().includes(filter.query.toLowerCase())) return false;
   return true;
-}
-
-function cursorAfter(projectId: string, jobId: string): string | null {
-  return encodeCursor(keys.jobProfile(projectId, jobId));
 }

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord } from '../storage/access-repository';
+import type { ApiKeyRecord } from '../domain/api-key';
 import { isoOrNull } from './iso-time';
 
 /** An API key as listed (API and CLI alike): never the hash, never the secret. */

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Quiet } from '../domain/hold';
 import { quietUntil, type MaintenanceWindow } from '../domain/maintenance';
 import { NotFoundError, ValidationError } from '../errors';
-import type { JobRepository } from '../storage/job-repository';
-import type { MaintenanceRepository } from '../storage/maintenance-repository';
+import type { JobStore } from './ports/job-store';
+import type { MaintenanceStore } from './ports/maintenance-store';
 import { requireWrite, type Principal } from './access';
 import { MAINTENANCE_LIMITS, parseWindowCreate, parseWindowPatch, type WindowDraft } from './maintenance-input';
 
@@ -20,8 +20,8 @@ export class MaintenanceService {
   private readonly cache = new Map<string, { windows: MaintenanceWindow[]; readAt: number }>();
 
   constructor(
-    private readonly windows: MaintenanceRepository,
-    private readonly jobs: Pick<JobRepository, 'getProfile'>,
+    private readonly windows: MaintenanceStore,
+    private readonly jobs: Pick<JobStore, 'getProfile'>,
   ) {}
 
   async list(principal: Principal): Promise<MaintenanceWindow[]> {

@@ -1,7 +1,7 @@
 import { MINUTE } from '../domain/durations';
 import type { JobState, Notice } from '../domain/job';
-import type { HistoryRepository } from '../storage/history-repository';
-import type { JobRepository } from '../storage/job-repository';
+import type { HistoryStore } from './ports/history-store';
+import type { JobStore } from './ports/job-store';
 import { PublishRefused, alertEventOf, buildAlertMessage, type AlertBus } from './alert-bus';
 import type { DeadLetters } from './dead-letters';
 
@@ -23,7 +23,7 @@ export function mustPark(notice: Notice, failures: number, error: unknown, now: 
 }
 
 /**
- * Drains a job's outbox: records each flip in the history, hands each alert-worthy notice to the
+ * Empties a job's outbox: records each flip in the history, hands each alert-worthy notice to the
  * bus, and takes it out of the outbox, oldest first. One publisher at a time holds the job's
  * lease, so a notice reaches the bus once and a recovery never overtakes its outage. A crash
  * anywhere leaves the notice in the outbox (and the lease expiring) for the next sweep: at least
@@ -31,8 +31,8 @@ export function mustPark(notice: Notice, failures: number, error: unknown, now: 
  */
 export class OutboxPublisher {
   constructor(
-    private readonly jobs: JobRepository,
-    private readonly history: HistoryRepository,
+    private readonly jobs: JobStore,
+    private readonly history: HistoryStore,
     /** Absent: alert-worthy notices are left, in order, to a publisher that has a bus (the checker). */
     private readonly bus: AlertBus | undefined,
     private readonly publicUrl: () => string | undefined,
@@ -43,7 +43,7 @@ export class OutboxPublisher {
    * Publishes whatever the job's outbox holds, starting from `known` (the state its caller just
    * wrote or read, which saves a read); returns how many notices this call published.
    */
-  async drain(known: JobState, now: number): Promise<number> {
+  async publishPending(known: JobState, now: number): Promise<number> {
     let published = 0;
     let state: JobState | undefined = known;
     for (let round = 0; round < ROUNDS && state; round += 1) {

@@ -1,5 +1,5 @@
 import type { SignalKind } from '../domain/job';
-import type { HistoryRepository } from '../storage/history-repository';
+import type { HistoryStore } from './ports/history-store';
 
 const MINUTE_MS = 60_000;
 /** Verdicts remembered per container; a flood of one job then costs no reads at all. */
@@ -20,12 +20,23 @@ export class PingRateGate {
   private readonly overUntil = new Map<string, number>();
 
   constructor(
-    private readonly history: Pick<HistoryRepository, 'listPings'>,
+    private readonly history: Pick<HistoryStore, 'listPings'>,
     readonly perMinute: number,
   ) {}
 
+  /**
+   * Whether a ping of `kind` to a job last pinged at `lastPingAt` may be stored now. Decided before
+   * anything is written: from memory when the job is known to be over, without a read when the
+   * ping keeps to the limit's pace, else by counting the job's newest stored pings.
+   */
+  async allows(jobId: string, kind: SignalKind, lastPingAt: number | undefined, now: number): Promise<boolean> {
+    if (this.knownOver(jobId, now)) return false;
+    if (!this.mustCount(kind, lastPingAt, now)) return true;
+    return !(await this.isOver(jobId, now));
+  }
+
   /** True when the job is known, without a read, to be over its limit. */
-  knownOver(jobId: string, now: number): boolean {
+  private knownOver(jobId: string, now: number): boolean {
     const until = this.overUntil.get(jobId);
     if (until === undefined) return false;
     if (until > now) return true;
@@ -34,13 +45,13 @@ export class PingRateGate {
   }
 
   /** Whether this ping has to be counted before it is stored. */
-  mustCount(kind: SignalKind, lastPingAt: number | undefined, now: number): boolean {
+  private mustCount(kind: SignalKind, lastPingAt: number | undefined, now: number): boolean {
     if (kind === 'log') return true;
     return lastPingAt !== undefined && now - lastPingAt < MINUTE_MS / this.perMinute;
   }
 
   /** Counts the job's stored pings of the last minute (reads at most `perMinute` log entries). */
-  async isOver(jobId: string, now: number): Promise<boolean> {
+  private async isOver(jobId: string, now: number): Promise<boolean> {
     const newest = await this.history.listPings(jobId, this.perMinute);
     const oldest = newest.items[this.perMinute - 1];
     if (!oldest || oldest.at <= now - MINUTE_MS) return false;

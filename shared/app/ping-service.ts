@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { JobState, Signal, SignalKind } from '../domain/job';
 import { isHeard, withMaintenance } from '../domain/hold';
+import type { PingRecord } from '../domain/history';
 import { applySignal } from '../domain/transitions';
-import type { HistoryRepository } from '../storage/history-repository';
-import type { JobRepository } from '../storage/job-repository';
+import type { HistoryStore } from './ports/history-store';
+import type { JobStore } from './ports/job-store';
 import type { OutboxPublisher } from './outbox';
 import { writeTransition } from './write-transition';
 import type { Logger } from './logger';
@@ -48,8 +49,8 @@ export class PingService {
   private readonly gate?: PingRateGate;
 
   constructor(
-    private readonly jobs: JobRepository,
-    private readonly history: HistoryRepository,
+    private readonly jobs: JobStore,
+    private readonly history: HistoryStore,
     private readonly outbox: OutboxPublisher,
     private readonly logger: Pick<Logger, 'warn'>,
     private readonly options: PingServiceOptions = {},
@@ -82,58 +83,27 @@ export class PingService {
     return this.options.slugs.resolve(target, now);
   }
 
-  /** Records a ping; throws NotFoundError for an unknown job. */
+  /**
+   * Records a ping; throws NotFoundError for an unknown job. One compare-and-set pass: on the
+   * state it read, it decides whether the ping may be stored (the rate gate), applies the signal,
+   * and writes once; a lost race decides again on the fresh state.
+   */
   async record(input: PingInput, now: number): Promise<void> {
     await this.options.ingest?.count(now);
-    const signal: Signal = {
-      kind: input.kind,
-      at: now,
-      exitCode: input.exitCode,
-      runId: input.runId,
-      ...(input.reason ? { reason: input.reason } : {}),
-    };
-    const gate = this.gate;
-    let held = gate?.knownOver(input.jobId, now) ?? false;
-    let mustCount = false;
-    let transition = await writeTransition(this.jobs, input.jobId, async (state) => {
-      mustCount = false;
-      const next = await this.decide(state, signal, now);
+    const signal = signalOf(input, now);
+    const { state, notice, stored } = await writeTransition(this.jobs, input.jobId, async (current) => {
+      const next = await this.decide(current, signal, now);
       // A status change is written whatever the rate: a failure is never dropped.
-      if (!gate || next.notice) return next;
-      mustCount = !held && gate.mustCount(input.kind, state.lastPingAt, now);
-      return held || mustCount ? { state } : next;
+      if (next.notice || (await this.withinRate(input, current, now))) return { ...next, stored: true };
+      return { state: current, stored: false };
     });
-    if (!transition.notice && mustCount) held = await gate!.isOver(input.jobId, now);
-    if (held && !transition.notice) return; // over the limit: acknowledged, not stored
-    if (mustCount && input.kind !== 'log') {
-      // The first pass only read the state (it wrote nothing): start the write from that read.
-      const read = transition.state;
-      transition = await writeTransition(
-        this.jobs,
-        input.jobId,
-        (state) => this.decide(state, signal, now),
-        undefined,
-        read,
-      );
-    }
-    const { text, truncated } = truncateUtf8(input.body, MAX_PING_BODY_BYTES);
-    await this.history.appendPing(
-      {
-        jobId: input.jobId,
-        kind: input.kind,
-        at: now,
-        exitCode: input.exitCode,
-        runId: input.runId,
-        durationMs: input.kind === 'success' || input.kind === 'fail' ? transition.state.lastDurationMs : undefined,
-        method: input.method,
-        sourceIp: input.sourceIp,
-        userAgent: input.userAgent.slice(0, MAX_USER_AGENT),
-        body: text,
-        bodyTruncated: truncated,
-      },
-      randomBytes(3).toString('hex'),
-    );
-    if (transition.notice) await this.publishQuietly(transition.state, now);
+    if (!stored) return; // over the limit: acknowledged, not stored
+    await this.history.appendPing(pingRecordOf(input, state, now), randomBytes(3).toString('hex'));
+    if (notice) await this.publishQuietly(state, now);
+  }
+
+  private async withinRate(input: PingInput, state: JobState, now: number): Promise<boolean> {
+    return !this.gate || this.gate.allows(input.jobId, input.kind, state.lastPingAt, now);
   }
 
   /** The state machine's answer to the ping, held back if the job is inside a maintenance window. */
@@ -150,7 +120,7 @@ export class PingService {
   /** The flip is already safe in the outbox; if publishing fails now, the next sweep does it. */
   private async publishQuietly(state: JobState, now: number): Promise<void> {
     try {
-      await this.outbox.drain(state, now);
+      await this.outbox.publishPending(state, now);
     } catch (error) {
       this.logger.warn('publishing a notice failed; the checker will retry it', {
         jobId: state.id,
@@ -158,6 +128,34 @@ export class PingService {
       });
     }
   }
+}
+
+function signalOf(input: PingInput, now: number): Signal {
+  return {
+    kind: input.kind,
+    at: now,
+    exitCode: input.exitCode,
+    runId: input.runId,
+    ...(input.reason ? { reason: input.reason } : {}),
+  };
+}
+
+/** The ping as its history shows it; `state` is the job after the ping (its run duration). */
+function pingRecordOf(input: PingInput, state: JobState, now: number): PingRecord {
+  const { text, truncated } = truncateUtf8(input.body, MAX_PING_BODY_BYTES);
+  return {
+    jobId: input.jobId,
+    kind: input.kind,
+    at: now,
+    exitCode: input.exitCode,
+    runId: input.runId,
+    durationMs: input.kind === 'success' || input.kind === 'fail' ? state.lastDurationMs : undefined,
+    method: input.method,
+    sourceIp: input.sourceIp,
+    userAgent: input.userAgent.slice(0, MAX_USER_AGENT),
+    body: text,
+    bodyTruncated: truncated,
+  };
 }
 
 export function truncateUtf8(text: string, maxBytes: number): { text: string; truncated: boolean } {

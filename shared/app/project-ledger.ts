@@ -1,5 +1,7 @@
 import { ForbiddenError } from '../errors';
-import { ProjectFullError, type AccessRepository } from '../storage/access-repository';
+import type { PingKeyStore } from './ports/ping-key-store';
+import { ProjectFullError, type JobSlotStore } from './ports/job-slot-store';
+import type { ProjectStore } from './ports/project-store';
 import type { JobLedger } from './jobs-service';
 import { slugify } from './slugs';
 
@@ -9,11 +11,17 @@ import { slugify } from './slugs';
  * slug ping find its job with one GetItem.
  */
 export class ProjectLedger implements JobLedger {
-  constructor(private readonly access: AccessRepository) {}
+  constructor(
+    private readonly stores: {
+      readonly slots: JobSlotStore;
+      readonly projects: ProjectStore;
+      readonly pingKeys: PingKeyStore;
+    },
+  ) {}
 
   async reserve(projectId: string, limit: number): Promise<void> {
     try {
-      await this.access.reserveJobSlot(projectId, limit);
+      await this.stores.slots.reserveJobSlot(projectId, limit);
     } catch (error) {
       if (error instanceof ProjectFullError) {
         throw new ForbiddenError(`this project already has ${limit} jobs, the most it may have`);
@@ -23,16 +31,16 @@ export class ProjectLedger implements JobLedger {
   }
 
   release(projectId: string): Promise<void> {
-    return this.access.releaseJobSlot(projectId);
+    return this.stores.slots.releaseJobSlot(projectId);
   }
 
   async renamed(projectId: string, jobId: string, before: string | undefined, after: string | undefined) {
     const previous = before === undefined ? undefined : slugify(before);
     const next = after === undefined ? undefined : slugify(after);
     if (previous === next) return;
-    const project = await this.access.getProject(projectId);
+    const project = await this.stores.projects.getProject(projectId);
     if (!project?.pingKey) return;
-    if (previous) await this.access.releaseSlug(project.pingKey, previous, jobId);
-    if (next) await this.access.claimSlug(project.pingKey, next, { projectId, jobId });
+    if (previous) await this.stores.pingKeys.releaseSlug(project.pingKey, previous, jobId);
+    if (next) await this.stores.pingKeys.claimSlug(project.pingKey, next, { projectId, jobId });
   }
 }

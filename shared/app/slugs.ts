@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ForbiddenError, NotFoundError } from '../errors';
-import type { AccessRepository } from '../storage/access-repository';
+import type { PingKeyStore } from './ports/ping-key-store';
+import type { ProjectStore } from './ports/project-store';
+import type { WindowCounter } from './ports/window-counter';
 import type { Principal } from './access';
 
 /**
@@ -10,9 +12,9 @@ import type { Principal } from './access';
  */
 export const MAX_SLUG_LENGTH = 100;
 /** Exactly what `slugify` produces, so a slug in a URL and the slug of a job's name agree. */
-const SLUG_PATTERN = /^[a-z0-9_]+(?:-[a-z0-9_]+)*$/;
+export const SLUG_PATTERN = /^[a-z0-9_]+(?:-[a-z0-9_]+)*$/;
 /** 128 random bits, base64url: unguessable, and never mistaken for a job's UUID. */
-const PING_KEY_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+export const PING_KEY_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 export function slugify(name: string): string | undefined {
   const slug = name
@@ -72,7 +74,11 @@ export type RemoveJob = (principal: Principal, jobId: string) => Promise<void>;
  */
 export class SlugDirectory {
   constructor(
-    private readonly access: AccessRepository,
+    private readonly stores: {
+      readonly projects: ProjectStore;
+      readonly pingKeys: PingKeyStore;
+      readonly windows: WindowCounter;
+    },
     private readonly createJob: CreateJobForSlug,
     private readonly removeJob: RemoveJob,
     private readonly limits: AutoCreateLimits = DEFAULT_AUTO_CREATE_LIMITS,
@@ -81,7 +87,7 @@ export class SlugDirectory {
   /** The job a slug names; `created` when this very ping registered it (Healthchecks answers 201). */
   async resolve(ping: SlugPing, now: number): Promise<{ jobId: string; created: boolean }> {
     if (!isPingKey(ping.pingKey) || !isSlug(ping.slug)) throw new NotFoundError('job');
-    const found = await this.access.findSlug(ping.pingKey, ping.slug);
+    const found = await this.stores.pingKeys.findSlug(ping.pingKey, ping.slug);
     if (found) return { jobId: found.jobId, created: false };
     if (!ping.create) throw new NotFoundError('job');
     return this.register(ping, now);
@@ -92,14 +98,14 @@ export class SlugDirectory {
     const minute = Math.floor(now / 60_000);
     const day = Math.floor(now / 86_400_000);
     return (
-      (await this.access.countInWindow(
-        `PINGKEY#${pingKey}`,
+      (await this.stores.windows.countInWindow(
+        { pingKey },
         `create-${minute}`,
         this.limits.perPingKeyPerMinute,
         (minute + 2) * 60_000,
       )) &&
-      (await this.access.countInWindow(
-        `PROJECT#${projectId}`,
+      (await this.stores.windows.countInWindow(
+        { projectId },
         `create-${day}`,
         this.limits.perProjectPerDay,
         (day + 2) * 86_400_000,
@@ -108,12 +114,12 @@ export class SlugDirectory {
   }
 
   private async register(ping: SlugPing, now: number): Promise<{ jobId: string; created: boolean }> {
-    const projectId = await this.access.findPingKey(ping.pingKey);
-    const project = projectId ? await this.access.getProject(projectId) : undefined;
+    const projectId = await this.stores.pingKeys.findPingKey(ping.pingKey);
+    const project = projectId ? await this.stores.projects.getProject(projectId) : undefined;
     if (!project || project.pingKey !== ping.pingKey || !project.createOnPing) throw new NotFoundError('job');
     if (!(await this.withinCreateLimits(ping.pingKey, project.id, now))) {
       // Over a limit: no new job; a racing first ping may have made this one meanwhile.
-      const made = await this.access.findSlug(ping.pingKey, ping.slug);
+      const made = await this.stores.pingKeys.findSlug(ping.pingKey, ping.slug);
       if (made) return { jobId: made.jobId, created: false };
       throw new NotFoundError('job');
     }
@@ -127,7 +133,7 @@ export class SlugDirectory {
       throw error;
     }
     // Two first pings at once each made a job; the one that holds the slug stays, the other goes.
-    const holder = await this.access.findSlug(ping.pingKey, ping.slug);
+    const holder = await this.stores.pingKeys.findSlug(ping.pingKey, ping.slug);
     if (holder && holder.jobId !== jobId) {
       await this.removeJob(principal, jobId);
       return { jobId: holder.jobId, created: false };

@@ -1,10 +1,13 @@
 import type { JobState } from '../domain/job';
 import type { Transition } from '../domain/transitions';
-import { NotFoundError, WriteConflict } from '../errors';
-import type { JobRepository } from '../storage/job-repository';
+import { NotFoundError, WriteConflictError } from '../errors';
+import { backoffDelay, type BackoffPolicy } from './backoff';
+import type { JobStore } from './ports/job-store';
 
 /** Many clients pinging one job at once collide; enough attempts with jitter let every ping land. */
 const WRITE_ATTEMPTS = 16;
+/** Jittered, so that two writers that collided do not collide again in lockstep. */
+const CONFLICT_BACKOFF: BackoffPolicy = { baseMs: 10, maxMs: 160, jitter: true };
 
 /**
  * Read the state, decide, write only if nobody wrote in between; on a lost race, decide again on
@@ -12,13 +15,14 @@ const WRITE_ATTEMPTS = 16;
  * doubled flips without transactions. A caller that has just read the state passes it as `known`
  * to save the first read; if it is stale the conditional write says so and the loop reads afresh.
  */
-export async function writeTransition(
-  jobs: JobRepository,
+export async function writeTransition<T extends Transition = Transition>(
+  jobs: JobStore,
   jobId: string,
-  decide: (state: JobState) => Transition | Promise<Transition>,
+  /** Decides on one state; may read more first (the ping rate gate). Returning `state` itself writes nothing. */
+  decide: (state: JobState) => T | Promise<T>,
   accept: (state: JobState) => boolean = () => true,
   known?: JobState,
-): Promise<Transition> {
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     const state = attempt === 1 && known ? known : await jobs.getState(jobId);
     if (!state || !accept(state)) throw new NotFoundError('job');
@@ -28,9 +32,8 @@ export async function writeTransition(
       await jobs.saveState(transition.state, state.version);
       return transition;
     } catch (error) {
-      if (!(error instanceof WriteConflict) || attempt >= WRITE_ATTEMPTS) throw error;
-      // Jitter, so that two writers that collided do not collide again in lockstep.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 5)));
+      if (!(error instanceof WriteConflictError) || attempt >= WRITE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(CONFLICT_BACKOFF, attempt)));
     }
   }
 }

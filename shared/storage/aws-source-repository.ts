@@ -5,23 +5,9 @@ import {
   PutCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { AwsSource } from '../domain/aws-events/source';
+import type { AwsSourceClaim, AwsSourceStore, ClaimReadCost } from '../app/ports/aws-source-store';
 import { isConditionFailure } from './document-client';
 import { keys } from './keys';
-
-/** The job that watches one AWS resource, as the claim item holds it. */
-export interface AwsSourceClaim {
-  readonly matchKey: string;
-  readonly jobId: string;
-  readonly projectId: string;
-  /** The job's source, so that judging an event (ECS essential containers) needs no second read. */
-  readonly source: AwsSource;
-}
-
-export interface ClaimReadCost {
-  /** Read capacity the lookup consumed, when the store reports it (DynamoDB Local and AWS do). */
-  readonly readUnits?: number;
-}
 
 /**
  * Claims of AWS resources by jobs: one small item per match key, `AWSSOURCE#<key>`. A claim is a
@@ -29,7 +15,7 @@ export interface ClaimReadCost {
  * of its few candidate keys by primary key (no index, no scan) with eventually consistent reads,
  * half a read unit per key. A job created a moment ago may miss one event; the next one finds it.
  */
-export class AwsSourceRepository {
+export class AwsSourceRepository implements AwsSourceStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,

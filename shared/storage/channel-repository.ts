@@ -5,7 +5,8 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { ChannelRecord, LastDelivery } from '../alerts/channel';
+import type { ChannelRecord, LastDelivery } from '../domain/channel';
+import type { ChannelStore } from '../app/ports/channel-store';
 import { isConditionFailure } from './document-client';
 import { batchGetAll, queryPartition } from './bulk-reads';
 import { keys } from './keys';
@@ -26,7 +27,7 @@ interface ChannelItem {
 }
 
 /** Alert channels, one item each under their project. */
-export class ChannelRepository {
+export class ChannelRepository implements ChannelStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,47 +1,21 @@
 import {
   GetCommand,
+  paginateQuery,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryOutcome } from '../alerts/channel';
+import type {
+  ClaimResult,
+  DeliveryFilter,
+  DeliveryKey,
+  DeliveryRecord,
+  DeliveryStore,
+} from '../app/ports/delivery-store';
+import type { Page } from '../app/ports/page';
+import type { DeliveryOutcome } from '../domain/channel';
 import { isConditionFailure } from './document-client';
-import type { Page } from './job-repository';
 import { CursorError, decodeCursor, encodeCursor, keys } from './keys';
-
-/** Which delivery: one notice to one channel. */
-export interface DeliveryKey {
-  readonly projectId: string;
-  readonly noticeId: string;
-  readonly noticeAt: number;
-  readonly channelId: string;
-}
-
-/** One (notice, channel) delivery as recorded: its claim, its outcome, and how it got there. */
-export interface DeliveryRecord extends DeliveryKey {
-  readonly jobId: string | null;
-  readonly channelKind: string;
-  readonly event: string;
-  readonly outcome: DeliveryOutcome;
-  /** A failure that may work later (the next delivery of the message claims it again). */
-  readonly retryable: boolean;
-  /** Sending attempts so far, over every round. */
-  readonly attempts: number;
-  readonly firstAt: number;
-  /** When the outcome was last written. */
-  readonly at: number;
-  readonly detail?: string;
-  readonly error?: string;
-  readonly test: boolean;
-}
-
-export interface DeliveryFilter {
-  readonly jobId?: string;
-  readonly channelId?: string;
-}
-
-export type ClaimResult = { readonly claimed: true; readonly token: string } | { readonly claimed: false };
 
 /** A filtered listing reads at most this many store pages per request, then hands back a cursor. */
 const MAX_PAGES_PER_LIST = 10;
@@ -50,7 +24,7 @@ const MAX_PAGES_PER_LIST = 10;
  * The deliveries of a project. The item of a (notice, channel) pair is the claim that stops a
  * second send: only a conditional write that finds it absent, retryable or abandoned may send.
  */
-export class DeliveryRepository {
+export class DeliveryRepository implements DeliveryStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -217,19 +191,20 @@ export class DeliveryRepository {
       values[':channelId'] = filter.channelId;
     }
     const items: DeliveryRecord[] = [];
-    for (let pages = 0; pages < MAX_PAGES_PER_LIST; pages += 1) {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          Limit: limit,
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.documents, startingToken: start },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      },
+    );
+    let pagesRead = 0;
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         items.push(fromItem(item));
         if (items.length === limit) {
@@ -239,7 +214,8 @@ export class DeliveryRepository {
         }
       }
       start = page.LastEvaluatedKey;
-      if (!start) break;
+      pagesRead += 1;
+      if (pagesRead === MAX_PAGES_PER_LIST) break;
     }
     return { items, nextCursor: encodeCursor(start) };
   }

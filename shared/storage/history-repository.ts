@@ -1,31 +1,14 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Notice, SignalKind } from '../domain/job';
+import type { FlipRecord, PingRecord } from '../domain/history';
 import { CursorError, decodeCursor, encodeCursor, keys } from './keys';
-import type { Page } from './job-repository';
-
-/** One received ping, as shown in a job's history. */
-export interface PingRecord {
-  readonly jobId: string;
-  readonly kind: SignalKind;
-  readonly at: number;
-  readonly exitCode?: number;
-  readonly durationMs?: number;
-  readonly runId?: string;
-  readonly method: string;
-  readonly sourceIp: string;
-  readonly userAgent: string;
-  readonly body: string;
-  readonly bodyTruncated: boolean;
-}
-
-/** A recorded status change. */
-export type FlipRecord = Pick<Notice, 'id' | 'jobId' | 'from' | 'to' | 'at' | 'reason' | 'heldBy'>;
+import type { HistoryStore } from '../app/ports/history-store';
+import type { Page } from '../app/ports/page';
 
 /**
  * The append-only history of a job: pings (expiring after the retention period) and flips.
  * Both live in the job's partition, newest read first, and never touch an index.
  */
-export class HistoryRepository {
+export class HistoryRepository implements HistoryStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -2,18 +2,13 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import { isConditionFailure } from './document-client';
 import { keys } from './keys';
 
-/** The outage guard's item: which job is the canary, and the outage alerted on (if one is going on). */
-export interface IntakeGuardRecord {
-  readonly canaryJobId?: string;
-  readonly outageSince?: number;
-  readonly outageReason?: string;
-}
+import type { IntakeGuardRecord, IntakeStore } from '../app/ports/intake-store';
 
 /** How long a minute's ping count is kept: more than any baseline the guard looks at. */
 const COUNTER_TTL_SECONDS = 24 * 60 * 60;
 
 /** Ping counts per minute and the guard's item (shared/app/intake-guard.ts). */
-export class IntakeRepository {
+export class IntakeRepository implements IntakeStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,

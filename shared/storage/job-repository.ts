@@ -1,25 +1,23 @@
 import {
   DeleteCommand,
   GetCommand,
+  paginateQuery,
   PutCommand,
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { JobStore } from '../app/ports/job-store';
+import type { Page } from '../app/ports/page';
 import type { JobProfile, JobState, Notice } from '../domain/job';
 import type { Schedule } from '../domain/schedule';
 import type { AwsSource } from '../domain/aws-events/source';
 import { uniqueKeyOf } from '../domain/unique-key';
-import { WriteConflict } from '../errors';
-import { CursorError, decodeCursor, encodeCursor, keys, shardOf } from './keys';
+import { WriteConflictError } from '../errors';
+import { allShards, CursorError, decodeCursor, encodeCursor, keys, shardOf } from './keys';
 import { DUE_INDEX, OUTBOX_INDEX } from './table-definition';
 import { batchGetAll } from './bulk-reads';
 import { isConditionFailure } from './document-client';
-
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextCursor: string | null;
-}
 
 /** The hot item as stored. Attribute names stay readable; the item stays well under 1 KB. */
 interface StateItem {
@@ -70,7 +68,7 @@ interface ProfileItem {
  * Jobs in DynamoDB: the hot state item (what pings and the checker touch) and the profile item
  * (what people read and edit). Every state write is conditional on the version the writer read.
  */
-export class JobRepository {
+export class JobRepository implements JobStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -160,7 +158,7 @@ export class JobRepository {
   }
 
   /**
-   * Writes a new state if nobody wrote since `expectedVersion` was read; throws WriteConflict
+   * Writes a new state if nobody wrote since `expectedVersion` was read; throws WriteConflictError
    * otherwise. A Put (not an Update) because the whole small item is rewritten anyway; index
    * keys that did not change cost no index write.
    */
@@ -176,7 +174,7 @@ export class JobRepository {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new WriteConflict({ cause: error });
+      if (isConditionFailure(error)) throw new WriteConflictError({ cause: error });
       throw error;
     }
   }
@@ -339,24 +337,37 @@ export class JobRepository {
     };
   }
 
-  /** Ids of jobs whose wake-up time has come, from one shard of the sparse due index. */
-  async dueJobIds(shard: string, now: number): Promise<string[]> {
-    return this.indexIds(DUE_INDEX, 'dueShard', 'dueAt', shard, now);
+  /** The cursor that continues `listProfiles` just after this job. */
+  profileCursorAfter(projectId: string, jobId: string): string | null {
+    return encodeCursor(keys.jobProfile(projectId, jobId));
+  }
+
+  /** Ids of jobs whose wake-up time has come, from every shard of the sparse due index at once. */
+  async dueJobIds(now: number): Promise<string[]> {
+    return this.acrossShards((shard) => this.indexIds(DUE_INDEX, 'dueShard', 'dueAt', shard, now));
   }
 
   /** Ids of jobs holding notices written at or before `writtenBefore`. */
-  async outboxJobIds(shard: string, writtenBefore: number): Promise<string[]> {
-    return this.indexIds(OUTBOX_INDEX, 'outboxShard', 'outboxAt', shard, writtenBefore);
+  async outboxJobIds(writtenBefore: number): Promise<string[]> {
+    return this.acrossShards((shard) => this.indexIds(OUTBOX_INDEX, 'outboxShard', 'outboxAt', shard, writtenBefore));
   }
 
-  /** The earliest wake-up time in one shard, if any: lets an idle checker return at once. */
-  earliestWake(shard: string): Promise<number | undefined> {
-    return this.earliestIn(DUE_INDEX, 'dueShard', 'dueAt', shard);
+  /** The earliest wake-up time in the index, if any: lets an idle checker return at once. */
+  async earliestWake(): Promise<number | undefined> {
+    return earliestOf(
+      await Promise.all(allShards().map((shard) => this.earliestIn(DUE_INDEX, 'dueShard', 'dueAt', shard))),
+    );
   }
 
-  /** When the oldest notice still in one shard's outbox was written, if any. */
-  earliestOutbox(shard: string): Promise<number | undefined> {
-    return this.earliestIn(OUTBOX_INDEX, 'outboxShard', 'outboxAt', shard);
+  /** When the oldest notice still in an outbox was written, if any. */
+  async earliestOutbox(): Promise<number | undefined> {
+    return earliestOf(
+      await Promise.all(allShards().map((shard) => this.earliestIn(OUTBOX_INDEX, 'outboxShard', 'outboxAt', shard))),
+    );
+  }
+
+  private async acrossShards(read: (shard: string) => Promise<string[]>): Promise<string[]> {
+    return (await Promise.all(allShards().map(read))).flat();
   }
 
   /** Deletes a job and everything recorded under it. */
@@ -370,24 +381,22 @@ export class JobRepository {
   }
 
   private async deletePartition(partition: string): Promise<void> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ProjectionExpression: 'pk, sk',
+      },
+    );
+    for await (const page of pages) {
       await Promise.all(
         (page.Items ?? []).map((item) =>
           this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } })),
         ),
       );
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
   }
 
   private async earliestIn(index: string, shardName: string, timeName: string, shard: string) {
@@ -408,21 +417,19 @@ export class JobRepository {
 
   private async indexIds(index: string, shardName: string, timeName: string, shard: string, upTo: number) {
     const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index,
-          KeyConditionExpression: '#shard = :shard AND #time <= :upTo',
-          ExpressionAttributeNames: { '#shard': shardName, '#time': timeName },
-          ExpressionAttributeValues: { ':shard': shard, ':upTo': upTo },
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: '#shard = :shard AND #time <= :upTo',
+        ExpressionAttributeNames: { '#shard': shardName, '#time': timeName },
+        ExpressionAttributeValues: { ':shard': shard, ':upTo': upTo },
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) ids.push(String(item.pk).slice('JOB#'.length));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return ids;
   }
 }
@@ -513,4 +520,9 @@ function fromProfileItem(item: ProfileItem): JobProfile {
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };
+}
+
+function earliestOf(times: readonly (number | undefined)[]): number | undefined {
+  const known = times.filter((time): time is number => time !== undefined);
+  return known.length ? Math.min(...known) : undefined;
 }

@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MaintenanceWindow, WindowScope, WindowTiming } from '../domain/maintenance';
+import type { MaintenanceStore } from '../app/ports/maintenance-store';
 import { isConditionFailure } from './document-client';
 import { queryPartition } from './bulk-reads';
 import { keys } from './keys';
@@ -17,7 +18,7 @@ interface WindowItem {
 }
 
 /** Maintenance windows, one small item each under their project. */
-export class MaintenanceRepository {
+export class MaintenanceRepository implements MaintenanceStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../shared/app/access';
-import { createServices, type Services } from '../../shared/app/services';
+import { createServices, type Services } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors';
 import { channelRoutes } from '../../functions/api/channel-routes';
 import { PAGERDUTY_EVENTS_URL } from '../../shared/alerts/channels/pagerduty';
 import { channelKindOf } from '../../shared/alerts/registry';
 import type { HttpEvent } from '../../functions/http/responses';
-import type { Route } from '../../functions/api/router';
+import type { Route } from '../../functions/api/route';
 import { freshTable } from '../support/stores';
 import { T0, quietLogger, transports } from './support/fixtures';
 import { startReceiver, type Receiver } from './support/receiver';

@@ -79,11 +79,30 @@ const text = (maxParts: number) =>
     })
     .map((parts) => parts.join(''));
 /** The awkward characters a job may carry: markup, emoji, scripts, marks; none that is refused. */
-const carriable = fc.constantFrom('😀', '👨‍👩‍👧', 'é', 'ß', 'עברית', '\u200e', '\ufeff', '`', '```', '<', '>', '&', '*', '_', '|');
+const carriable = fc.constantFrom(
+  '😀',
+  '👨‍👩‍👧',
+  'é',
+  'ß',
+  'עברית',
+  '\u200e',
+  '\ufeff',
+  '`',
+  '```',
+  '<',
+  '>',
+  '&',
+  '*',
+  '_',
+  '|',
+);
 const carriableText = (maxParts: number, maxLength: number) =>
-  fc
-    .array(fc.oneof(carriable, fc.string({ maxLength: 20 })), { maxLength: maxParts })
-    .map((parts) => parts.join('').slice(0, maxLength).replace(/[\ud800-\udbff]$/, ''));
+  fc.array(fc.oneof(carriable, fc.string({ maxLength: 20 })), { maxLength: maxParts }).map((parts) =>
+    parts
+      .join('')
+      .slice(0, maxLength)
+      .replace(/[\ud800-\udbff]$/, ''),
+  );
 /**
  * Half the runs draw a job the API must accept (the other half, mostly refused ones), so both sides
  * of the property are exercised whatever the seed.

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../shared/app/access';
 import type { AlertBus, AlertMessage } from '../../shared/app/alert-bus';
-import { createServices, type Services } from '../../shared/app/services';
+import { createServices, type Services } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { STORES, freshTable } from '../support/stores';
 import { T0, quietLogger, transports } from './support/fixtures';

@@ -1,7 +1,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { buildNotifierHandler } from '../../functions/notifier/handler';
-import { DeliveryIncomplete } from '../../shared/alerts/notifier';
+import { DeliveryIncompleteError } from '../../shared/alerts/notifier';
 import { alertMessage } from './support/fixtures';
 
 function snsEvent(...messages: string[]): SNSEvent {
@@ -33,7 +33,7 @@ describe('notifier Lambda handler', () => {
   });
 
   it('fails the invocation while a channel may still be reached, so Lambda retries and then queues it', async () => {
-    const incomplete = new DeliveryIncomplete({ noticeId: 'job-1:7', results: [] }, [
+    const incomplete = new DeliveryIncompleteError({ noticeId: 'job-1:7', results: [] }, [
       { channelId: 'c', error: 'HTTP 503' },
     ]);
     const handler = buildNotifierHandler({

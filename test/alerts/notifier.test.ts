@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelRecord } from '../../shared/alerts/channel';
-import { DeliveryIncomplete } from '../../shared/alerts/notifier';
+import type { ChannelRecord } from '../../shared/domain/channel';
+import { DeliveryIncompleteError } from '../../shared/alerts/notifier';
 import { STORES, freshTable } from '../support/stores';
 import { alertingOver, eventually } from './support/alerting';
 import { T0, alertMessage, channel } from './support/fixtures';
@@ -80,8 +80,8 @@ describe.each(STORES)('notifier on %s', (store) => {
     const message = messageFor(channels);
 
     const error = await setup.alerting.notifier.deliver(message).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DeliveryIncomplete);
-    expect((error as DeliveryIncomplete).failures.map((f) => f.channelId)).toEqual([channels[0]!.id]);
+    expect(error).toBeInstanceOf(DeliveryIncompleteError);
+    expect((error as DeliveryIncompleteError).failures.map((f) => f.channelId)).toEqual([channels[0]!.id]);
     expect(good.requests).toHaveLength(1);
     expect(bad.requests).toHaveLength(3);
     expect(setup.waits).toEqual([1_000, 2_000]);

@@ -244,9 +244,7 @@ describe('the dashboard', () => {
     await page.context().close();
   });
 
-  it('creates, tests and deletes a webhook channel', async (context) => {
-    const probe = await fetch(`${sandbox.url}/api/channels`, { headers: { 'x-api-key': sandbox.apiKey } });
-    if (probe.status === 404) context.skip(); // channels (issue 4) not served yet
+  it('creates, tests and deletes a webhook channel', async () => {
     const receiver = await startReceiver();
     try {
       const { page, errors } = await open('/channels');

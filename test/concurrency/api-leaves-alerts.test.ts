@@ -4,7 +4,7 @@
  * and the checker publishes it on its next sweep.
  */
 import { describe, expect, it } from 'vitest';
-import { createServices } from '../../shared/app/services';
+import { createServices } from '../../shared/wiring/services';
 import { MINUTE, SECOND } from '../../shared/domain/durations';
 import { servicesFor, silentLogger, successPing } from '../support/services';
 

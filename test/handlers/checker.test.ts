@@ -2,7 +2,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { buildCheckerHandler } from '../../functions/checker/handler';
 import { MINUTE, SECOND } from '../../shared/domain/durations';
-import type { Services } from '../../shared/app/services';
+import type { Services } from '../../shared/wiring/services';
 import { asFunction } from '../support/aws-calls';
 import { servicesFor, successPing } from '../support/services';
 import { STORES } from '../support/stores';

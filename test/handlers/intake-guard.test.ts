@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MINUTE, SECOND } from '../../shared/domain/durations';
 import { INTAKE_ALERT_SUBJECT } from '../../shared/app/intake-guard';
-import { createServices } from '../../shared/app/services';
+import { createServices } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { RecordingBus, silentLogger, successPing } from '../support/services';
 import { STORES, freshTable } from '../support/stores';

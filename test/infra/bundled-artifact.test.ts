@@ -18,7 +18,7 @@ import { REPOSITORY_ROOT } from '../../infra/paths';
 import { toApiGatewayEvent } from '../../sandbox/api-gateway-event';
 import { LOCAL_REGION } from '../../sandbox/local-store';
 import { AccessService } from '../../shared/app/access';
-import { AccessRepository } from '../../shared/storage/access-repository';
+import { accessStores } from '../../shared/wiring/access-stores';
 import { awsCallLog, TEST_ACCOUNT } from '../support/aws-calls';
 import { endpointOf, freshTable } from '../support/stores';
 import { makeDashboardDir } from './support';
@@ -289,7 +289,7 @@ describe('the bundled functions from a real cdk synth', () => {
     snsEndpoint = sns;
     bundles = locateBundles(outdir);
 
-    const access = new AccessService(new AccessRepository(table.documents, tableName));
+    const access = new AccessService(accessStores(table.documents, tableName));
     const project = await access.createProject('bundled artifact test', Date.now());
     apiKey = (await access.createKey({ projectId: project.id, role: 'read-write', name: 'test' }, Date.now())).secret;
   }, 300_000);

@@ -179,7 +179,9 @@ describe('HTTP API', () => {
       {
         CorsConfiguration: Match.objectLike({
           AllowOrigins: ['https://a.example', 'https://b.example'],
-          AllowHeaders: Match.arrayWith(['authorization', 'x-api-key']),
+          AllowHeaders: Match.arrayWith(['authorization', 'x-api-key', 'if-none-match']),
+          // The dashboard's conditional polling reads the ETag across origins.
+          ExposeHeaders: ['etag'],
         }),
       },
     );

@@ -38,16 +38,16 @@ describe('the sandbox alert bus', () => {
       throw new Error('webhook answered 503');
     });
     await bus.publish(message);
-    await bus.drain();
+    await bus.whenIdle();
     expect(calls).toBe(1);
     clock.now += 59_000;
     expect(await bus.retryDue()).toBe(0);
     clock.now += 1_000;
     expect(await bus.retryDue()).toBe(1);
-    await bus.drain();
+    await bus.whenIdle();
     clock.now += 120_000;
     await bus.retryDue();
-    await bus.drain();
+    await bus.whenIdle();
     expect(calls).toBe(3);
     expect(await pending.due(Number.POSITIVE_INFINITY)).toEqual([]);
   });
@@ -59,9 +59,9 @@ describe('the sandbox alert bus', () => {
       if (calls === 1) throw new Error('timeout');
     });
     await bus.publish(message);
-    await bus.drain();
+    await bus.whenIdle();
     await bus.retryDue(Number.POSITIVE_INFINITY);
-    await bus.drain();
+    await bus.whenIdle();
     expect(calls).toBe(2);
     expect(await pending.due(Number.POSITIVE_INFINITY)).toEqual([]);
   });
@@ -74,7 +74,7 @@ describe('the sandbox alert bus', () => {
     const next = make();
     expect(await next.retryDue()).toBe(0); // its claim has not run out by the clock …
     expect(await next.retryDue(Number.POSITIVE_INFINITY)).toBe(1); // … but at start-up nothing else holds it
-    await next.drain();
+    await next.whenIdle();
     expect(delivered).toEqual(['job:3']);
   });
 });

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
 import { AccessService } from '../../shared/app/access';
-import { AccessRepository } from '../../shared/storage/access-repository';
+import { accessStores } from '../../shared/wiring/access-stores';
 import { startSandboxProcess } from '../support/sandbox-process';
 import { endpointOf, freshTable, STORES } from '../support/stores';
 
@@ -21,7 +21,7 @@ describe.each(STORES)('cronsentry CLI against a table on %s', (store) => {
   it('creates a project and keys without any key (IAM is the root of trust), lists and revokes them', async () => {
     const { documents, tableName } = await freshTable(store);
     const where = ['--table', tableName, '--endpoint', endpointOf(store)];
-    const access = new AccessService(new AccessRepository(documents, tableName));
+    const access = new AccessService(accessStores(documents, tableName));
 
     const created = await cli('projects', 'create', '--name', 'Acme', '--json', ...where);
     expect(created).toMatchObject({ code: 0, err: '' });

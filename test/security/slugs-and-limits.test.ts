@@ -64,7 +64,7 @@ describe.each(STORES)('slug pings and limits on %s', (store) => {
   });
 
   it('?create=1 registers an unknown slug only when the project allows it, once under a race', async () => {
-    const { services, principal } = await servicesFor(store);
+    const { services, principal } = await servicesFor(store, { MAX_JOBS_PER_PROJECT: '4' });
     const ping = pingVia(services, () => T0);
     const key = (await services.access.getProject(principal))!.pingKey!;
     expect((await ping(`/api/ping/${key}/fresh-job?create=1`)).status).toBe(404);
@@ -76,7 +76,9 @@ describe.each(STORES)('slug pings and limits on %s', (store) => {
     const jobs = (await services.jobs.list(principal, {}, 50, T0)).items;
     expect(jobs.map((j) => j.profile.name)).toEqual(['fresh-job']);
     expect((await services.history.listPings(jobs[0]!.state.id, 10)).items).toHaveLength(3);
-    expect((await services.accessRepository.getProject(principal.projectId)) as unknown).toBeDefined();
+    // The losers of the race gave their job slots back: the project has room for exactly 3 more of its 4.
+    for (const name of ['two', 'three', 'four']) await services.jobs.create(principal, job(name), T0);
+    await expect(services.jobs.create(principal, job('five'), T0)).rejects.toMatchObject({ status: 403 });
   });
 
   it('?create=1 has its own limits (per ping key per minute, per project per day) and joins no default channel', async () => {

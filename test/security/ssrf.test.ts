@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TransportError, type AlertTransports } from '../../shared/alerts/channel';
+import type { AlertTransports } from '../../shared/alerts/channel';
+import { TransportError } from '../../shared/app/alert-ports';
 import { classifyAddress, isAllowedAddress, type Resolver } from '../../shared/alerts/destinations';
 import { post } from '../../shared/alerts/http';
 import type { Principal } from '../../shared/app/access';
-import { createServices, type Services } from '../../shared/app/services';
+import { createServices, type Services } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { ValidationError } from '../../shared/errors';
 import { freePort } from '../../sandbox/local-store';

@@ -1,10 +1,14 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import document from '../../contract/openapi.json';
+import { buildBadgeHandler } from '../../functions/api/badge-handler';
 import { buildApiHandler } from '../../functions/api/handler';
+import { buildOpenApiHandler, OPENAPI_PATH } from '../../functions/api/openapi-handler';
 import { apiRoutes } from '../../functions/api/routes';
 import { buildPingHandler } from '../../functions/ping/handler';
 import { toApiGatewayEvent } from '../../sandbox/api-gateway-event';
-import type { Services } from '../../shared/app/services';
+import type { Services } from '../../shared/wiring/services';
 import { asFunction } from './aws-calls';
+import { assertContract } from './contract';
 import { silentLogger } from './services';
 
 export interface Reply {
@@ -18,8 +22,9 @@ export interface Reply {
 type Lambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
- * Calls the real API and ping handlers with the API Gateway v2 events AWS would send, so handler
- * tests exercise routing, auth, validation and error mapping exactly as deployed.
+ * Calls the real API, ping and badge handlers with the API Gateway v2 events AWS would send, so
+ * handler tests exercise routing, auth, validation and error mapping exactly as deployed; every
+ * answer is checked against the OpenAPI document.
  */
 export function httpClient(services: Services, clock: () => number, minimumMs = 60_000) {
   const api = buildApiHandler({
@@ -30,6 +35,17 @@ export function httpClient(services: Services, clock: () => number, minimumMs = 
     publicUrl: 'https://cronsentry.example',
   }) as unknown as Lambda;
   const ping = buildPingHandler({ pings: services.pings, clock, logger: silentLogger }) as unknown as Lambda;
+  const badge = buildBadgeHandler({ badges: services.badges, clock, logger: silentLogger }) as unknown as Lambda;
+  const openapi = buildOpenApiHandler(document) as unknown as Lambda;
+  /** The same dispatch as API Gateway's routes and functions/api/index.ts. */
+  const lambdaFor = (path: string): [Lambda, 'ping' | 'api'] =>
+    /^\/(api\/)?ping\//.test(path)
+      ? [ping, 'ping']
+      : path.startsWith('/badge/')
+        ? [badge, 'api']
+        : path === OPENAPI_PATH
+          ? [openapi, 'api']
+          : [api, 'api'];
 
   return async function call(
     method: string,
@@ -47,15 +63,18 @@ export function httpClient(services: Services, clock: () => number, minimumMs = 
       host: 'cronsentry.example',
       sourceIp: '203.0.113.7',
     });
-    const isPing = url.startsWith('/api/ping/');
-    const result = await asFunction(isPing ? 'ping' : 'api', () => (isPing ? ping : api)(event, {} as Context));
+    const [lambda, name] = lambdaFor(url.split('?')[0]!);
+    const result = await asFunction(name, () => lambda(event, {} as Context));
     const text = result.body ?? '';
+    const answerHeaders = (result.headers ?? {}) as Record<string, string>;
+    const status = result.statusCode ?? 200;
+    assertContract({ method, url, status, contentType: answerHeaders['content-type'], text });
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
       json = undefined;
     }
-    return { status: result.statusCode ?? 200, headers: (result.headers ?? {}) as Record<string, string>, text, json };
+    return { status, headers: answerHeaders, text, json };
   };
 }

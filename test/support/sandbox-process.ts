@@ -1,4 +1,5 @@
 import { awsCallLog } from './aws-calls';
+import { SANDBOX_ORIGINS } from './contract';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,8 @@ export async function startSandboxProcess(env: Record<string, string> = {}): Pro
     });
   });
 
+  // Its answers to this test file's `fetch` calls are checked against the OpenAPI document.
+  SANDBOX_ORIGINS.add(new URL(started.url).origin);
   return {
     ...started,
     dataDir,

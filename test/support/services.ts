@@ -2,7 +2,7 @@ import type { AlertBus, AlertMessage } from '../../shared/app/alert-bus';
 import { silentLogger } from '../../shared/app/logger';
 import type { Principal } from '../../shared/app/access';
 import type { PingInput } from '../../shared/app/ping-service';
-import { createServices } from '../../shared/app/services';
+import { createServices } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { recordHandlerCalls } from './aws-calls';
 import { freshTable, type StoreName } from './stores';

@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '../../../shared/adapters/ses-mailer';
-import { TransportError } from '../../../shared/alerts/channel';
+import { TransportError } from '../../../shared/app/alert-ports';
 import { emailChannel } from '../../../shared/alerts/channels/email';
 import { renderAlert } from '../../../shared/alerts/render';
 import { sendWithRetries } from '../../../shared/alerts/send';

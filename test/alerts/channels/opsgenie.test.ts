@@ -71,7 +71,7 @@ describe('opsgenie channel', () => {
     });
     const long = renderAlert(alertMessage({}, { name: '𝔸'.repeat(300) }));
     expect(await opsgenieChannel.send(long, settings(), via)).toBe('HTTP 202');
-    // The subject already shortens the name (shared/alerts/subject.ts); within 130 either way.
+    // The subject already shortens the name (shared/app/alert-subject.ts); within 130 either way.
     expect([...receiver.json<{ message: string }>(1).message].length).toBeLessThanOrEqual(130);
   });
 

@@ -62,7 +62,7 @@ describe('pushover channel', () => {
     const alert = renderAlert(alertMessage({}, { name }), { lastOutput: 'x'.repeat(1400) });
     expect(await pushoverChannel.send(alert, settings(), via())).toBe('HTTP 200');
     const sent = fake.messages[0]!;
-    // The subject already shortens the name (shared/alerts/subject.ts); the title is whole, within 250.
+    // The subject already shortens the name (shared/app/alert-subject.ts); the title is whole, within 250.
     expect(sent.get('title')).toBe(alert.subject);
     expect([...sent.get('title')!].length).toBeLessThanOrEqual(250);
     expect([...sent.get('message')!].length).toBeLessThanOrEqual(1024);

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SnsTopicPublisher } from '../../../shared/adapters/sns-topic-publisher';
-import { TransportError } from '../../../shared/alerts/channel';
+import { TransportError } from '../../../shared/app/alert-ports';
 import { snsChannel } from '../../../shared/alerts/channels/sns';
 import { checkTopicAllowed } from '../../../shared/alerts/channels/sns/allowed-topics';
 import type { ValidationError } from '../../../shared/errors';

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAlerting } from '../../../shared/alerts/alerting';
+import { createAlerting } from '../../../shared/wiring/alerting';
 import type { AlertTransports } from '../../../shared/alerts/channel';
 import { HistoryRepository } from '../../../shared/storage/history-repository';
 import { JobRepository } from '../../../shared/storage/job-repository';

@@ -1,5 +1,6 @@
 import type { AlertMessage } from '../../../shared/app/alert-bus';
-import type { AlertTransports, ChannelRecord } from '../../../shared/alerts/channel';
+import type { AlertTransports } from '../../../shared/alerts/channel';
+import type { ChannelRecord } from '../../../shared/domain/channel';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../../shared/alerts/send';
 
 /** 2024-03-31 01:30 UTC: an hour into summer time in Berlin. */

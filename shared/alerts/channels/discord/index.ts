@@ -51,6 +51,18 @@ export function discordMessage(alert: RenderedAlert) {
 /** Discord through a channel webhook (the URL is the secret). */
 export const discordChannel: ChannelKind<DiscordSettings> = {
   kind: 'discord',
+  form: {
+    label: 'Discord',
+    fields: [
+      {
+        name: 'url',
+        label: 'Webhook URL',
+        hint: 'Channel settings → Integrations → Webhooks.',
+        type: 'url',
+        required: true,
+      },
+    ],
+  },
   settingsSchema,
   secretSettings: ['url'],
   send: (alert, settings, transports) =>

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { TransportError, type ChannelKind } from '../../channel';
+import type { ChannelKind } from '../../channel';
+import { TransportError } from '../../../app/alert-ports';
 
 const settingsSchema = z
   .object({
@@ -15,6 +16,18 @@ export type EmailSettings = z.infer<typeof settingsSchema>;
 /** E-mail with a text and an HTML part, through the injected Mailer (SES, SMTP or the local outbox). */
 export const emailChannel: ChannelKind<EmailSettings> = {
   kind: 'email',
+  form: {
+    label: 'E-mail',
+    fields: [
+      {
+        name: 'addresses',
+        label: 'Addresses',
+        hint: 'One or more, separated by commas.',
+        type: 'list',
+        required: true,
+      },
+    ],
+  },
   settingsSchema,
   secretSettings: [],
   async send(alert, settings, transports) {

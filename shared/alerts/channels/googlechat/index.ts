@@ -71,6 +71,18 @@ export function threadedUrl(url: string): string {
 /** Google Chat through a space's incoming webhook (the URL, with its key and token, is the secret). */
 export const googleChatChannel: ChannelKind<GoogleChatSettings> = {
   kind: 'googlechat',
+  form: {
+    label: 'Google Chat',
+    fields: [
+      {
+        name: 'url',
+        label: 'Incoming webhook URL',
+        hint: 'Space → Apps & integrations → Webhooks → Add webhook.',
+        type: 'url',
+        required: true,
+      },
+    ],
+  },
   settingsSchema,
   secretSettings: ['url'],
   send: (alert, settings, transports) =>

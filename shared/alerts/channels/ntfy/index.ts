@@ -57,6 +57,47 @@ export function ntfyRootUrl(server: string): string {
 /** ntfy, on ntfy.sh or self-hosted (the topic and the access token are secrets). */
 export const ntfyChannel: ChannelKind<NtfySettings> = {
   kind: 'ntfy',
+  form: {
+    label: 'ntfy',
+    fields: [
+      {
+        name: 'topic',
+        label: 'Topic',
+        hint: 'Letters, digits, - and _; hard to guess.',
+        type: 'password',
+        required: true,
+      },
+      {
+        name: 'server',
+        label: 'Server (optional)',
+        hint: 'https://ntfy.sh unless you run your own.',
+        type: 'url',
+        required: false,
+      },
+      {
+        name: 'token',
+        label: 'Access token (optional)',
+        hint: 'tk_… for a protected topic.',
+        type: 'password',
+        required: false,
+      },
+      {
+        name: 'priority',
+        label: 'Priority of down alerts',
+        hint: 'Recoveries are sent at the default priority.',
+        type: 'select',
+        required: false,
+        default: '4',
+        options: [
+          { value: '5', label: '5 – max' },
+          { value: '4', label: '4 – high' },
+          { value: '3', label: '3 – default' },
+          { value: '2', label: '2 – low' },
+          { value: '1', label: '1 – min' },
+        ],
+      },
+    ],
+  },
   settingsSchema,
   secretSettings: ['topic', 'token'],
   send: (alert, settings, transports) =>

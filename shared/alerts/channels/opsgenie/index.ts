@@ -63,6 +63,45 @@ export function opsgenieRequest(alert: RenderedAlert, settings: OpsgenieSettings
 /** Opsgenie through the Alert API: create on down (deduplicated by alias), close on recovery. */
 export const opsgenieChannel: ChannelKind<OpsgenieSettings> = {
   kind: 'opsgenie',
+  form: {
+    label: 'Opsgenie',
+    fields: [
+      {
+        name: 'api_key',
+        label: 'API key',
+        hint: 'Team → Integrations → API: the key of the integration.',
+        type: 'password',
+        required: true,
+      },
+      {
+        name: 'region',
+        label: 'Instance',
+        hint: 'Where your Opsgenie account lives.',
+        type: 'select',
+        required: false,
+        default: 'us',
+        options: [
+          { value: 'us', label: 'US (api.opsgenie.com)' },
+          { value: 'eu', label: 'EU (api.eu.opsgenie.com)' },
+        ],
+      },
+      {
+        name: 'priority',
+        label: 'Priority',
+        hint: 'P1 is the highest.',
+        type: 'select',
+        required: false,
+        default: 'P3',
+        options: [
+          { value: 'P1', label: 'P1' },
+          { value: 'P2', label: 'P2' },
+          { value: 'P3', label: 'P3' },
+          { value: 'P4', label: 'P4' },
+          { value: 'P5', label: 'P5' },
+        ],
+      },
+    ],
+  },
   settingsSchema,
   secretSettings: ['api_key'],
   send(alert, settings, transports) {

@@ -62,6 +62,32 @@ export function pagerDutyEvent(alert: RenderedAlert, settings: PagerDutySettings
 /** PagerDuty through the Events API v2: trigger on down, resolve on recovery (the routing key is the secret). */
 export const pagerDutyChannel: ChannelKind<PagerDutySettings> = {
   kind: 'pagerduty',
+  form: {
+    label: 'PagerDuty',
+    fields: [
+      {
+        name: 'routing_key',
+        label: 'Integration key',
+        hint: 'Service → Integrations → Events API v2: the 32-character integration (routing) key.',
+        type: 'password',
+        required: true,
+      },
+      {
+        name: 'severity',
+        label: 'Severity of down alerts',
+        hint: 'Recoveries resolve the incident; test messages are always info.',
+        type: 'select',
+        required: false,
+        default: 'critical',
+        options: [
+          { value: 'critical', label: 'critical' },
+          { value: 'error', label: 'error' },
+          { value: 'warning', label: 'warning' },
+          { value: 'info', label: 'info' },
+        ],
+      },
+    ],
+  },
   settingsSchema,
   secretSettings: ['routing_key'],
   send: (alert, settings, transports) =>

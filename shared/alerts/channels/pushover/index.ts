@@ -69,6 +69,47 @@ export function pushoverParams(alert: RenderedAlert, settings: PushoverSettings)
 /** Pushover's Message API (the application token and the user key are secrets). */
 export const pushoverChannel: ChannelKind<PushoverSettings> = {
   kind: 'pushover',
+  form: {
+    label: 'Pushover',
+    fields: [
+      {
+        name: 'token',
+        label: 'Application API token',
+        hint: 'Create an application at pushover.net.',
+        type: 'password',
+        required: true,
+      },
+      {
+        name: 'user',
+        label: 'User or group key',
+        hint: 'On your Pushover dashboard.',
+        type: 'password',
+        required: true,
+      },
+      {
+        name: 'priority',
+        label: 'Priority of down alerts',
+        hint: 'Emergency repeats every minute for an hour until acknowledged; recoveries are never above normal.',
+        type: 'select',
+        required: false,
+        default: '1',
+        options: [
+          { value: '2', label: 'emergency' },
+          { value: '1', label: 'high' },
+          { value: '0', label: 'normal' },
+          { value: '-1', label: 'low' },
+          { value: '-2', label: 'lowest' },
+        ],
+      },
+      {
+        name: 'device',
+        label: 'Devices (optional)',
+        hint: 'Device names separated by commas; all devices when empty.',
+        type: 'text',
+        required: false,
+      },
+    ],
+  },
   settingsSchema,
   secretSettings: ['token', 'user'],
   send: (alert, settings, transports) =>

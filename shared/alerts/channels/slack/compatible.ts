@@ -1,4 +1,4 @@
-import type { ChannelKind } from '../../channel';
+import type { ChannelForm, ChannelKind } from '../../channel';
 import { post } from '../../http';
 import type { RenderedAlert } from '../../render';
 import { clip } from '../clip';
@@ -38,9 +38,10 @@ export function slackAttachmentsMessage(alert: RenderedAlert) {
  * A chat server with a Slack-compatible incoming webhook: the slack kind's settings and secrets
  * (one webhook URL, on the user's own server), with the attachments those servers display.
  */
-export function slackCompatibleChannel(kind: string): ChannelKind<SlackSettings> {
+export function slackCompatibleChannel(kind: string, form: ChannelForm): ChannelKind<SlackSettings> {
   return {
     kind,
+    form,
     settingsSchema: slackChannel.settingsSchema,
     secretSettings: slackChannel.secretSettings,
     send: (alert, settings, transports) =>

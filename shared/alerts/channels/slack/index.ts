@@ -67,6 +67,18 @@ export function slackMessage(alert: RenderedAlert) {
 /** Slack through an incoming webhook (the URL is the secret). */
 export const slackChannel: ChannelKind<SlackSettings> = {
   kind: 'slack',
+  form: {
+    label: 'Slack',
+    fields: [
+      {
+        name: 'url',
+        label: 'Incoming webhook URL',
+        hint: 'From a Slack app with incoming webhooks.',
+        type: 'url',
+        required: true,
+      },
+    ],
+  },
   settingsSchema,
   secretSettings: ['url'],
   send: (alert, settings, transports) =>

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { TransportError, type ChannelKind } from '../../channel';
+import type { ChannelKind } from '../../channel';
+import { TransportError } from '../../../app/alert-ports';
 import type { RenderedAlert } from '../../render';
 import { alertPayload } from '../webhook/payload';
 import { checkTopicAllowed } from './allowed-topics';
@@ -40,6 +41,12 @@ export function snsAttributes(alert: RenderedAlert): Record<string, string | str
 /** Publishes the alert's JSON to a topic the user owns (the notifier may not publish to the alerts topic). */
 export const snsChannel: ChannelKind<SnsSettings> = {
   kind: 'sns',
+  form: {
+    label: 'Amazon SNS topic',
+    fields: [
+      { name: 'topic_arn', label: 'Topic ARN', hint: 'arn:aws:sns:region:account:topic', type: 'text', required: true },
+    ],
+  },
   settingsSchema,
   secretSettings: [],
   admit: (settings, rules) => checkTopicAllowed(settings.topic_arn, rules.snsTopics),

@@ -66,6 +66,18 @@ export function teamsMessage(alert: RenderedAlert) {
 /** Microsoft Teams through a Workflows webhook (the URL is the secret). */
 export const teamsChannel: ChannelKind<TeamsSettings> = {
   kind: 'teams',
+  form: {
+    label: 'Microsoft Teams',
+    fields: [
+      {
+        name: 'url',
+        label: 'Workflows webhook URL',
+        hint: 'Channel → Workflows → "Post to a channel when a webhook request is received".',
+        type: 'url',
+        required: true,
+      },
+    ],
+  },
   settingsSchema,
   secretSettings: ['url'],
   send: (alert, settings, transports) =>

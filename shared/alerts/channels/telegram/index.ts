@@ -58,6 +58,19 @@ export function telegramMessage(alert: RenderedAlert, settings: TelegramSettings
 /** Telegram through a bot's sendMessage (the bot token is the secret; it is part of the URL). */
 export const telegramChannel: ChannelKind<TelegramSettings> = {
   kind: 'telegram',
+  form: {
+    label: 'Telegram',
+    fields: [
+      { name: 'bot_token', label: 'Bot token', hint: 'From @BotFather: /newbot.', type: 'password', required: true },
+      {
+        name: 'chat_id',
+        label: 'Chat id',
+        hint: 'A numeric chat id (groups start with -) or @channelusername; add the bot to the chat first.',
+        type: 'text',
+        required: true,
+      },
+    ],
+  },
   settingsSchema,
   secretSettings: ['bot_token'],
   send: (alert, settings, transports) =>

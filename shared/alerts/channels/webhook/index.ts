@@ -28,6 +28,19 @@ export type WebhookSettings = z.infer<typeof settingsSchema>;
  */
 export const webhookChannel: ChannelKind<WebhookSettings> = {
   kind: 'webhook',
+  form: {
+    label: 'Webhook (signed JSON POST)',
+    fields: [
+      { name: 'url', label: 'URL', hint: 'Receives a JSON POST for every alert.', type: 'url', required: true },
+      {
+        name: 'secret',
+        label: 'Signing secret (optional)',
+        hint: 'Used for the HMAC-SHA256 signature header, so the receiver can verify the alert.',
+        type: 'password',
+        required: false,
+      },
+    ],
+  },
   settingsSchema,
   secretSettings: ['url', 'secret'],
   async send(alert, settings, transports) {

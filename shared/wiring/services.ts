@@ -1,31 +1,33 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAlerting } from '../alerts/alerting';
+import { accessStores } from './access-stores';
+import { createAlerting } from './alerting';
 import type { AlertTransports } from '../alerts/channel';
 import type { Settings } from '../config';
 import { DAY } from '../domain/durations';
-import { AccessRepository } from '../storage/access-repository';
 import { AwsSourceRepository } from '../storage/aws-source-repository';
 import { HistoryRepository } from '../storage/history-repository';
 import { JobRepository } from '../storage/job-repository';
 import { IntakeRepository } from '../storage/intake-repository';
 import { MaintenanceRepository } from '../storage/maintenance-repository';
-import { AccessService } from './access';
-import type { AlertBus } from './alert-bus';
-import { Checker, type CheckerOptions } from './checker';
-import { channelDirectoryOf } from './channel-directory';
-import { BadgeService } from './badges';
-import { HealthchecksApi } from './healthchecks-api';
-import { LoggedDeadLetters } from './dead-letters';
-import { IngestCounter } from './ingest-counter';
-import { fetchCanary, IntakeGuard, type CanarySender, type OperatorAlerts } from './intake-guard';
-import { JobsService } from './jobs-service';
-import { MaintenanceService } from './maintenance-service';
-import { OutboxPublisher } from './outbox';
-import { PingService } from './ping-service';
-import { AwsEventsService } from './aws-events-service';
-import { ProjectLedger } from './project-ledger';
-import { AUTO_CREATED_JOB, SlugDirectory } from './slugs';
-import type { Logger } from './logger';
+import { JobSlotRepository } from '../storage/job-slot-repository';
+import { WindowCounterRepository } from '../storage/window-counter-repository';
+import { AccessService } from '../app/access';
+import type { AlertBus } from '../app/alert-bus';
+import { Checker, type CheckerOptions } from '../app/checker';
+import { channelDirectoryOf } from '../app/channel-directory';
+import { BadgeService } from '../app/badges';
+import { HealthchecksApi } from '../app/healthchecks-api';
+import { LoggedDeadLetters } from '../app/dead-letters';
+import { JobsService } from '../app/jobs-service';
+import { OutboxPublisher } from '../app/outbox';
+import { PingService } from '../app/ping-service';
+import { AwsEventsService } from '../app/aws-events-service';
+import { ProjectLedger } from '../app/project-ledger';
+import { AUTO_CREATED_JOB, SlugDirectory } from '../app/slugs';
+import type { Logger } from '../app/logger';
+import { IngestCounter } from '../app/ingest-counter';
+import { fetchCanary, IntakeGuard, type CanarySender, type OperatorAlerts } from '../app/intake-guard';
+import { MaintenanceService } from '../app/maintenance-service';
 
 export interface ServiceDeps {
   readonly documents: DynamoDBDocumentClient;
@@ -40,7 +42,7 @@ export interface ServiceDeps {
   /** Overrides the configured public URL (the sandbox knows its port only at start). */
   readonly publicUrl?: string;
   readonly checker?: Partial<CheckerOptions>;
-  /** How alerts reach people here (mailer, SNS topics); see shared/alerts/alerting.ts. */
+  /** How alerts reach people here (mailer, SNS topics); see shared/wiring/alerting.ts. */
   readonly alerts?: Partial<AlertTransports>;
   /** Delivery claims made before this moment belong to a process that is gone (the sandbox's start time). */
   readonly deadClaimsBefore?: number;
@@ -60,7 +62,7 @@ export function createServices(deps: ServiceDeps) {
   const publicUrl = deps.publicUrl ?? settings.CRONSENTRY_PUBLIC_URL;
   const jobRepository = new JobRepository(documents, settings.TABLE_NAME);
   const history = new HistoryRepository(documents, settings.TABLE_NAME, settings.PING_LOG_DAYS * DAY);
-  const accessRepository = new AccessRepository(documents, settings.TABLE_NAME);
+  const access = accessStores(documents, settings.TABLE_NAME);
   const awsSources = new AwsSourceRepository(documents, settings.TABLE_NAME);
   const intake = new IntakeRepository(documents, settings.TABLE_NAME);
   const intakeGuard = new IntakeGuard(
@@ -104,11 +106,19 @@ export function createServices(deps: ServiceDeps) {
   const jobs = new JobsService(jobRepository, history, outbox, channelDirectoryOf(alerts.channelRepository), {
     minimumMs: settings.CRONSENTRY_MIN_SECONDS * 1000,
     maxJobsPerProject: settings.MAX_JOBS_PER_PROJECT,
-    ledger: new ProjectLedger(accessRepository),
+    ledger: new ProjectLedger({
+      slots: new JobSlotRepository(documents, settings.TABLE_NAME),
+      projects: access.projects,
+      pingKeys: access.pingKeys,
+    }),
     awsSources,
   });
   const slugs = new SlugDirectory(
-    accessRepository,
+    {
+      projects: access.projects,
+      pingKeys: access.pingKeys,
+      windows: new WindowCounterRepository(documents, settings.TABLE_NAME),
+    },
     async (principal, slug, now) => (await jobs.create(principal, { name: slug, ...AUTO_CREATED_JOB }, now)).state.id,
     (principal, jobId) => jobs.remove(principal, jobId),
   );
@@ -123,16 +133,16 @@ export function createServices(deps: ServiceDeps) {
     alerts,
     jobRepository,
     history,
-    accessRepository,
+    accessStores: access,
     outbox,
-    access: new AccessService(accessRepository, jobRepository),
+    access: new AccessService(access, jobRepository),
     pings,
     awsEvents: new AwsEventsService(awsSources, pings, deps.logger),
     checker: new Checker(jobRepository, outbox, deps.logger, { maintenance, intake: intakeGuard, ...deps.checker }),
     jobs,
     /** Healthchecks' Management API v3, translated onto `jobs`. */
     healthchecks: new HealthchecksApi(jobs, jobRepository, alerts.channels),
-    badges: new BadgeService(accessRepository, jobs),
+    badges: new BadgeService(access.projects, jobs),
     maintenance,
     intakeGuard,
   };

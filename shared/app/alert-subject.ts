@@ -1,4 +1,4 @@
-import type { AlertMessage } from '../app/alert-bus';
+import type { AlertMessage } from './alert-bus';
 import { clipText, oneLine, printableAscii } from '../domain/plain-text';
 
 /** SNS refuses a `Subject` of 100 characters or more, or with anything but printable ASCII. */

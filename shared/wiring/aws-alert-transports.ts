@@ -2,8 +2,8 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { AlertTransports } from '../alerts/channel';
 import type { Settings } from '../config';
-import { SesMailer } from './ses-mailer';
-import { SnsTopicPublisher } from './sns-topic-publisher';
+import { SesMailer } from '../adapters/ses-mailer';
+import { SnsTopicPublisher } from '../adapters/sns-topic-publisher';
 
 /**
  * How alerts leave on AWS: e-mail through SES from the verified sender (none without one), users'

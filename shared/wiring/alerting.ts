@@ -4,10 +4,10 @@ import { ChannelRepository } from '../storage/channel-repository';
 import { DeliveryRepository } from '../storage/delivery-repository';
 import type { HistoryRepository } from '../storage/history-repository';
 import type { JobRepository } from '../storage/job-repository';
-import type { AlertTransports, ChannelRules } from './channel';
-import { ChannelService } from './channel-service';
-import { Notifier } from './notifier';
-import type { RetryPolicy } from './send';
+import type { AlertTransports, ChannelRules } from '../alerts/channel';
+import { ChannelService } from '../alerts/channel-service';
+import { Notifier } from '../alerts/notifier';
+import type { RetryPolicy } from '../alerts/send';
 
 /** One HTTP attempt may take this long; three of them and the waits fit the notifier's 60 s. */
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;

@@ -1,0 +1,22 @@
+import { errorBody, json, type HttpEvent, type HttpResult } from '../http/responses';
+
+/** Where the OpenAPI document is served: no key, like the ping and badge routes it describes. */
+export const OPENAPI_PATH = '/api/openapi.json';
+
+/**
+ * `GET /api/openapi.json`: the generated document (contract/openapi.json), serialised once per
+ * container. No key: it describes routes, it holds no data.
+ */
+export function buildOpenApiHandler(document: unknown) {
+  const body = JSON.stringify(document);
+  return async (event: HttpEvent): Promise<HttpResult> => {
+    const method = event.requestContext.http.method.toUpperCase();
+    if (method !== 'GET' && method !== 'HEAD') return json(404, errorBody('not_found', 'no such route'));
+    const { headers } = json(200, {});
+    return {
+      statusCode: 200,
+      headers: { ...headers, 'cache-control': 'public, max-age=300' },
+      body: method === 'HEAD' ? '' : body,
+    };
+  };
+}

@@ -1,0 +1,35 @@
+import type { JobProfile, JobState } from '../../domain/job';
+import type { Page } from './page';
+
+/**
+ * Jobs as the use cases need them stored: the small hot state (what a ping reads and writes) and
+ * the profile. Implemented by shared/storage/job-repository.ts.
+ */
+export interface JobStore {
+  create(state: JobState, profile: JobProfile): Promise<void>;
+  findIdByUniqueKey(projectId: string, uniqueKey: string): Promise<string | undefined>;
+  /** Gives every job of the project its unique-key item once; true when they all have one. */
+  indexUniqueKeys(projectId: string): Promise<boolean>;
+  getState(jobId: string): Promise<JobState | undefined>;
+  getProfile(projectId: string, jobId: string): Promise<JobProfile | undefined>;
+  getStates(jobIds: readonly string[]): Promise<JobState[]>;
+  /** Writes `state` if the stored version is still `expectedVersion`; else throws WriteConflictError. */
+  saveState(state: JobState, expectedVersion: number): Promise<void>;
+  /** The state with the publish lease taken until `until`, or undefined when someone else holds it. */
+  acquirePublishLease(state: JobState, until: number, now: number): Promise<JobState | undefined>;
+  releasePublishLease(jobId: string): Promise<void>;
+  removeNotice(state: JobState, noticeId: string): Promise<{ state: JobState; settled: boolean }>;
+  recordPublishFailure(jobId: string, noticeId: string): Promise<{ failures: number; state: JobState }>;
+  clearOutboxMarker(state: JobState): Promise<void>;
+  saveProfile(profile: JobProfile): Promise<void>;
+  listProfiles(projectId: string, limit: number, cursor?: string): Promise<Page<JobProfile>>;
+  /** The cursor that continues a profile listing just after this job. */
+  profileCursorAfter(projectId: string, jobId: string): string | null;
+  /** Jobs whose wake-up time has come (an early bound: the item is the truth). */
+  dueJobIds(now: number): Promise<string[]>;
+  /** Jobs with a notice written before `writtenBefore` still waiting in their outbox. */
+  outboxJobIds(writtenBefore: number): Promise<string[]>;
+  earliestWake(): Promise<number | undefined>;
+  earliestOutbox(): Promise<number | undefined>;
+  delete(projectId: string, jobId: string): Promise<void>;
+}
