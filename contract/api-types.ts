@@ -297,6 +297,43 @@ export interface paths {
         patch: operations["patchApiChannelsId"];
         trace?: never;
     };
+    "/api/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List maintenance windows */
+        get: operations["getApiMaintenance"];
+        put?: never;
+        /** Create a maintenance window */
+        post: operations["postApiMaintenance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/maintenance/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a maintenance window */
+        get: operations["getApiMaintenanceId"];
+        put?: never;
+        post?: never;
+        /** Delete a maintenance window */
+        delete: operations["deleteApiMaintenanceId"];
+        options?: never;
+        head?: never;
+        /** Change a maintenance window */
+        patch: operations["patchApiMaintenanceId"];
+        trace?: never;
+    };
     "/api/channels/{id}/test": {
         parameters: {
             query?: never;
@@ -1018,15 +1055,20 @@ export interface components {
         Flip: {
             id: string;
             /** @enum {string} */
-            from: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused";
+            from: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused" | "unknown";
             /** @enum {string} */
-            to: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused";
+            to: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused" | "unknown";
             /**
              * Format: date-time
              * @description An ISO 8601 time in UTC, e.g. 2026-03-01T12:00:00.000Z
              */
             at: string;
             reason: string;
+            /**
+             * @description Not alerted, and why: a maintenance window, or an outage of the ping intake.
+             * @enum {string|null}
+             */
+            held_by: "maintenance" | "intake" | null;
         };
         FlipPage: {
             flips: components["schemas"]["Flip"][];
@@ -1147,7 +1189,7 @@ export interface components {
             /** @description A late notice at the expected time, before the missing alert. */
             late_alert: boolean;
             /** @enum {string} */
-            status: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused";
+            status: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused" | "unknown";
             /** @description Runs counted towards failure_threshold (while failing). */
             failure_count: number;
             /** @description Good runs counted towards recovery_threshold (while down). */
@@ -1210,9 +1252,44 @@ export interface components {
                 failed: number;
                 overrunning: number;
                 paused: number;
+                unknown: number;
             };
             total: number;
             tags: string[];
+        };
+        MaintenanceWindow: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            scope: "project" | "tag" | "job";
+            tag: string | null;
+            /** @description read-write keys only: the job id is its ping credential */
+            job_id?: string | null;
+            job_unique_key: string | null;
+            /** @enum {string} */
+            kind: "once" | "recurring";
+            start: string | null;
+            end: string | null;
+            cron: string | null;
+            duration: string | null;
+            timezone: string;
+            /** @description inside the window now */
+            active: boolean;
+            /** @description the span the window is in now */
+            current: {
+                start: string;
+                end: string;
+            } | null;
+            /** @description the next span to start, if any */
+            next: {
+                start: string;
+                end: string;
+            } | null;
+            created_at: string;
+            updated_at: string;
+        };
+        MaintenanceWindowList: {
+            windows: components["schemas"]["MaintenanceWindow"][];
         };
         Me: {
             project: {
@@ -1312,7 +1389,7 @@ export interface operations {
     getApiJobs: {
         parameters: {
             query?: {
-                status?: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused";
+                status?: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused" | "unknown";
                 tag?: string;
                 /** @description Text in the name, description or tags. */
                 q?: string;
@@ -3231,6 +3308,412 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Channel"];
+                };
+            };
+            /** @description The request is not valid; the error names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No key, or a key that is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this (a read-only key on a write route). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing of that id in the key’s project (or no such thing at all). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Someone else changed it at the same time, or it is in another state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 64 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something went wrong on our side; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiMaintenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindowList"];
+                };
+            };
+            /** @description Not modified: `If-None-Match` named the current `ETag`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; the error names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No key, or a key that is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this (a read-only key on a write route). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing of that id in the key’s project (or no such thing at all). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something went wrong on our side; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiMaintenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    job_id?: string | null;
+                    tag?: string | null;
+                    start?: string | null;
+                    end?: string | null;
+                    cron?: string | null;
+                    duration?: string | null;
+                    /** @default UTC */
+                    timezone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            /** @description The request is not valid; the error names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No key, or a key that is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this (a read-only key on a write route). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing of that id in the key’s project (or no such thing at all). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Someone else changed it at the same time, or it is in another state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 64 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something went wrong on our side; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiMaintenanceId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindow"];
+                };
+            };
+            /** @description Not modified: `If-None-Match` named the current `ETag`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; the error names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No key, or a key that is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this (a read-only key on a write route). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing of that id in the key’s project (or no such thing at all). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something went wrong on our side; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiMaintenanceId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; the error names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No key, or a key that is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key may not do this (a read-only key on a write route). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing of that id in the key’s project (or no such thing at all). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something went wrong on our side; it has been logged. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiMaintenanceId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    job_id?: string | null;
+                    tag?: string | null;
+                    start?: string | null;
+                    end?: string | null;
+                    cron?: string | null;
+                    duration?: string | null;
+                    timezone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindow"];
                 };
             };
             /** @description The request is not valid; the error names the field. */

@@ -285,6 +285,7 @@ export function buildOpenApiDocument() {
         Jobs: 'Jobs, their schedules, pings and status changes.',
         Access: 'The project and its API keys.',
         Alerts: 'Alert channels and the record of deliveries.',
+        Maintenance: 'Maintenance windows: alerts held while statuses are still recorded (docs/alerts.md).',
         'AWS events': 'EventBridge state-change events as signals (docs/aws-events.md).',
         Pings: "CronSentry's ping URLs (no key).",
         'Healthchecks pings': "Healthchecks' ping URLs (no key; docs/compat.md).",

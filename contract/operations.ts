@@ -10,6 +10,7 @@ import {
   previewSchema,
   updateSchema as jobUpdateSchema,
 } from '../shared/app/job-input';
+import { maintenanceCreateSchema, maintenancePatchSchema } from '../shared/app/maintenance-input';
 import { STATUSES } from '../shared/domain/job';
 import { createKeySchema, updateProjectSchema } from '../functions/api/access-routes';
 import * as responses from './responses';
@@ -248,6 +249,41 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
     tag: 'Alerts',
     access: 'write',
     summary: 'Delete an alert channel',
+    params: byId,
+    success: { 204: null },
+  },
+  'GET /api/maintenance': {
+    tag: 'Maintenance',
+    access: 'read',
+    summary: 'List maintenance windows',
+    success: { 200: responses.maintenanceWindowListSchema },
+  },
+  'POST /api/maintenance': {
+    tag: 'Maintenance',
+    access: 'write',
+    summary: 'Create a maintenance window',
+    body: maintenanceCreateSchema,
+    success: { 201: responses.maintenanceWindowSchema },
+  },
+  'GET /api/maintenance/{id}': {
+    tag: 'Maintenance',
+    access: 'read',
+    summary: 'Read a maintenance window',
+    params: byId,
+    success: { 200: responses.maintenanceWindowSchema },
+  },
+  'PATCH /api/maintenance/{id}': {
+    tag: 'Maintenance',
+    access: 'write',
+    summary: 'Change a maintenance window',
+    params: byId,
+    body: maintenancePatchSchema,
+    success: { 200: responses.maintenanceWindowSchema },
+  },
+  'DELETE /api/maintenance/{id}': {
+    tag: 'Maintenance',
+    access: 'write',
+    summary: 'Delete a maintenance window',
     params: byId,
     success: { 204: null },
   },

@@ -2,7 +2,9 @@ import * as z from 'zod';
 import { CHANNEL_EVENTS, DELIVERY_OUTCOMES } from '../shared/domain/channel';
 import { CHANNEL_KINDS } from '../shared/alerts/registry';
 import { AWS_EVENT_OUTCOMES } from '../shared/app/aws-events-service';
+import { HOLD_REASONS } from '../shared/domain/hold';
 import { SIGNAL_KINDS, STATUSES } from '../shared/domain/job';
+import { maintenanceWindowViewSchema } from '../shared/app/maintenance-input';
 import { ROLES } from '../shared/domain/api-key';
 
 /**
@@ -136,7 +138,17 @@ export const pingPageSchema = z
   .meta({ id: 'PingPage' });
 
 export const flipSchema = z
-  .strictObject({ id: z.string(), from: z.enum(STATUSES), to: z.enum(STATUSES), at: time, reason: z.string() })
+  .strictObject({
+    id: z.string(),
+    from: z.enum(STATUSES),
+    to: z.enum(STATUSES),
+    at: time,
+    reason: z.string(),
+    held_by: z
+      .enum(HOLD_REASONS)
+      .nullable()
+      .meta({ description: 'Not alerted, and why: a maintenance window, or an outage of the ping intake.' }),
+  })
   .meta({ id: 'Flip' });
 
 export const flipPageSchema = z
@@ -358,3 +370,8 @@ export const badgeShieldsSchema = z
     color: z.enum(['success', 'important', 'critical']),
   })
   .meta({ id: 'ShieldsEndpoint', description: "Shields.io's endpoint badge JSON." });
+
+export const maintenanceWindowSchema = maintenanceWindowViewSchema.strict().meta({ id: 'MaintenanceWindow' });
+export const maintenanceWindowListSchema = z
+  .strictObject({ windows: z.array(maintenanceWindowSchema) })
+  .meta({ id: 'MaintenanceWindowList' });

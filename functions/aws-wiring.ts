@@ -12,6 +12,7 @@ import {
   type RecordableClient,
 } from '../shared/adapters/aws-call-recorder';
 import { SnsAlertBus } from '../shared/adapters/sns-alert-bus';
+import { SnsOperatorAlerts } from '../shared/adapters/sns-operator-alerts';
 import { createServices } from '../shared/wiring/services';
 import { readSettings, type Settings } from '../shared/config';
 import { createDocumentClient } from '../shared/storage/document-client';
@@ -34,6 +35,9 @@ export function awsServices(name: FunctionName) {
     // the notices an api request meets stay in the outbox for the checker's next sweep.
     bus: name === 'api' ? undefined : new SnsAlertBus(instrument(new SNSClient({})), settings.ALERTS_TOPIC_ARN),
     alerts: awsAlertTransports(settings, instrument),
+    ...(settings.OPERATOR_TOPIC_ARN
+      ? { operator: new SnsOperatorAlerts(instrument(new SNSClient({})), settings.OPERATOR_TOPIC_ARN) }
+      : {}),
   });
   return { settings, logger, services };
 }

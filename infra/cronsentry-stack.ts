@@ -127,6 +127,9 @@ export class CronSentryStack extends Stack {
       operatorEmail: settings.operatorEmail,
     });
     this.alerts.denyPublishTo([this.alerts.topic.topicArn, this.monitoring.operatorTopic.topicArn]);
+    // The outage guard: the checker's canary pings through the public ping URL, end to end, and
+    // "CronSentry's own ping intake is failing" goes to the operator topic (shared/app/intake-guard.ts).
+    this.checker.guardIntake({ canaryUrl: publicUrl, operatorTopicArn: this.monitoring.operatorTopic.topicArn });
 
     if (this.dashboard)
       new CfnOutput(this, 'DashboardUrl', { value: publicUrl, description: 'Open the dashboard here' });

@@ -33,6 +33,7 @@ async function main() {
     logger,
     // Where alerts may go comes from the settings, in createServices, as on AWS.
     alerts: alertTransports,
+    pingOutageFile: sandbox.CRONSENTRY_TEST_PING_OUTAGE_FILE,
   });
   console.log(
     [

@@ -6,6 +6,7 @@ import {
   type FunctionName,
 } from '../shared/adapters/aws-call-recorder';
 import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -49,6 +50,8 @@ export interface SandboxOptions {
   readonly logger: Logger;
   /** How alerts leave this machine (mailer, SNS stand-in); the notifier itself is the AWS one. */
   readonly alerts?: Partial<AlertTransports>;
+  /** Tests only: while this file exists, the ping routes answer 503 (a simulated intake outage). */
+  readonly pingOutageFile?: string;
 }
 
 export interface RunningSandbox {
@@ -111,6 +114,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     bus,
     ...(options.alerts ? { alerts: options.alerts } : {}),
     publicUrl: settings.CRONSENTRY_PUBLIC_URL ?? url,
+    // The outage guard's canary pings this very process through its ping route, end to end.
+    canaryUrl: settings.CRONSENTRY_CANARY_URL ?? url,
     // One process per data folder (the store holds a lock): a claim older than this process is dead.
     deadClaimsBefore: startedAt,
   });
@@ -152,6 +157,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, ''),
       host: request.headers.host,
     });
+    if (isPing && options.pingOutageFile && existsSync(options.pingOutageFile)) {
+      return send(response, {
+        status: 503,
+        headers: { 'content-type': 'text/plain' },
+        body: Buffer.from('ping intake down (test switch)'),
+      });
+    }
     // The same dispatch as functions/api/index.ts: badges and the OpenAPI document need no key.
     const lambda = isPing ? ping : isBadge ? badge : event.rawPath === OPENAPI_PATH ? openapi : api;
     const context = lambdaContext(event.requestContext.requestId);

@@ -8,6 +8,10 @@ const sandboxSchema = z.object({
   CRONSENTRY_DATA_DIR: z.string().default('.cronsentry').describe('where the embedded store and local key live'),
   CRONSENTRY_API_KEY: z.string().optional().describe('the local read-write key; generated once when unset'),
   CRONSENTRY_SMTP_URL: z.string().optional().describe('send alert e-mail through this SMTP server'),
+  CRONSENTRY_TEST_PING_OUTAGE_FILE: z
+    .string()
+    .optional()
+    .describe('tests only: while this file exists, the ping routes answer 503 (a simulated intake outage)'),
 });
 
 export type SandboxSettings = z.infer<typeof sandboxSchema> & { dataDir: string };

@@ -13,6 +13,24 @@ const settingsSchema = z.object({
     .url()
     .optional()
     .describe('base URL for ping URLs and dashboard links; defaults to the request host'),
+  CRONSENTRY_CANARY_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe(
+      "the public base URL the checker's canary pings through every minute (the stack sets the ping API's URL); unset: no canary, the ingest volume alone guards",
+    ),
+  CRONSENTRY_CANARY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(60)
+    .describe('how often the outage guard judges the ping intake and sends the canary (tests shorten it)'),
+  OPERATOR_TOPIC_ARN: z
+    .string()
+    .optional()
+    .describe("SNS topic for CronSentry's own alerts, such as a failing ping intake (checker only; AWS only)"),
   CRONSENTRY_ORIGIN_SECRET: z
     .string()
     .min(16)

@@ -5,6 +5,7 @@ import { ChannelsPage } from './pages/channels';
 import { JobForm } from './pages/job-form';
 import { JobPage } from './pages/job-page';
 import { KeysPage } from './pages/keys';
+import { MaintenancePage } from './pages/maintenance';
 import { Overview } from './pages/overview';
 import { SignIn } from './pages/sign-in';
 import { href, useRoute, type Route } from './lib/router';
@@ -29,6 +30,7 @@ const TITLES: Record<Route['name'], string> = {
   'edit-job': 'Edit job',
   channels: 'Channels',
   keys: 'API keys',
+  maintenance: 'Maintenance',
   'not-found': 'Not found',
 };
 
@@ -178,6 +180,7 @@ function Header({ route }: { route: Route }) {
       <nav aria-label="Main">
         {link('overview', '/', 'Jobs')}
         {link('channels', '/channels', 'Channels')}
+        {link('maintenance', '/maintenance', 'Maintenance')}
         {canWrite ? link('keys', '/keys', 'Keys') : null}
       </nav>
       <div class="who">
@@ -244,6 +247,8 @@ function Page({ route }: { route: Route }) {
       return <ChannelsPage />;
     case 'keys':
       return canWrite ? <KeysPage /> : <ReadOnly />;
+    case 'maintenance':
+      return <MaintenancePage />;
     default:
       return (
         <main id="main">

@@ -4,6 +4,7 @@ import { accessRoutes } from './access-routes';
 import { awsEventRoutes } from './aws-event-routes';
 import { channelRoutes } from './channel-routes';
 import { jobRoutes } from './job-routes';
+import { maintenanceRoutes } from './maintenance-routes';
 import type { Route } from './route';
 import { v3Routes } from './v3-routes';
 
@@ -27,5 +28,6 @@ export function apiRoutes(services: Services, minimumMs: number): Route[] {
       );
     }),
     ...awsEventRoutes(services.awsEvents),
+    ...maintenanceRoutes(services.maintenance),
   ];
 }

@@ -75,11 +75,27 @@ export class Checker extends Construct {
     );
     this.handler.role.addToPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [props.alertsTopicArn] }));
 
+    // Maintenance windows and the outage guard's per-minute ping counts are items of the base
+    // table read with Query (a project's windows, a range of minutes).
+    this.handler.role.addToPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [table.tableArn] }));
+
     this.rule = new Rule(this, 'EveryMinute', {
       description: 'Wakes the CronSentry checker once a minute',
       schedule: Schedule.rate(CHECKER_WINDOW),
       targets: [new LambdaFunction(this.handler.function, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
     });
+  }
+
+  /**
+   * The outage guard's settings: the public URL its canary pings through every minute, and the
+   * operator topic its one alert per outage goes to (the checker may publish there, nowhere else new).
+   */
+  guardIntake(props: { readonly canaryUrl: string; readonly operatorTopicArn: string }): void {
+    this.handler.function.addEnvironment('CRONSENTRY_CANARY_URL', props.canaryUrl);
+    this.handler.function.addEnvironment('OPERATOR_TOPIC_ARN', props.operatorTopicArn);
+    this.handler.role.addToPolicy(
+      new PolicyStatement({ actions: ['sns:Publish'], resources: [props.operatorTopicArn] }),
+    );
   }
 }
 

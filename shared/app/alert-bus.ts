@@ -53,8 +53,10 @@ export interface AlertBus {
  * while a job flaps) are history only.
  */
 export function alertEventOf(notice: Notice): AlertEvent | undefined {
+  // Held back: a flapping job's changes, or anything held by a maintenance window (see domain/hold.ts).
+  if (notice.quiet) return undefined;
   if (notice.kind !== 'flip') return notice.kind;
-  if (notice.quiet || !isAlertWorthy(notice.from, notice.to)) return undefined;
+  if (!isAlertWorthy(notice.from, notice.to)) return undefined;
   return isDown(notice.to) ? 'down' : 'up';
 }
 

@@ -34,7 +34,9 @@ const putEventsEntry = z
   })
   .strict();
 
-export const putEventsSchema = z.object({ Entries: z.array(putEventsEntry).min(1).max(MAX_EVENTS_PER_REQUEST) }).strict();
+export const putEventsSchema = z
+  .object({ Entries: z.array(putEventsEntry).min(1).max(MAX_EVENTS_PER_REQUEST) })
+  .strict();
 export const batchSchema = z.array(envelopeSchema).min(1).max(MAX_EVENTS_PER_REQUEST);
 
 /**

@@ -1,10 +1,12 @@
 import pMap from 'p-map';
 import type { JobState } from '../domain/job';
-import { transition } from '../domain/transitions';
+import { isHeard, judge } from '../domain/hold';
+import type { Transition } from '../domain/transitions';
 import { WriteConflictError } from '../errors';
 import type { JobStore } from './ports/job-store';
 import type { OutboxPublisher } from './outbox';
 import type { Logger } from './logger';
+import type { MaintenanceService } from './maintenance-service';
 
 export interface SweepReport {
   readonly due: number;
@@ -25,6 +27,10 @@ export interface CheckerOptions {
    * of each other are flipped by one sweep instead of one sweep each (flips stay within ~1 s).
    */
   readonly minGapMs: number;
+  /** Maintenance windows: asked only when a due job would alert (shared/domain/hold.ts). */
+  readonly maintenance?: Pick<MaintenanceService, 'quietFor'>;
+  /** The outage guard: asked once per sweep whether CronSentry's own ping intake is failing. */
+  readonly intake?: { failing(now: number): Promise<boolean>; readonly recheckMs?: number };
 }
 
 const DEFAULT_OPTIONS: CheckerOptions = { republishAfterMs: 5_000, concurrency: 16, minGapMs: 1_000 };
@@ -52,10 +58,11 @@ export class Checker {
     const dueIds = await this.jobs.dueJobIds(now);
     report.due = dueIds.length;
     const states = await this.jobs.getStates(dueIds);
+    const intakeFailing = (await this.options.intake?.failing(now)) ?? false;
     await inParallel(states, this.options.concurrency, async (state) => {
       // The index is eventually consistent and may be stale: the item is the truth.
       if (state.wakeAt === undefined || state.wakeAt > now) return;
-      const step = transition(state, { kind: 'check', now });
+      const step = await this.judgeDue(state, now, intakeFailing);
       try {
         await this.jobs.saveState(step.state, state.version);
       } catch (error) {
@@ -90,6 +97,8 @@ export class Checker {
     windowMs: number,
     sweepEveryMs: number,
   ) {
+    // The outage guard's canary goes out every minute, also when nothing is due.
+    await this.options.intake?.failing(clock());
     const end = clock() + windowMs;
     let sweeps = 0;
     let lastSweep = Number.NEGATIVE_INFINITY;
@@ -112,6 +121,15 @@ export class Checker {
     const times = [wake, outbox === undefined ? undefined : outbox + this.options.republishAfterMs];
     const known = times.filter((time): time is number => time !== undefined);
     return known.length ? Math.min(...known) : undefined;
+  }
+
+  /** The state machine's judgement, held back when the job is inside a maintenance window. */
+  private async judgeDue(state: JobState, now: number, intakeFailing: boolean): Promise<Transition> {
+    const context = { intakeFailing, recheckMs: this.options.intake?.recheckMs };
+    const plain = judge(state, now, context);
+    if (!isHeard(plain.notice) || !this.options.maintenance) return plain;
+    const quiet = await this.options.maintenance.quietFor(state.projectId, state.id, now);
+    return quiet ? judge(state, now, { ...context, quiet }) : plain;
   }
 
   private async republishStale(now: number): Promise<number> {

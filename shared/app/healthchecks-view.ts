@@ -23,6 +23,8 @@ const STATUS_WORD: Record<Status, string> = {
   failed: 'down',
   overrunning: 'down',
   paused: 'paused',
+  // Held while CronSentry's own intake failed: not known to be down, so not Healthchecks' `down`.
+  unknown: 'grace',
 };
 
 export function healthchecksStatus(status: Status): string {

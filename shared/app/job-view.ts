@@ -95,5 +95,7 @@ export function flipView(flip: FlipRecord, options: { readOnly?: boolean } = {})
     to: flip.to,
     at: isoOrNull(flip.at),
     reason: flip.reason,
+    /** Not alerted, and why: `maintenance` (a window) or `intake` (CronSentry's own ping intake failed). */
+    held_by: flip.heldBy ?? null,
   };
 }

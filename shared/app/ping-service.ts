@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JobState, Signal, SignalKind } from '../domain/job';
+import { isHeard, withMaintenance } from '../domain/hold';
 import type { PingRecord } from '../domain/history';
 import { transition } from '../domain/transitions';
 import type { HistoryStore } from './ports/history-store';
@@ -10,6 +11,8 @@ import type { Logger } from './logger';
 import { PingRateGate } from './ping-rate';
 import { NotFoundError } from '../errors';
 import type { SlugDirectory, SlugPing } from './slugs';
+import type { MaintenanceService } from './maintenance-service';
+import type { IngestCounter } from './ingest-counter';
 
 /** The job output kept per ping; more is cut off, never rejected (a job's ping must not fail). */
 export const MAX_PING_BODY_BYTES = 10 * 1024;
@@ -36,6 +39,10 @@ export interface PingServiceOptions {
   readonly maxPingsPerMinute?: number;
   /** Resolves slug pings; without it every slug ping is an unknown job. */
   readonly slugs?: SlugDirectory;
+  /** Counts every ping received, for the outage guard's volume watch. */
+  readonly ingest?: Pick<IngestCounter, 'count'>;
+  /** Maintenance windows; asked only when a ping would alert. */
+  readonly maintenance?: Pick<MaintenanceService, 'quietFor'>;
 }
 
 export class PingService {
@@ -82,9 +89,10 @@ export class PingService {
    * and writes once; a lost race decides again on the fresh state.
    */
   async record(input: PingInput, now: number): Promise<void> {
+    await this.options.ingest?.count(now);
     const signal = signalOf(input, now);
     const { state, notice, stored } = await writeTransition(this.jobs, input.jobId, async (current) => {
-      const next = transition(current, { kind: 'signal', signal });
+      const next = await this.decide(current, signal, now);
       // A status change is written whatever the rate: a failure is never dropped.
       if (next.notice || (await this.withinRate(input, current, now))) return { ...next, stored: true };
       return { state: current, stored: false };
@@ -96,6 +104,15 @@ export class PingService {
 
   private async withinRate(input: PingInput, state: JobState, now: number): Promise<boolean> {
     return !this.gate || this.gate.allows(input.jobId, input.kind, state.lastPingAt, now);
+  }
+
+  /** The state machine's answer to the ping, held back if the job is inside a maintenance window. */
+  private async decide(state: JobState, signal: Signal, now: number) {
+    const next = transition(state, { kind: 'signal', signal });
+    const maintenance = this.options.maintenance;
+    const quiet =
+      maintenance && isHeard(next.notice) ? await maintenance.quietFor(state.projectId, state.id, now) : undefined;
+    return withMaintenance(state, next, quiet);
   }
 
   /** The flip is already safe in the outbox; if publishing fails now, the next sweep does it. */

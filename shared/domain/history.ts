@@ -16,4 +16,4 @@ export interface PingRecord {
 }
 
 /** A recorded status change. */
-export type FlipRecord = Pick<Notice, 'id' | 'jobId' | 'from' | 'to' | 'at' | 'reason'>;
+export type FlipRecord = Pick<Notice, 'id' | 'jobId' | 'from' | 'to' | 'at' | 'reason' | 'heldBy'>;

@@ -1,15 +1,37 @@
 import type { AwsSource } from './aws-events/source';
+import type { Hold, HoldReason } from './hold';
 import type { Schedule } from './schedule';
 
 /**
  * The statuses a job can be stored in. `late` is never stored: it is derived for display
  * (past the expected time, still inside grace), see `statusAt`. `failing`: some runs failed or
  * were missed, fewer than the job's `failureThreshold`, so nobody has been told. `overrunning`: a
- * run is still going past the job's `maxRuntimeMs`.
+ * run is still going past the job's `maxRuntimeMs`. `unknown`: the job's deadline passed while
+ * CronSentry's own ping intake was failing, so its silence proves nothing; it is judged again when
+ * the intake recovers (shared/domain/hold.ts).
  */
-export const STORED_STATUSES = ['new', 'healthy', 'failing', 'missing', 'failed', 'overrunning', 'paused'] as const;
+export const STORED_STATUSES = [
+  'new',
+  'healthy',
+  'failing',
+  'missing',
+  'failed',
+  'overrunning',
+  'paused',
+  'unknown',
+] as const;
 export type StoredStatus = (typeof STORED_STATUSES)[number];
-export const STATUSES = ['new', 'healthy', 'late', 'failing', 'missing', 'failed', 'overrunning', 'paused'] as const;
+export const STATUSES = [
+  'new',
+  'healthy',
+  'late',
+  'failing',
+  'missing',
+  'failed',
+  'overrunning',
+  'paused',
+  'unknown',
+] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** Statuses in which something is wrong and people have been told. */
@@ -65,8 +87,10 @@ export interface Notice {
   readonly to: StoredStatus;
   readonly at: number;
   readonly reason: string;
-  /** A flip held back while the job flaps: recorded in the history, not alerted. */
+  /** A flip held back while the job flaps (or by `heldBy`): recorded in the history, not alerted. */
   readonly quiet?: boolean;
+  /** Why a quiet notice was held: a maintenance window, or an outage of CronSentry's own ping intake. */
+  readonly heldBy?: HoldReason;
   /** `flapping`: the status changes counted in the window; `settled`: all changes while flapping. */
   readonly changes?: number;
   /** `settled`: how many changes were held back (not alerted) while the job flapped. */
@@ -149,6 +173,8 @@ export interface JobState {
   readonly streak?: number;
   /** The expected time a `late` notice was sent for, so each expected ping gets one at most. */
   readonly lateNoticedFor?: number;
+  /** Alerts held by a maintenance window or an intake outage (shared/domain/hold.ts). */
+  readonly hold?: Hold;
 }
 
 /** The descriptive part of a job, kept out of the hot item. */

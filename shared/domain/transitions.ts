@@ -123,7 +123,8 @@ export function wakeTimeOf(state: JobState): number | undefined {
     : isDown(state.status)
       ? state.remindAt
       : undefined;
-  return earliest(own, state.flap?.settleAt);
+  // A hold (maintenance window, intake outage) is released, or looked at again, at its `until`.
+  return earliest(earliest(own, state.flap?.settleAt), state.hold?.until);
 }
 
 function earliest(a: number | undefined, b: number | undefined): number | undefined {
@@ -325,7 +326,7 @@ export function createState(
   };
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function orAbsent(value: number | null | undefined, byDefault: number): number | undefined {
   return value === null || value === undefined || value === byDefault ? undefined : value;
@@ -388,7 +389,13 @@ function settle(previous: JobState, next: Mutable<JobState>): Transition {
   return { state: next };
 }
 
-function flipTo(previous: JobState, next: Mutable<JobState>, to: StoredStatus, at: number, reason: string): Transition {
+export function flipTo(
+  previous: JobState,
+  next: Mutable<JobState>,
+  to: StoredStatus,
+  at: number,
+  reason: string,
+): Transition {
   let fields: NoticeFields = { kind: 'flip', from: previous.status, to, at, reason };
   // The change applies whatever the rate; only how people hear of it depends on the flapping.
   next.flap = currentFlap(previous.flap, at);
@@ -418,17 +425,17 @@ function flipTo(previous: JobState, next: Mutable<JobState>, to: StoredStatus, a
 type NoticeFields = Omit<Notice, 'id' | 'jobId' | 'projectId'>;
 
 /**
- * The one place a notice is made: by the write that makes `version`, which is unique, so the id
- * is too. It goes into the outbox of `next`, and the wake-up time follows the new state.
+ * The one way a notice is made: by the write that makes `version`, which is unique, so the id is
+ * too (withNotice here; hold.ts's release of a maintenance hold).
  */
+export function noticeOf(state: JobState, version: number, fields: NoticeFields): Notice {
+  return { id: `${state.id}:${version}`, jobId: state.id, projectId: state.projectId, ...fields };
+}
+
+/** A transition's notice: it goes into the outbox of `next`, and the wake-up time follows the new state. */
 function withNotice(previous: JobState, next: Mutable<JobState>, fields: NoticeFields): Transition {
   const version = previous.version + 1;
-  const notice: Notice = {
-    id: `${previous.id}:${version}`,
-    jobId: previous.id,
-    projectId: previous.projectId,
-    ...fields,
-  };
+  const notice = noticeOf(previous, version, fields);
   next.version = version;
   next.pending = [...previous.pending, notice];
   next.wakeAt = wakeTimeOf(next);

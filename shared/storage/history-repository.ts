@@ -41,6 +41,7 @@ export class HistoryRepository implements HistoryStore {
           to: flip.to,
           at: flip.at,
           reason: flip.reason,
+          ...(flip.heldBy ? { heldBy: flip.heldBy } : {}),
         },
       }),
     );

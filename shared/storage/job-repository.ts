@@ -50,6 +50,7 @@ interface StateItem {
   lateAlert?: boolean;
   streak?: number;
   lateNoticedFor?: number;
+  hold?: JobState['hold'];
   dueShard?: string;
   dueAt?: number;
   outboxShard?: string;
@@ -464,6 +465,7 @@ function toStateItem(state: JobState): StateItem {
     publishLeaseUntil: state.publishLeaseUntil,
     ...(state.flap ? { flap: state.flap } : {}),
     ...alertRulesOf(state),
+    ...(state.hold ? { hold: state.hold } : {}),
     // Sparse indexes: a job appears in them only while it has something for the checker.
     ...(state.wakeAt !== undefined ? { dueShard: shard, dueAt: state.wakeAt } : {}),
     ...(state.pending.length > 0
@@ -495,6 +497,7 @@ function fromStateItem(item: StateItem): JobState {
     publishLeaseUntil: item.publishLeaseUntil,
     ...(item.flap ? { flap: item.flap } : {}),
     ...alertRulesOf(item),
+    ...(item.hold ? { hold: item.hold } : {}),
     wakeAt: item.dueAt,
   };
 }

@@ -35,6 +35,17 @@ export const keys = {
   /** Alert channels live under their project: listing them is one Query, other projects cannot reach them. */
   channel: (projectId: string, channelId: string) => ({ pk: `PROJECT#${projectId}`, sk: `CHANNEL#${channelId}` }),
   channelPrefix: 'CHANNEL#',
+  /** Maintenance windows live under their project too: the few of a project are one Query. */
+  maintenanceWindow: (projectId: string, windowId: string) => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `WINDOW#${windowId}`,
+  }),
+  maintenanceWindowPrefix: 'WINDOW#',
+  /** Pings received in one minute (the outage guard's volume), one small counter item per minute. */
+  ingestMinute: (minuteStart: number) => ({ pk: 'INGEST', sk: `MINUTE#${pad(minuteStart)}` }),
+  ingestPartition: 'INGEST',
+  /** The outage guard's own item: its canary job and the outage it has alerted on, if any. */
+  intakeGuard: { pk: 'GUARD', sk: 'INTAKE' },
   /**
    * One (notice, channel) delivery: its claim and its record in one item, so they cannot disagree.
    * The key follows from the notice and the channel alone, which is what makes the claim a guard

@@ -7,6 +7,8 @@ import { DAY } from '../domain/durations';
 import { AwsSourceRepository } from '../storage/aws-source-repository';
 import { HistoryRepository } from '../storage/history-repository';
 import { JobRepository } from '../storage/job-repository';
+import { IntakeRepository } from '../storage/intake-repository';
+import { MaintenanceRepository } from '../storage/maintenance-repository';
 import { JobSlotRepository } from '../storage/job-slot-repository';
 import { WindowCounterRepository } from '../storage/window-counter-repository';
 import { AccessService } from '../app/access';
@@ -23,6 +25,9 @@ import { AwsEventsService } from '../app/aws-events-service';
 import { ProjectLedger } from '../app/project-ledger';
 import { AUTO_CREATED_JOB, SlugDirectory } from '../app/slugs';
 import type { Logger } from '../app/logger';
+import { IngestCounter } from '../app/ingest-counter';
+import { fetchCanary, IntakeGuard, type CanarySender, type OperatorAlerts } from '../app/intake-guard';
+import { MaintenanceService } from '../app/maintenance-service';
 
 export interface ServiceDeps {
   readonly documents: DynamoDBDocumentClient;
@@ -41,6 +46,12 @@ export interface ServiceDeps {
   readonly alerts?: Partial<AlertTransports>;
   /** Delivery claims made before this moment belong to a process that is gone (the sandbox's start time). */
   readonly deadClaimsBefore?: number;
+  /** Where the outage guard's own alert goes (besides the log); absent: the log only. */
+  readonly operator?: OperatorAlerts;
+  /** The canary's HTTP call (tests replace it); default: fetch. */
+  readonly canary?: CanarySender;
+  /** The outage guard's canary URL, overriding the setting (the sandbox knows its port only at start). */
+  readonly canaryUrl?: string;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -53,6 +64,16 @@ export function createServices(deps: ServiceDeps) {
   const history = new HistoryRepository(documents, settings.TABLE_NAME, settings.PING_LOG_DAYS * DAY);
   const access = accessStores(documents, settings.TABLE_NAME);
   const awsSources = new AwsSourceRepository(documents, settings.TABLE_NAME);
+  const intake = new IntakeRepository(documents, settings.TABLE_NAME);
+  const intakeGuard = new IntakeGuard(
+    intake,
+    jobRepository,
+    deps.canary ?? fetchCanary,
+    deps.operator ?? { notify: async () => undefined },
+    deps.logger,
+    { canaryUrl: deps.canaryUrl ?? settings.CRONSENTRY_CANARY_URL, everyMs: settings.CRONSENTRY_CANARY_SECONDS * 1000 },
+  );
+  const maintenance = new MaintenanceService(new MaintenanceRepository(documents, settings.TABLE_NAME), jobRepository);
   const alerts = createAlerting({
     documents,
     tableName: settings.TABLE_NAME,
@@ -104,6 +125,8 @@ export function createServices(deps: ServiceDeps) {
   const pings = new PingService(jobRepository, history, outbox, deps.logger, {
     maxPingsPerMinute: settings.MAX_PINGS_PER_MINUTE,
     slugs,
+    maintenance,
+    ingest: new IngestCounter(intake, deps.logger),
   });
   return {
     publicUrl,
@@ -115,10 +138,12 @@ export function createServices(deps: ServiceDeps) {
     access: new AccessService(access, jobRepository),
     pings,
     awsEvents: new AwsEventsService(awsSources, pings, deps.logger),
-    checker: new Checker(jobRepository, outbox, deps.logger, deps.checker),
+    checker: new Checker(jobRepository, outbox, deps.logger, { maintenance, intake: intakeGuard, ...deps.checker }),
     jobs,
     /** Healthchecks' Management API v3, translated onto `jobs`. */
     healthchecks: new HealthchecksApi(jobs, jobRepository, alerts.channels),
     badges: new BadgeService(access.projects, jobs),
+    maintenance,
+    intakeGuard,
   };
 }

@@ -325,15 +325,26 @@ describe('least privilege', () => {
     expect(denies).toEqual([{ Effect: 'Deny', Action: 'sns:Publish', Resource: [topicRef(s), operatorTopicRef(s)] }]);
   });
 
-  it('lets the checker query exactly the two index ARNs, and never scan', () => {
+  it('lets the checker query the two index ARNs and the table (windows, ping counts), and never scan', () => {
     const s = defaults;
     const allowed = allowedByAction(s, s.logicalId(s.stack.checker.handler.role));
-    expect(allowed.get('dynamodb:Query')).toEqual([indexArn(s, 'due'), indexArn(s, 'outbox')]);
+    expect(allowed.get('dynamodb:Query')).toEqual([indexArn(s, 'due'), indexArn(s, 'outbox'), tableArn(s)]);
     expect(allowed.has('dynamodb:Scan')).toBe(false);
     for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem']) {
       expect(allowed.get(action), action).toEqual([tableArn(s)]);
     }
-    expect(allowed.get('sns:Publish')).toEqual([topicRef(s)]);
+    // The alerts topic, and the operator topic for the outage guard's one alert per outage.
+    expect(allowed.get('sns:Publish')).toEqual([topicRef(s), operatorTopicRef(s)]);
+  });
+
+  it("gives the checker the outage guard's settings: the public ping URL for its canary and the operator topic", () => {
+    const s = defaults;
+    const checker = s.template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp('checker') },
+    });
+    const variables = Object.values(checker)[0]!.Properties.Environment.Variables;
+    expect(variables.OPERATOR_TOPIC_ARN).toEqual(operatorTopicRef(s));
+    expect(variables.CRONSENTRY_CANARY_URL).toEqual(variables.CRONSENTRY_PUBLIC_URL);
   });
 
   it('scopes the notifier: table items, SES for the configured sender only, SNS in this account but not the alerts topic', () => {

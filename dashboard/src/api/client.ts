@@ -9,6 +9,7 @@ import type {
   JobInput,
   JobPage,
   JobSummary,
+  MaintenanceWindow,
   Me,
   Ping,
   SchedulePreview,
@@ -184,6 +185,18 @@ export class ApiClient {
 
   listKeys(signal?: AbortSignal): Promise<{ keys: ApiKey[] }> {
     return this.request('GET', '/keys', undefined, signal);
+  }
+
+  listMaintenance(signal?: AbortSignal): Promise<{ windows: MaintenanceWindow[] }> {
+    return this.request('GET', '/maintenance', undefined, signal);
+  }
+
+  createMaintenance(input: Record<string, unknown>): Promise<MaintenanceWindow> {
+    return this.request('POST', '/maintenance', input);
+  }
+
+  deleteMaintenance(id: string): Promise<void> {
+    return this.request('DELETE', `/maintenance/${encodeURIComponent(id)}`);
   }
 
   createKey(name: string, role: ApiKey['role']): Promise<ApiKey & { key: string }> {

@@ -4,7 +4,11 @@
  */
 import type { SignalKind, Status } from '../../../shared/domain/job';
 
+import type { MaintenanceWindowView } from '../../../shared/app/maintenance-view';
+
 export type { SignalKind, Status };
+/** A maintenance window as `/api/maintenance` returns it (the type of its zod schema). */
+export type MaintenanceWindow = MaintenanceWindowView;
 
 export type Role = 'read-write' | 'read-only';
 

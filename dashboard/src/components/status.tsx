@@ -8,11 +8,12 @@ export const STATUS_INFO: Record<Status, { label: string; icon: string; rank: nu
   failed: { label: 'Failed', icon: '✕', rank: 0 },
   overrunning: { label: 'Overrunning', icon: '⧗', rank: 1 },
   missing: { label: 'Missing', icon: '!', rank: 2 },
-  failing: { label: 'Failing', icon: '△', rank: 3 },
-  late: { label: 'Late', icon: '◔', rank: 4 },
-  new: { label: 'New', icon: '○', rank: 5 },
-  healthy: { label: 'Healthy', icon: '✓', rank: 6 },
-  paused: { label: 'Paused', icon: '‖', rank: 7 },
+  unknown: { label: 'Unknown', icon: '?', rank: 3 },
+  failing: { label: 'Failing', icon: '△', rank: 4 },
+  late: { label: 'Late', icon: '◔', rank: 5 },
+  new: { label: 'New', icon: '○', rank: 6 },
+  healthy: { label: 'Healthy', icon: '✓', rank: 7 },
+  paused: { label: 'Paused', icon: '‖', rank: 8 },
 };
 
 export function StatusBadge({ status, running }: { status: Status; running?: boolean }) {

@@ -11,6 +11,7 @@ export type Route =
   | { name: 'edit-job'; id: string }
   | { name: 'channels' }
   | { name: 'keys' }
+  | { name: 'maintenance' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'channels' && parts.length === 1) return { name: 'channels' };
   if (parts[0] === 'keys' && parts.length === 1) return { name: 'keys' };
+  if (parts[0] === 'maintenance' && parts.length === 1) return { name: 'maintenance' };
   return { name: 'not-found', path };
 }
 
