@@ -76,7 +76,7 @@ export const jobSchema = z
     reminder_every: z.string().nullable(),
     aws_source: awsSourceView.nullable(),
     status: z.enum(STATUSES),
-    status_since: nullableTime,
+    status_since: time,
     run_in_progress: z.boolean(),
     last_ping_at: nullableTime,
     last_ping_kind: z.enum(SIGNAL_KINDS).nullable(),
