@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { describe } from '../support/stats';
 import { startSandbox } from './sandbox';
 
@@ -14,23 +15,20 @@ export async function runOverview() {
   const sandbox = await startSandbox();
   const headers = { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' };
   try {
-    let next = 0;
     const createStarted = performance.now();
-    await Promise.all(
-      Array.from({ length: CREATE_CONCURRENCY }, async () => {
-        while (next < JOBS) {
-          const i = next++;
-          const body = JSON.stringify({
-            name: `job ${i}`,
-            schedule: 'every 1h',
-            grace_time: 5,
-            tags: [i % 2 ? 'odd' : 'even'],
-          });
-          const reply = await fetch(`${sandbox.url}/api/jobs`, { method: 'POST', headers, body });
-          if (reply.status !== 201)
-            throw new Error(`creating job ${i} answered ${reply.status}: ${await reply.text()}`);
-        }
-      }),
+    await pMap(
+      Array.from({ length: JOBS }, (_, i) => i),
+      async (i) => {
+        const body = JSON.stringify({
+          name: `job ${i}`,
+          schedule: 'every 1h',
+          grace_time: 5,
+          tags: [i % 2 ? 'odd' : 'even'],
+        });
+        const reply = await fetch(`${sandbox.url}/api/jobs`, { method: 'POST', headers, body });
+        if (reply.status !== 201) throw new Error(`creating job ${i} answered ${reply.status}: ${await reply.text()}`);
+      },
+      { concurrency: CREATE_CONCURRENCY },
     );
     const createSeconds = Math.round((performance.now() - createStarted) / 100) / 10;
 

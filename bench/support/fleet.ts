@@ -1,3 +1,5 @@
+import pMap from 'p-map';
+import { backoffDelay } from '../../shared/app/backoff';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { JobProfile, JobState } from '../../shared/domain/job';
@@ -67,20 +69,21 @@ export async function batchWrite(
 ): Promise<void> {
   const chunks: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      const chunk = chunks[next]!;
-      next += 1;
+  await pMap(
+    chunks,
+    async (chunk) => {
       let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
         [tableName]: chunk.map((Item) => ({ PutRequest: { Item } })),
       };
       for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, backoffDelay(UNPROCESSED_BACKOFF, attempt)));
         const result = await documents.send(new BatchWriteCommand({ RequestItems: request }));
         request = result.UnprocessedItems as typeof request;
       }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+    },
+    { concurrency },
+  );
 }
+
+const UNPROCESSED_BACKOFF = { baseMs: 40, maxMs: 1000 };

@@ -3,6 +3,7 @@ import { TransportError } from '../app/alert-ports';
 import type { ChannelRecord } from '../domain/channel';
 import { channelKindOf } from './registry';
 import type { RenderedAlert } from './render';
+import { backoffDelay } from '../app/backoff';
 
 export interface RetryPolicy {
   /** Attempts per channel within one delivery of a message. */
@@ -68,6 +69,6 @@ export async function sendWithRetries(
 
 /** Exponential backoff; a receiver's Retry-After wins when it asks for longer. */
 export function delayBefore(policy: RetryPolicy, attempt: number, retryAfterMs: number | undefined): number {
-  const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 2));
+  const backoff = backoffDelay({ baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, attempt - 1);
   return Math.max(backoff, retryAfterMs ?? 0);
 }

@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import type { JobState } from '../domain/job';
 import { evaluate } from '../domain/transitions';
 import { WriteConflictError } from '../errors';
@@ -137,13 +138,5 @@ export class Checker {
 }
 
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next];
-      next += 1;
-      await work(item as T);
-    }
-  });
-  await Promise.all(workers);
+  await pMap(items, work, { concurrency: limit });
 }

@@ -1,10 +1,13 @@
 import type { JobState } from '../domain/job';
 import type { Transition } from '../domain/transitions';
 import { NotFoundError, WriteConflictError } from '../errors';
+import { backoffDelay, type BackoffPolicy } from './backoff';
 import type { JobStore } from './ports/job-store';
 
 /** Many clients pinging one job at once collide; enough attempts with jitter let every ping land. */
 const WRITE_ATTEMPTS = 16;
+/** Jittered, so that two writers that collided do not collide again in lockstep. */
+const CONFLICT_BACKOFF: BackoffPolicy = { baseMs: 10, maxMs: 160, jitter: true };
 
 /**
  * Read the state, decide, write only if nobody wrote in between; on a lost race, decide again on
@@ -30,8 +33,7 @@ export async function writeTransition<T extends Transition = Transition>(
       return transition;
     } catch (error) {
       if (!(error instanceof WriteConflictError) || attempt >= WRITE_ATTEMPTS) throw error;
-      // Jitter, so that two writers that collided do not collide again in lockstep.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 5)));
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(CONFLICT_BACKOFF, attempt)));
     }
   }
 }

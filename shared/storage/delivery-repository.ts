@@ -1,7 +1,7 @@
 import {
   GetCommand,
+  paginateQuery,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -191,19 +191,20 @@ export class DeliveryRepository implements DeliveryStore {
       values[':channelId'] = filter.channelId;
     }
     const items: DeliveryRecord[] = [];
-    for (let pages = 0; pages < MAX_PAGES_PER_LIST; pages += 1) {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          Limit: limit,
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.documents, startingToken: start },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      },
+    );
+    let pagesRead = 0;
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         items.push(fromItem(item));
         if (items.length === limit) {
@@ -213,7 +214,8 @@ export class DeliveryRepository implements DeliveryStore {
         }
       }
       start = page.LastEvaluatedKey;
-      if (!start) break;
+      pagesRead += 1;
+      if (pagesRead === MAX_PAGES_PER_LIST) break;
     }
     return { items, nextCursor: encodeCursor(start) };
   }

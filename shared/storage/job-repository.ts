@@ -1,6 +1,7 @@
 import {
   DeleteCommand,
   GetCommand,
+  paginateQuery,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -379,24 +380,22 @@ export class JobRepository implements JobStore {
   }
 
   private async deletePartition(partition: string): Promise<void> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ProjectionExpression: 'pk, sk',
+      },
+    );
+    for await (const page of pages) {
       await Promise.all(
         (page.Items ?? []).map((item) =>
           this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } })),
         ),
       );
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
   }
 
   private async earliestIn(index: string, shardName: string, timeName: string, shard: string) {
@@ -417,21 +416,19 @@ export class JobRepository implements JobStore {
 
   private async indexIds(index: string, shardName: string, timeName: string, shard: string, upTo: number) {
     const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index,
-          KeyConditionExpression: '#shard = :shard AND #time <= :upTo',
-          ExpressionAttributeNames: { '#shard': shardName, '#time': timeName },
-          ExpressionAttributeValues: { ':shard': shard, ':upTo': upTo },
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: '#shard = :shard AND #time <= :upTo',
+        ExpressionAttributeNames: { '#shard': shardName, '#time': timeName },
+        ExpressionAttributeValues: { ':shard': shard, ':upTo': upTo },
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) ids.push(String(item.pk).slice('JOB#'.length));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return ids;
   }
 }

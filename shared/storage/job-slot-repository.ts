@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ProjectFullError, type JobSlotStore } from '../app/ports/job-slot-store';
 import { isConditionFailure } from './document-client';
 import { keys } from './keys';
@@ -72,20 +72,16 @@ export class JobSlotRepository implements JobSlotStore {
 
   private async countJobs(projectId: string): Promise<number> {
     let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.projectPartition(projectId), ':prefix': keys.jobProfilePrefix },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      count += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.projectPartition(projectId), ':prefix': keys.jobProfilePrefix },
+        Select: 'COUNT',
+      },
+    );
+    for await (const page of pages) count += page.Count ?? 0;
     return count;
   }
 }

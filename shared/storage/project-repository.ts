@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  paginateScan,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { ProjectStore } from '../app/ports/project-store';
 import type { Project } from '../domain/project';
 import { isConditionFailure } from './document-client';
@@ -43,19 +49,15 @@ export class ProjectRepository implements ProjectStore {
   /** Every project (a Scan: for the operator's command-line tool, never for a request). */
   async listProjects(): Promise<Project[]> {
     const projects: Project[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'sk = :sk AND begins_with(pk, :pk)',
-          ExpressionAttributeValues: { ':sk': 'PROJECT', ':pk': 'PROJECT#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      projects.push(...(page.Items ?? []).map(toProject));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateScan(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        FilterExpression: 'sk = :sk AND begins_with(pk, :pk)',
+        ExpressionAttributeValues: { ':sk': 'PROJECT', ':pk': 'PROJECT#' },
+      },
+    );
+    for await (const page of pages) projects.push(...(page.Items ?? []).map(toProject));
     return projects.sort((a, b) => a.createdAt - b.createdAt);
   }
 

@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { buildApiHandler } from '../../functions/api/handler';
 import { apiRoutes } from '../../functions/api/routes';
@@ -54,17 +54,13 @@ export async function apiHarness(store: StoreName, env: Record<string, string> =
   /** Every item of the table, without the advisory `lastUsedAt` (authenticating may move it). */
   async function snapshot(): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await context.documents.send(
-        new ScanCommand({ TableName: context.tableName, ExclusiveStartKey: start, ConsistentRead: true }),
-      );
+    const pages = paginateScan({ client: context.documents }, { TableName: context.tableName, ConsistentRead: true });
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const { lastUsedAt: _lastUsedAt, ...rest } = item;
         items.push(rest);
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
   }
 
