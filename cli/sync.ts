@@ -47,6 +47,11 @@ interface Comparable {
   readonly tags: readonly string[];
   readonly awsSource?: AwsSource;
   readonly reminderEveryMs?: number;
+  readonly failureThreshold?: number;
+  readonly recoveryThreshold?: number;
+  readonly maxRuntimeMs?: number | null;
+  readonly minRuntimeMs?: number | null;
+  readonly lateAlert?: boolean;
   /** Compared only when the file names channels (else the project's defaults apply). */
   readonly channelIds?: readonly string[];
 }
@@ -62,6 +67,11 @@ function comparable(job: Comparable) {
     tags: [...job.tags].sort(),
     aws_source: awsSourceView(job.awsSource),
     reminder_every: job.reminderEveryMs ?? null,
+    failure_threshold: job.failureThreshold ?? 1,
+    recovery_threshold: job.recoveryThreshold ?? 1,
+    max_runtime: job.maxRuntimeMs ?? null,
+    min_runtime: job.minRuntimeMs ?? null,
+    late_alert: job.lateAlert ?? false,
     ...(job.channelIds ? { channels: [...job.channelIds].sort() } : {}),
   };
 }
@@ -84,7 +94,8 @@ export async function planSync(
     }
     let wanted: ReturnType<typeof comparable>;
     try {
-      wanted = comparable(parseJobDraft(body, minimumMs, options.now));
+      const draft = parseJobDraft(body, minimumMs, options.now);
+      wanted = comparable({ ...draft, ...draft.rules });
     } catch (error) {
       if (error instanceof CronSentryError) throw new CliError(`jobs.${slug}: ${error.message}`);
       throw error;
@@ -157,4 +168,11 @@ export async function applySync(
   }
 }
 
-const DEFAULTS: Record<string, unknown> = { description: '', tags: [], timezone: 'UTC' };
+const DEFAULTS: Record<string, unknown> = {
+  description: '',
+  tags: [],
+  timezone: 'UTC',
+  failure_threshold: 1,
+  recovery_threshold: 1,
+  late_alert: false,
+};

@@ -1018,9 +1018,9 @@ export interface components {
         Flip: {
             id: string;
             /** @enum {string} */
-            from: "new" | "healthy" | "late" | "missing" | "failed" | "paused";
+            from: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused";
             /** @enum {string} */
-            to: "new" | "healthy" | "late" | "missing" | "failed" | "paused";
+            to: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused";
             /**
              * Format: date-time
              * @description An ISO 8601 time in UTC, e.g. 2026-03-01T12:00:00.000Z
@@ -1136,8 +1136,22 @@ export interface components {
             grace_seconds: number;
             reminder_every: string | null;
             aws_source: components["schemas"]["AwsSource"];
+            /** @description Failed or missed runs in a row before the job alerts. */
+            failure_threshold: number;
+            /** @description Good runs in a row before a down job recovers. */
+            recovery_threshold: number;
+            /** @description A run still going this long is overrunning; minutes when whole, else a duration. */
+            max_runtime: number | string | null;
+            /** @description A faster run counts as failed; minutes when whole, else a duration. */
+            min_runtime: number | string | null;
+            /** @description A late notice at the expected time, before the missing alert. */
+            late_alert: boolean;
             /** @enum {string} */
-            status: "new" | "healthy" | "late" | "missing" | "failed" | "paused";
+            status: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused";
+            /** @description Runs counted towards failure_threshold (while failing). */
+            failure_count: number;
+            /** @description Good runs counted towards recovery_threshold (while down). */
+            recovery_count: number;
             /**
              * Format: date-time
              * @description An ISO 8601 time in UTC, e.g. 2026-03-01T12:00:00.000Z
@@ -1191,8 +1205,10 @@ export interface components {
                 new: number;
                 healthy: number;
                 late: number;
+                failing: number;
                 missing: number;
                 failed: number;
+                overrunning: number;
                 paused: number;
             };
             total: number;
@@ -1296,7 +1312,7 @@ export interface operations {
     getApiJobs: {
         parameters: {
             query?: {
-                status?: "new" | "healthy" | "late" | "missing" | "failed" | "paused";
+                status?: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused";
                 tag?: string;
                 /** @description Text in the name, description or tags. */
                 q?: string;
@@ -1423,6 +1439,14 @@ export interface operations {
                             value: string;
                         };
                     } | null;
+                    /** @default 1 */
+                    failure_threshold?: number;
+                    /** @default 1 */
+                    recovery_threshold?: number;
+                    max_runtime?: number | string | null;
+                    min_runtime?: number | string | null;
+                    /** @default false */
+                    late_alert?: boolean;
                 };
             };
         };
@@ -1763,6 +1787,11 @@ export interface operations {
                             value: string;
                         };
                     } | null;
+                    failure_threshold?: number;
+                    recovery_threshold?: number;
+                    max_runtime?: number | string | null;
+                    min_runtime?: number | string | null;
+                    late_alert?: boolean;
                 };
             };
         };

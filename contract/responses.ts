@@ -75,7 +75,20 @@ export const jobSchema = z
     grace_seconds: z.number(),
     reminder_every: z.string().nullable(),
     aws_source: awsSourceView.nullable(),
+    failure_threshold: z.int().meta({ description: 'Failed or missed runs in a row before the job alerts.' }),
+    recovery_threshold: z.int().meta({ description: 'Good runs in a row before a down job recovers.' }),
+    max_runtime: z
+      .union([z.number(), z.string()])
+      .nullable()
+      .meta({ description: 'A run still going this long is overrunning; minutes when whole, else a duration.' }),
+    min_runtime: z
+      .union([z.number(), z.string()])
+      .nullable()
+      .meta({ description: 'A faster run counts as failed; minutes when whole, else a duration.' }),
+    late_alert: z.boolean().meta({ description: 'A late notice at the expected time, before the missing alert.' }),
     status: z.enum(STATUSES),
+    failure_count: z.int().meta({ description: 'Runs counted towards failure_threshold (while failing).' }),
+    recovery_count: z.int().meta({ description: 'Good runs counted towards recovery_threshold (while down).' }),
     status_since: time,
     run_in_progress: z.boolean(),
     last_ping_at: nullableTime,

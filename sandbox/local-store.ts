@@ -6,19 +6,37 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { createTableInput } from '../shared/storage/table-definition';
+import { inProcessHandler, type SdkRequestHandler } from './in-process-handler';
 
 /** Local stores need credentials of some kind; these open nothing anywhere. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const LOCAL_REGION = 'us-east-1';
 
-export function localDynamoClient(endpoint: string, credentials = LOCAL_CREDENTIALS): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials, maxAttempts: 3 });
+/** A client of a local store; `requestHandler` replaces the HTTP transport (see `RunningDynalite.inProcess`). */
+export function localDynamoClient(
+  endpoint: string,
+  credentials = LOCAL_CREDENTIALS,
+  requestHandler?: SdkRequestHandler,
+): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials,
+    maxAttempts: 3,
+    ...(requestHandler ? { requestHandler } : {}),
+  });
 }
 
 export interface RunningDynalite {
   readonly endpoint: string;
   /** The credentials it answers (a random key id when started with `requireSecret`). */
   readonly credentials: typeof LOCAL_CREDENTIALS;
+  /**
+   * A transport for clients in this process that calls the store's request listener directly
+   * (no socket). The port stays open only because dynalite closes its database through its
+   * server's `close`; with `requireSecret`, nobody else can use it.
+   */
+  readonly inProcess: SdkRequestHandler;
   close(): Promise<void>;
 }
 
@@ -48,14 +66,15 @@ export async function startDynalite(
     ...(options.path ? { path: options.path } : {}),
   });
   let credentials = LOCAL_CREDENTIALS;
+  const [listener] = server.listeners('request') as RequestListener[];
+  if (!listener) throw new Error('dynalite registered no request listener');
   if (options.requireSecret) {
     // dynalite checks no credentials, and any local user can reach 127.0.0.1: so the sandbox's
     // store answers only requests signed with a key id that exists in this process's memory alone.
     credentials = { accessKeyId: `local${randomBytes(24).toString('hex')}`, secretAccessKey: 'local' };
-    const [handle] = server.listeners('request') as RequestListener[];
     server.removeAllListeners('request');
     server.on('request', (request: IncomingMessage, response) => {
-      if (handle && signedWith(request, credentials.accessKeyId)) return handle.call(server, request, response);
+      if (signedWith(request, credentials.accessKeyId)) return listener.call(server, request, response);
       response.writeHead(403, { 'content-type': 'application/x-amz-json-1.0' });
       response.end(
         JSON.stringify({ __type: 'com.amazon.coral.service#UnrecognizedClientException', message: 'forbidden' }),
@@ -70,6 +89,7 @@ export async function startDynalite(
   return {
     endpoint: `http://127.0.0.1:${port}`,
     credentials,
+    inProcess: inProcessHandler(listener),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

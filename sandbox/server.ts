@@ -1,4 +1,10 @@
-import { asFunction, functionNow, jsonLinesSink, recordAwsCalls } from '../shared/adapters/aws-call-recorder';
+import {
+  asFunction as creditTo,
+  functionNow,
+  jsonLinesSink,
+  recordAwsCalls,
+  type FunctionName,
+} from '../shared/adapters/aws-call-recorder';
 import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -64,8 +70,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const { settings, logger } = options;
   await privateDirectory(options.dataDir);
   const store = await startDynalite({ path: path.join(options.dataDir, 'db'), requireSecret: true });
-  const client = localDynamoClient(store.endpoint, store.credentials);
+  const client = localDynamoClient(store.endpoint, store.credentials, store.inProcess);
   // Tests only (test/infra/iam.test.ts): each call credited to the function whose code makes it.
+  // Without a call log nothing asks which function runs, so no AsyncLocalStorage is entered: its
+  // promise hooks run for every promise in the process, and a ping through the SDK makes many.
+  const asFunction = settings.CRONSENTRY_AWS_CALL_LOG ? creditTo : <T>(_name: FunctionName, run: () => T): T => run();
   if (settings.CRONSENTRY_AWS_CALL_LOG) {
     const sink = jsonLinesSink(settings.CRONSENTRY_AWS_CALL_LOG);
     recordAwsCalls(client, { functionOf: functionNow, sink, account: 'sandbox', tableName: settings.TABLE_NAME });
@@ -89,7 +98,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     // The sandbox's stand-in for SNS's and Lambda's own queues: a client of its own, so that its
     // calls are never recorded as one of the functions' (test/infra/iam.test.ts).
     new StorePendingAlerts(
-      createDocumentClient(localDynamoClient(store.endpoint, store.credentials)),
+      createDocumentClient(localDynamoClient(store.endpoint, store.credentials, store.inProcess)),
       settings.TABLE_NAME,
     ),
     logger,
@@ -210,15 +219,21 @@ async function ensureLocalKey(services: Services, dataDir: string, given: string
   return chosen;
 }
 
-async function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The request body, or undefined when it is larger than AWS would deliver (the rest is read and
+ * dropped, so the 413 reaches the client). Plain events: no async iterator per request.
+ */
+function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    request.once('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks, size)));
+    request.once('error', reject);
+  });
 }
 
 function tooLarge(): PlainResponse {

@@ -1,6 +1,7 @@
 /**
- * The errors CronSentry's use cases raise. One place (the HTTP error middleware) maps them to
- * status codes; anything else is an internal error and says nothing about internals.
+ * The errors CronSentry's use cases raise, each with the machine-readable `code` its JSON error
+ * carries. Which HTTP status each means is decided at the edge, in one place
+ * (functions/http/error-status.ts); anything else is an internal error and says nothing about internals.
  */
 
 export interface FieldProblem {
@@ -9,12 +10,10 @@ export interface FieldProblem {
 }
 
 export abstract class CronSentryError extends Error {
-  abstract readonly status: number;
   abstract readonly code: string;
 }
 
 export class ValidationError extends CronSentryError {
-  readonly status = 400;
   readonly code = 'validation_failed';
   readonly field: string;
   constructor(
@@ -32,7 +31,6 @@ export class ValidationError extends CronSentryError {
 }
 
 export class NotFoundError extends CronSentryError {
-  readonly status = 404;
   readonly code = 'not_found';
   constructor(what = 'resource') {
     super(`${what} not found`);
@@ -41,7 +39,6 @@ export class NotFoundError extends CronSentryError {
 }
 
 export class UnauthorizedError extends CronSentryError {
-  readonly status = 401;
   readonly code = 'unauthorized';
   constructor(
     message = 'a valid API key is required (Authorization: Bearer <key> or X-Api-Key); `npm start` prints one; see README',
@@ -52,7 +49,6 @@ export class UnauthorizedError extends CronSentryError {
 }
 
 export class ForbiddenError extends CronSentryError {
-  readonly status = 403;
   readonly code = 'forbidden';
   constructor(message = 'this API key is read-only') {
     super(message);
@@ -61,7 +57,6 @@ export class ForbiddenError extends CronSentryError {
 }
 
 export class ConflictError extends CronSentryError {
-  readonly status = 409;
   readonly code = 'conflict';
   constructor(message: string) {
     super(message);
@@ -70,7 +65,6 @@ export class ConflictError extends CronSentryError {
 }
 
 export class PayloadTooLargeError extends CronSentryError {
-  readonly status = 413;
   readonly code = 'payload_too_large';
   constructor(limitBytes: number) {
     super(`request body is larger than ${limitBytes} bytes`);

@@ -49,6 +49,10 @@ export async function benchStack(
     logger: silentLogger,
     bus,
     publicUrl: 'http://127.0.0.1:8080',
+    // BENCH_CHECKER_CONCURRENCY: jobs one sweep evaluates at once (the checker's default when unset).
+    ...(process.env.BENCH_CHECKER_CONCURRENCY
+      ? { checker: { concurrency: Number(process.env.BENCH_CHECKER_CONCURRENCY) } }
+      : {}),
   });
   return {
     tableName,

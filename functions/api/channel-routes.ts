@@ -1,10 +1,10 @@
-import { changedSecrets, channelView } from '../../shared/alerts/channel-service';
+import { changedSecrets, channelView, createSchema, patchSchema } from '../../shared/alerts/channel-service';
 import type { Alerting } from '../../shared/wiring/alerting';
 import type { DeliveryRecord } from '../../shared/app/ports/delivery-store';
 import { channelForms } from '../../shared/alerts/registry';
 import type { JobsService } from '../../shared/app/jobs-service';
 import { readOnlyNoticeId } from '../../shared/app/job-view';
-import { UUID_PATTERN } from '../../shared/app/validation';
+import { parseInput, UUID_PATTERN } from '../../shared/app/validation';
 import { isUniqueKey, uniqueKeyOf } from '../../shared/domain/unique-key';
 import { ValidationError } from '../../shared/errors';
 import { json, jsonBody, noContent } from '../http/responses';
@@ -58,7 +58,7 @@ export function channelRoutes(
   publicUrl: string | undefined,
   jobs: Pick<JobsService, 'findRef'>,
 ): Route[] {
-  const { channels, deliveries } = alerts;
+  const { channels, deliveryLog } = alerts;
   const channelId = (request: RouteRequest) => idParam(request.event, 'id', 'channel');
   return [
     {
@@ -81,7 +81,7 @@ export function channelRoutes(
       method: 'POST',
       path: '/api/channels',
       handle: async ({ principal, event, now }) => {
-        const channel = await channels.create(principal, jsonBody(event), now);
+        const channel = await channels.create(principal, parseInput(createSchema, jsonBody(event)), now);
         // The only response that shows the secrets in full (a generated signing secret included).
         return json(201, channelView(channel, { reveal: Object.keys(channel.settings) }));
       },
@@ -103,7 +103,12 @@ export function channelRoutes(
       handle: async (request) => {
         const id = channelId(request);
         const before = await channels.get(request.principal, id);
-        const after = await channels.update(request.principal, id, jsonBody(request.event), request.now);
+        const after = await channels.update(
+          request.principal,
+          id,
+          parseInput(patchSchema, jsonBody(request.event)),
+          request.now,
+        );
         return json(200, channelView(after, { reveal: changedSecrets(before, after) }));
       },
     },
@@ -125,8 +130,8 @@ export function channelRoutes(
       method: 'GET',
       path: '/api/deliveries',
       handle: async (request) => {
-        const page = await deliveries.list(
-          request.principal.projectId,
+        const page = await deliveryLog.list(
+          request.principal,
           { jobId: await jobFilter(request, jobs), channelId: optionalId(request, 'channel_id') },
           limitParam(request.event),
           cursorParam(request.event),

@@ -7,6 +7,7 @@ import type { Job } from '../../shared/domain/job';
 import { CronSentryError, NotFoundError, ValidationError } from '../../shared/errors';
 import { json, jsonBody, type HttpResult } from '../http/responses';
 import type { Route, RouteRequest } from './route';
+import { httpStatusOf } from '../http/error-status';
 
 /** The project's badge URLs per tag (`*` = all), in the shape of Healthchecks' `GET /badges/`. */
 export type BadgesOf = (request: RouteRequest, tags: readonly string[]) => Promise<Record<string, unknown>>;
@@ -155,7 +156,7 @@ async function healthchecksErrors(
     if (error instanceof SpecError || error instanceof ChannelReferenceError) {
       return json(400, { error: error.details[0]?.message ?? error.message });
     }
-    if (error instanceof CronSentryError) return json(error.status, { error: error.message });
+    if (error instanceof CronSentryError) return json(httpStatusOf(error), { error: error.message });
     throw error;
   }
 }

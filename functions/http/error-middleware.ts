@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '../../shared/app/logger';
 import { CronSentryError, ValidationError } from '../../shared/errors';
 import { CursorError } from '../../shared/storage/keys';
+import { httpStatusOf } from './error-status';
 import { errorBody, json, type HttpEvent, type HttpResult } from './responses';
 
 export type ErrorLogger = Pick<Logger, 'error'>;
@@ -15,7 +16,7 @@ export function httpErrors(logger: ErrorLogger): MiddlewareObj<HttpEvent, HttpRe
     onError: async (request) => {
       const error = request.error;
       if (error instanceof ValidationError) {
-        request.response = json(error.status, errorBody(error.code, error.message, error.details));
+        request.response = json(httpStatusOf(error), errorBody(error.code, error.message, error.details));
       } else if (error instanceof CursorError) {
         request.response = json(
           400,
@@ -32,7 +33,7 @@ export function httpErrors(logger: ErrorLogger): MiddlewareObj<HttpEvent, HttpRe
           ]),
         );
       } else if (error instanceof CronSentryError) {
-        request.response = json(error.status, errorBody(error.code, error.message));
+        request.response = json(httpStatusOf(error), errorBody(error.code, error.message));
       } else if (isRouteNotFound(error)) {
         request.response = json(404, errorBody('not_found', 'no such route'));
       } else {

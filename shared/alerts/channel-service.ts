@@ -44,6 +44,11 @@ export const patchSchema = z
   })
   .strict();
 
+/** A new channel, as the route parsed it with `createSchema`. */
+export type ChannelCreateInput = z.output<typeof createSchema>;
+/** A change to a channel, as the route parsed it with `patchSchema`. */
+export type ChannelPatch = z.output<typeof patchSchema>;
+
 /**
  * Channels of a project: create, edit, delete, and test. Settings are checked by their kind's
  * schema; secrets are shown in full only in the response that created (or replaced) them.
@@ -69,9 +74,8 @@ export class ChannelService {
     return channel;
   }
 
-  async create(principal: Principal, body: unknown, now: number): Promise<ChannelRecord> {
+  async create(principal: Principal, input: ChannelCreateInput, now: number): Promise<ChannelRecord> {
     requireWrite(principal);
-    const input = parseInput(createSchema, body);
     const settings = parseSettings(input.kind, input.settings, this.rules);
     await refuseUnreachable(settings, this.destinations);
     const existing = await this.channels.list(principal.projectId);
@@ -98,9 +102,8 @@ export class ChannelService {
    * their stored values, and so does a secret sent back in its masked form, so a client can
    * round-trip what it read without destroying the secret.
    */
-  async update(principal: Principal, channelId: string, body: unknown, now: number): Promise<ChannelRecord> {
+  async update(principal: Principal, channelId: string, patch: ChannelPatch, now: number): Promise<ChannelRecord> {
     requireWrite(principal);
-    const patch = parseInput(patchSchema, body);
     const current = await this.get(principal, channelId);
     if (patch.kind !== undefined && patch.kind !== current.kind) {
       throw ValidationError.of('kind', 'cannot change; create a new channel instead');

@@ -30,7 +30,7 @@ export interface RenderedAlert {
   readonly message: AlertMessage;
   readonly event: AlertEvent;
   readonly test: boolean;
-  /** `MISSING | Database Backup`, `RECOVERED | …`, `STILL FAILED | …`, `TEST | …`. */
+  /** `MISSING | Database Backup`, `RECOVERED | …`, `STILL FAILED | …`, `OVERRUNNING | …`, `LATE | …`, `TEST | …`. */
   readonly subject: string;
   /** One sentence: `Database Backup is missing.` */
   readonly headline: string;
@@ -54,6 +54,7 @@ const COLORS: Record<AlertEvent, number> = {
   reminder: 0xe0a030,
   flapping: 0xe0a030,
   settled: 0x5b7bd9,
+  late: 0xe0a030,
 };
 
 /**
@@ -78,6 +79,15 @@ export function renderAlert(message: AlertMessage, context: AlertContext = {}): 
       facts.push({ label: 'Down for', value: describeDuration(notice.at - context.downSince) });
     }
     facts.push({ label: 'Next ping expected', value: at(job.expectedAt) });
+  } else if (event === 'late') {
+    // The job is still up: say when the ping was due and when it will count as missing.
+    facts.push({ label: 'Status', value: `late since ${at(job.expectedAt)}` });
+    if (job.expectedAt !== undefined) {
+      facts.push({
+        label: 'Missing from',
+        value: `${at(job.expectedAt + job.graceMs)} if no ping arrives (grace ${describeDuration(job.graceMs)})`,
+      });
+    }
   } else {
     const since = event === 'reminder' ? job.statusSince : notice.at;
     facts.push({ label: 'Status', value: `${notice.to} since ${at(since)}` });
@@ -125,6 +135,8 @@ function headlineOf({ event, job, notice }: AlertMessage): string {
   if (event === 'reminder') return `${name} is still ${notice.to}.`;
   if (event === 'flapping') return `${name} is flapping: it is ${notice.to} now, and further changes are held back.`;
   if (event === 'settled') return `${name} stopped flapping: it is ${notice.to}.`;
+  if (event === 'late') return `${name} is late: its ping has not arrived yet.`;
+  if (notice.to === 'overrunning') return `${name} is overrunning: a run is still going past its maximum runtime.`;
   return `${name} is ${notice.to}.`;
 }
 
@@ -223,6 +235,18 @@ export function escapeHtml(text: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 }
+
+/**
+ * Whether an incident tool should leave this alert out: a `late` notice is an early warning in
+ * chat and mail; paging for it would open an incident that no recovery closes (the job is still
+ * healthy when its ping then arrives). The missing alert at expected + grace pages as usual.
+ */
+export function opensNoIncident(alert: RenderedAlert): boolean {
+  return alert.event === 'late' && !alert.test;
+}
+
+/** The delivery record of an alert an incident tool leaves out (see `opensNoIncident`). */
+export const NOT_PAGED = 'not sent: a late notice opens no incident';
 
 /**
  * Whether an incident tool should close the job's incident: a recovery, or a flapping job that

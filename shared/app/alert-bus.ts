@@ -3,9 +3,10 @@ import { describeSchedule, scheduleText } from '../domain/schedule';
 
 /**
  * What a notice means to the people subscribed: something broke, it is fixed, it is still broken,
- * it keeps changing (further changes held back), or it stopped changing (the summary).
+ * it keeps changing (further changes held back), it stopped changing (the summary), or its ping
+ * is late (an early warning the job asked for; it opens no incident).
  */
-export const ALERT_EVENTS = ['down', 'up', 'reminder', 'flapping', 'settled'] as const;
+export const ALERT_EVENTS = ['down', 'up', 'reminder', 'flapping', 'settled', 'late'] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
 /**
@@ -52,7 +53,7 @@ export interface AlertBus {
  * while a job flaps) are history only.
  */
 export function alertEventOf(notice: Notice): AlertEvent | undefined {
-  if (notice.kind === 'reminder' || notice.kind === 'flapping' || notice.kind === 'settled') return notice.kind;
+  if (notice.kind !== 'flip') return notice.kind;
   if (notice.quiet || !isAlertWorthy(notice.from, notice.to)) return undefined;
   return isDown(notice.to) ? 'down' : 'up';
 }

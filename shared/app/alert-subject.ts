@@ -8,8 +8,9 @@ export const SNS_SUBJECT_MAX = 99;
 const NAME_IN_SUBJECT_MAX = 100;
 
 /**
- * `MISSING | Database Backup`, `RECOVERED | …`, `FAILED | …`, `STILL MISSING | …`, `FLAPPING | …`,
- * `SETTLED | …`. One line whatever the stored name holds, so it is safe in any header.
+ * `MISSING | Database Backup`, `RECOVERED | …`, `FAILED | …`, `OVERRUNNING | …`, `STILL MISSING | …`,
+ * `FLAPPING | …`, `SETTLED | …`, `LATE | …` (a job's early warning, see `late_alert`). One line
+ * whatever the stored name holds, so it is safe in any header.
  */
 export function alertSubject(message: AlertMessage): string {
   return `${subjectWord(message)} | ${clipText(oneLine(message.job.name), NAME_IN_SUBJECT_MAX)}`;
@@ -23,6 +24,8 @@ function subjectWord({ event, notice }: AlertMessage): string {
       return `STILL ${notice.to.toUpperCase()}`;
     case 'flapping':
       return 'FLAPPING';
+    case 'late':
+      return 'LATE';
     case 'settled':
       return `SETTLED ${notice.to.toUpperCase()}`;
     default:

@@ -1,6 +1,6 @@
 import pMap from 'p-map';
 import type { JobState } from '../domain/job';
-import { evaluate } from '../domain/transitions';
+import { transition } from '../domain/transitions';
 import { WriteConflictError } from '../errors';
 import type { JobStore } from './ports/job-store';
 import type { OutboxPublisher } from './outbox';
@@ -55,9 +55,9 @@ export class Checker {
     await inParallel(states, this.options.concurrency, async (state) => {
       // The index is eventually consistent and may be stale: the item is the truth.
       if (state.wakeAt === undefined || state.wakeAt > now) return;
-      const transition = evaluate(state, now);
+      const step = transition(state, { kind: 'check', now });
       try {
-        await this.jobs.saveState(transition.state, state.version);
+        await this.jobs.saveState(step.state, state.version);
       } catch (error) {
         if (error instanceof WriteConflictError) {
           report.lostRaces += 1;
@@ -65,13 +65,13 @@ export class Checker {
         }
         throw error;
       }
-      if (!transition.notice) {
+      if (!step.notice) {
         report.rearmed += 1;
         return;
       }
-      if (transition.notice.kind === 'flip') report.flipped += 1;
+      if (step.notice.kind === 'flip') report.flipped += 1;
       else report.reminded += 1;
-      await this.publishOrLeave(transition.state, now);
+      await this.publishOrLeave(step.state, now);
     });
     report.republished = await this.republishStale(now);
     if (report.due > 0 || report.republished > 0) this.logger.info('sweep', { ...report });

@@ -10,13 +10,18 @@ import { slugify } from './slugs';
  * (`Check.to_dict`, `Ping.to_dict`, `Flip.to_dict` in hc/api/models.py).
  */
 
-/** Healthchecks' status words: `grace` is CronSentry's `late`; missing and failed are both `down`. */
+/**
+ * Healthchecks' status words: `grace` is CronSentry's `late`, and `failing` (counted, not alerted
+ * yet) is closest to it; missing, failed and overrunning are all `down`.
+ */
 const STATUS_WORD: Record<Status, string> = {
   new: 'new',
   healthy: 'up',
   late: 'grace',
+  failing: 'grace',
   missing: 'down',
   failed: 'down',
+  overrunning: 'down',
   paused: 'paused',
 };
 

@@ -13,6 +13,7 @@ import { ValidationError } from '../errors';
 import { parseInput, UUID_PATTERN } from './validation';
 import { awsSourceInput, toAwsSource } from './aws-source-input';
 import type { AwsSource } from '../domain/aws-events/source';
+import type { AlertRules, SettingsChange } from '../domain/transitions';
 import { fromAwsScheduleExpression, ScheduleExpressionError } from '../domain/aws-schedule-expression';
 
 export const LIMITS = {
@@ -23,6 +24,13 @@ export const LIMITS = {
   channels: 20,
   scheduleLength: 120,
   maxGraceMs: 365 * DAY,
+  /** `failure_threshold` and `recovery_threshold`: runs in a row, 1 (the default) to this. */
+  maxThreshold: 100,
+  /** `max_runtime`: at least the minimum grace (the checker's promise), up to a week. */
+  maxRuntimeMs: 7 * DAY,
+  /** `min_runtime`: at least a second (a duration's smallest unit), at most a day. */
+  minRuntimeFloorMs: SECOND,
+  minRuntimeMs: DAY,
 } as const;
 
 const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_.:/-]*$/u;
@@ -63,8 +71,22 @@ const fields = {
   channels: z.array(z.string().regex(UUID_PATTERN, 'must be a channel id')).max(LIMITS.channels),
   reminder_every: z.union([z.string().min(1).max(20), z.null()]),
   aws_source: z.union([awsSourceInput, z.null()]),
+  failure_threshold: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(LIMITS.maxThreshold, `must be at most ${LIMITS.maxThreshold}`),
+  recovery_threshold: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(LIMITS.maxThreshold, `must be at most ${LIMITS.maxThreshold}`),
+  max_runtime: z.union([durationInput, z.null()]),
+  min_runtime: z.union([durationInput, z.null()]),
+  late_alert: z.boolean(),
 };
 
+/** The body of `POST /api/jobs` (exported for the OpenAPI document). */
 export const createSchema = z
   .object({
     name: fields.name,
@@ -76,9 +98,15 @@ export const createSchema = z
     channels: fields.channels.optional(),
     reminder_every: fields.reminder_every.optional(),
     aws_source: fields.aws_source.optional(),
+    failure_threshold: fields.failure_threshold.default(1),
+    recovery_threshold: fields.recovery_threshold.default(1),
+    max_runtime: fields.max_runtime.optional(),
+    min_runtime: fields.min_runtime.optional(),
+    late_alert: fields.late_alert.default(false),
   })
   .strict();
 
+/** The body of `PATCH /api/jobs/{id}` (exported for the OpenAPI document). */
 export const updateSchema = z
   .object({
     name: fields.name,
@@ -90,6 +118,11 @@ export const updateSchema = z
     channels: fields.channels,
     reminder_every: fields.reminder_every,
     aws_source: fields.aws_source,
+    failure_threshold: fields.failure_threshold,
+    recovery_threshold: fields.recovery_threshold,
+    max_runtime: fields.max_runtime,
+    min_runtime: fields.min_runtime,
+    late_alert: fields.late_alert,
   })
   .partial()
   .strict()
@@ -106,6 +139,8 @@ export interface JobDraft {
   readonly reminderEveryMs?: number;
   /** The AWS resource whose state-change events ping the job (docs/aws-events.md). */
   readonly awsSource?: AwsSource;
+  /** `failure_threshold` … `late_alert`, absent where the default applies. */
+  readonly rules: AlertRules;
 }
 
 export interface JobPatch {
@@ -119,6 +154,8 @@ export interface JobPatch {
   readonly reminderEveryMs?: number | null;
   /** `null` stops watching the AWS resource. */
   readonly awsSource?: AwsSource | null;
+  /** The alert rules the patch changes; `null` removes a runtime bound. */
+  readonly rules: SettingsChange;
 }
 
 export function parseJobDraft(body: unknown, minimumMs: number, now: number): JobDraft {
@@ -132,16 +169,21 @@ export function parseJobDraft(body: unknown, minimumMs: number, now: number): Jo
     ...(input.channels ? { channelIds: unique(input.channels) } : {}),
     ...(input.reminder_every ? { reminderEveryMs: toReminder(input.reminder_every, minimumMs) } : {}),
     ...(input.aws_source ? { awsSource: toAwsSource(input.aws_source) } : {}),
+    rules: toRules(input, {}, minimumMs),
   };
 }
 
-/** `current` supplies the schedule text or zone the patch leaves out. */
+/**
+ * `current` supplies the schedule text or zone the patch leaves out, and the runtime bounds a
+ * new bound is checked against.
+ */
 export function parseJobPatch(
   body: unknown,
   current: Schedule,
   currentText: string,
   minimumMs: number,
   now: number,
+  currentBounds: RuntimeBounds = {},
 ): JobPatch {
   const input = parseInput(updateSchema, body);
   const scheduleChanged = input.schedule !== undefined || input.timezone !== undefined;
@@ -162,7 +204,66 @@ export function parseJobPatch(
     ...(input.aws_source !== undefined
       ? { awsSource: input.aws_source === null ? null : toAwsSource(input.aws_source) }
       : {}),
+    rules: toRules(input, currentBounds, minimumMs),
   };
+}
+
+/** A job's runtime bounds as stored: what a patch that sends only one of them is checked against. */
+export interface RuntimeBounds {
+  readonly minRuntimeMs?: number;
+  readonly maxRuntimeMs?: number;
+}
+
+interface RulesInput {
+  failure_threshold?: number;
+  recovery_threshold?: number;
+  max_runtime?: number | string | null;
+  min_runtime?: number | string | null;
+  late_alert?: boolean;
+}
+
+/**
+ * The alert rules a body sets (absent: unchanged or the default). `max_runtime` must leave room
+ * above `min_runtime`, whichever of the two the body sends and whichever the job already has.
+ */
+function toRules(input: RulesInput, current: RuntimeBounds, minimumMs: number): SettingsChange {
+  const maxRuntimeMs =
+    input.max_runtime === undefined || input.max_runtime === null
+      ? input.max_runtime
+      : toBoundedDuration('max_runtime', input.max_runtime, minimumMs, LIMITS.maxRuntimeMs);
+  const minRuntimeMs =
+    input.min_runtime === undefined || input.min_runtime === null
+      ? input.min_runtime
+      : toBoundedDuration('min_runtime', input.min_runtime, LIMITS.minRuntimeFloorMs, LIMITS.minRuntimeMs);
+  const max = maxRuntimeMs === undefined ? current.maxRuntimeMs : (maxRuntimeMs ?? undefined);
+  const min = minRuntimeMs === undefined ? current.minRuntimeMs : (minRuntimeMs ?? undefined);
+  if (max !== undefined && min !== undefined && max <= min) {
+    const field = maxRuntimeMs !== undefined ? 'max_runtime' : 'min_runtime';
+    throw ValidationError.of(
+      field,
+      field === 'max_runtime'
+        ? `must be more than min_runtime (${describeDuration(min)})`
+        : `must be less than max_runtime (${describeDuration(max)})`,
+    );
+  }
+  return {
+    ...(input.failure_threshold !== undefined ? { failureThreshold: input.failure_threshold } : {}),
+    ...(input.recovery_threshold !== undefined ? { recoveryThreshold: input.recovery_threshold } : {}),
+    ...(maxRuntimeMs !== undefined ? { maxRuntimeMs } : {}),
+    ...(minRuntimeMs !== undefined ? { minRuntimeMs } : {}),
+    ...(input.late_alert !== undefined ? { lateAlert: input.late_alert } : {}),
+  };
+}
+
+/** A duration as `grace_time` takes it (a number of minutes, or `"90s"`, `"2h"`), within bounds. */
+function toBoundedDuration(field: string, value: number | string, floor: number, ceiling: number): number {
+  const ms = typeof value === 'number' ? Math.round(value * MINUTE) : parseDuration(value);
+  if (ms === undefined) {
+    throw ValidationError.of(field, 'must be a number of minutes or a duration such as "90s", "5m", "2h"');
+  }
+  if (ms < floor) throw ValidationError.of(field, `must be at least ${describeDuration(floor)}`);
+  if (ms > ceiling) throw ValidationError.of(field, `must be at most ${describeDuration(ceiling)}`);
+  return ms;
 }
 
 export const previewSchema = z.object({ schedule: fields.schedule, timezone: fields.timezone.default('UTC') }).strict();
@@ -217,14 +318,7 @@ function toSchedule(
 }
 
 function toGrace(value: number | string, minimumMs: number): number {
-  const ms = typeof value === 'number' ? Math.round(value * MINUTE) : parseDuration(value);
-  if (ms === undefined) {
-    throw ValidationError.of('grace_time', 'must be a number of minutes or a duration such as "90s", "5m", "2h"');
-  }
-  if (ms < minimumMs) throw ValidationError.of('grace_time', `must be at least ${describeDuration(minimumMs)}`);
-  if (ms > LIMITS.maxGraceMs)
-    throw ValidationError.of('grace_time', `must be at most ${describeDuration(LIMITS.maxGraceMs)}`);
-  return ms;
+  return toBoundedDuration('grace_time', value, minimumMs, LIMITS.maxGraceMs);
 }
 
 function toReminder(value: string, minimumMs: number): number {

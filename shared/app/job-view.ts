@@ -1,5 +1,5 @@
 import { MINUTE, formatDuration } from '../domain/durations';
-import type { Job } from '../domain/job';
+import { isDown, type Job } from '../domain/job';
 import { describeSchedule, scheduleText } from '../domain/schedule';
 import { deadlineOf, statusAt } from '../domain/transitions';
 import { uniqueKeyOf } from '../domain/unique-key';
@@ -7,8 +7,8 @@ import type { FlipRecord, PingRecord } from '../domain/history';
 import { isoOrNull } from './iso-time';
 import { awsSourceView } from './aws-source-input';
 
-/** `grace_time` comes back in the form people send: minutes as a number when whole, else a duration. */
-function graceOut(ms: number): number | string {
+/** Durations come back in the form people send: minutes as a number when whole, else a duration. */
+function durationOut(ms: number): number | string {
   return ms % MINUTE === 0 ? ms / MINUTE : formatDuration(ms);
 }
 
@@ -45,11 +45,19 @@ export function jobView({ state, profile }: Job, options: ViewOptions) {
     schedule: scheduleText(state.schedule),
     timezone: state.schedule.timezone,
     schedule_description: describeSchedule(state.schedule),
-    grace_time: graceOut(state.graceMs),
+    grace_time: durationOut(state.graceMs),
     grace_seconds: state.graceMs / 1000,
     reminder_every: state.reminderEveryMs ? formatDuration(state.reminderEveryMs) : null,
     aws_source: awsSourceView(profile.awsSource),
+    failure_threshold: state.failureThreshold ?? 1,
+    recovery_threshold: state.recoveryThreshold ?? 1,
+    max_runtime: state.maxRuntimeMs === undefined ? null : durationOut(state.maxRuntimeMs),
+    min_runtime: state.minRuntimeMs === undefined ? null : durationOut(state.minRuntimeMs),
+    late_alert: state.lateAlert ?? false,
     status: statusAt(state, options.now),
+    // The runs counted towards a threshold: failed or missed ones while up, good ones while down.
+    failure_count: isDown(state.status) ? 0 : (state.streak ?? 0),
+    recovery_count: isDown(state.status) ? (state.streak ?? 0) : 0,
     status_since: isoOrNull(state.statusSince),
     run_in_progress: Object.keys(state.runs).length > 0,
     last_ping_at: isoOrNull(state.lastPingAt),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Job, JobProfile, Status } from '../domain/job';
+import { STATUSES, type Job, type JobProfile, type JobState, type Status } from '../domain/job';
 import { scheduleText } from '../domain/schedule';
 import { isUniqueKey } from '../domain/unique-key';
-import { createState, pause, reschedule, resume, statusAt, type Transition } from '../domain/transitions';
+import { createState, statusAt, transition, type SettingsChange, type Transition } from '../domain/transitions';
 import { NotFoundError, ValidationError } from '../errors';
 import type { HistoryStore } from './ports/history-store';
 import type { JobStore } from './ports/job-store';
@@ -71,6 +71,7 @@ export class JobsService {
       schedule: draft.schedule,
       graceMs: draft.graceMs,
       reminderEveryMs: draft.reminderEveryMs,
+      ...draft.rules,
       now,
     });
     const profile: JobProfile = {
@@ -165,7 +166,7 @@ export class JobsService {
 
   /** Counts per status and every tag in use, over the whole project. */
   async summary(principal: Principal, now: number) {
-    const counts: Record<Status, number> = { new: 0, healthy: 0, late: 0, missing: 0, failed: 0, paused: 0 };
+    const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
     const tags = new Set<string>();
     const jobs = await this.all(principal, now);
     for (const job of jobs) {
@@ -184,16 +185,19 @@ export class JobsService {
       scheduleText(current.state.schedule),
       this.options.minimumMs,
       now,
+      current.state,
     );
     const channelIds = patch.channelIds ? await this.checkChannels(principal.projectId, patch.channelIds) : undefined;
     let state = current.state;
-    if (patch.schedule || patch.graceMs !== undefined || patch.reminderEveryMs !== undefined) {
-      const change = {
-        ...(patch.schedule ? { schedule: patch.schedule } : {}),
-        ...(patch.graceMs !== undefined ? { graceMs: patch.graceMs } : {}),
-        ...(patch.reminderEveryMs !== undefined ? { reminderEveryMs: patch.reminderEveryMs } : {}),
-      };
-      state = (await this.writeOwn(principal, jobId, (s) => reschedule(s, change, now), current.state)).state;
+    const change: SettingsChange = {
+      ...(patch.schedule ? { schedule: patch.schedule } : {}),
+      ...(patch.graceMs !== undefined ? { graceMs: patch.graceMs } : {}),
+      ...(patch.reminderEveryMs !== undefined ? { reminderEveryMs: patch.reminderEveryMs } : {}),
+      ...patch.rules,
+    };
+    if (Object.keys(change).length > 0) {
+      const decide = (s: JobState) => transition(s, { kind: 'change', change, now });
+      state = (await this.writeOwn(principal, jobId, decide, current.state)).state;
     }
     const profile: JobProfile = {
       ...current.profile,
@@ -222,11 +226,11 @@ export class JobsService {
   }
 
   async pause(principal: Principal, jobId: string, now: number): Promise<Job> {
-    return this.changeStatus(principal, jobId, now, (state) => pause(state, now));
+    return this.changeStatus(principal, jobId, now, (state) => transition(state, { kind: 'pause', now }));
   }
 
   async resume(principal: Principal, jobId: string, now: number): Promise<Job> {
-    return this.changeStatus(principal, jobId, now, (state) => resume(state, now));
+    return this.changeStatus(principal, jobId, now, (state) => transition(state, { kind: 'resume', now }));
   }
 
   async pings(principal: Principal, jobId: string, limit: number, cursor?: string) {

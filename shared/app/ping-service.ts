@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JobState, Signal, SignalKind } from '../domain/job';
 import type { PingRecord } from '../domain/history';
-import { applySignal } from '../domain/transitions';
+import { transition } from '../domain/transitions';
 import type { HistoryStore } from './ports/history-store';
 import type { JobStore } from './ports/job-store';
 import type { OutboxPublisher } from './outbox';
@@ -84,7 +84,7 @@ export class PingService {
   async record(input: PingInput, now: number): Promise<void> {
     const signal = signalOf(input, now);
     const { state, notice, stored } = await writeTransition(this.jobs, input.jobId, async (current) => {
-      const next = applySignal(current, signal);
+      const next = transition(current, { kind: 'signal', signal });
       // A status change is written whatever the rate: a failure is never dropped.
       if (next.notice || (await this.withinRate(input, current, now))) return { ...next, stored: true };
       return { state: current, stored: false };

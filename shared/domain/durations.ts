@@ -42,3 +42,13 @@ export function describeDuration(ms: number): string {
   }
   return parts.length ? parts.slice(0, 2).join(' ') : '0 s';
 }
+
+/**
+ * A run's duration in words, with tenths of a second under a minute (`0.3 s`, `29.9 s`), where
+ * `describeDuration` would round a too-short run to `0 s` or up to its bound.
+ */
+export function describeRuntime(ms: number): string {
+  if (ms >= MINUTE) return describeDuration(ms);
+  const tenths = Math.floor(Math.max(0, ms) / 100) / 10;
+  return `${tenths} s`;
+}

@@ -3,15 +3,24 @@ import type { Schedule } from './schedule';
 
 /**
  * The statuses a job can be stored in. `late` is never stored: it is derived for display
- * (past the expected time, still inside grace), see `statusAt`.
+ * (past the expected time, still inside grace), see `statusAt`. `failing`: some runs failed or
+ * were missed, fewer than the job's `failureThreshold`, so nobody has been told. `overrunning`: a
+ * run is still going past the job's `maxRuntimeMs`.
  */
-export const STORED_STATUSES = ['new', 'healthy', 'missing', 'failed', 'paused'] as const;
+export const STORED_STATUSES = ['new', 'healthy', 'failing', 'missing', 'failed', 'overrunning', 'paused'] as const;
 export type StoredStatus = (typeof STORED_STATUSES)[number];
-export const STATUSES = ['new', 'healthy', 'late', 'missing', 'failed', 'paused'] as const;
+export const STATUSES = ['new', 'healthy', 'late', 'failing', 'missing', 'failed', 'overrunning', 'paused'] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** Statuses in which something is wrong and people have been told. */
-export const DOWN_STATUSES: readonly StoredStatus[] = ['missing', 'failed'];
+export const DOWN_STATUSES: readonly StoredStatus[] = ['missing', 'failed', 'overrunning'];
+
+/** Statuses in which the job is expected to ping: the checker watches its deadlines. */
+export const WATCHED_STATUSES: readonly StoredStatus[] = ['healthy', 'failing'];
+
+export function isWatched(status: StoredStatus): boolean {
+  return WATCHED_STATUSES.includes(status);
+}
 
 export function isDown(status: StoredStatus): boolean {
   return DOWN_STATUSES.includes(status);
@@ -36,13 +45,14 @@ export interface Signal {
   readonly reason?: string;
 }
 
-export const NOTICE_KINDS = ['flip', 'reminder', 'flapping', 'settled'] as const;
+export const NOTICE_KINDS = ['flip', 'reminder', 'flapping', 'settled', 'late'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /**
  * Something people may need to hear about: a status change (`flip`), a `reminder` that a job
  * is still down, that a job started `flapping` (its changes are held back from then on), or that
- * a flapping job `settled`. Recorded once, delivered at least once, never twice per channel.
+ * a flapping job `settled`, or that a ping is `late` (the job's `lateAlert`: at the expected time,
+ * before the grace runs out; the status does not change). Recorded once, delivered at least once, never twice per channel.
  * The id is `<job id>:<state version>`: the write that made it is unique, so the id is too.
  */
 export interface Notice {
@@ -122,6 +132,23 @@ export interface JobState {
   readonly publishLeaseUntil?: number;
   /** Recent alert-worthy changes, for flap handling; absent when there were none lately. */
   readonly flap?: FlapState;
+  /** Consecutive failed or missed runs before the job goes down and alerts; absent = 1. */
+  readonly failureThreshold?: number;
+  /** Consecutive good runs before a down job is healthy again; absent = 1. */
+  readonly recoveryThreshold?: number;
+  /** A run still open this long after its start is `overrunning`; absent: it goes missing after the grace. */
+  readonly maxRuntimeMs?: number;
+  /** A run that finishes faster than this counts as failed; absent = no lower bound. */
+  readonly minRuntimeMs?: number;
+  /** Send a `late` notice at the expected time, before the missing alert at expected + grace. */
+  readonly lateAlert?: boolean;
+  /**
+   * The runs counted towards a threshold: consecutive bad runs while the job is up (`failing`),
+   * consecutive good runs while it is down. Absent = 0; every flip starts the count afresh.
+   */
+  readonly streak?: number;
+  /** The expected time a `late` notice was sent for, so each expected ping gets one at most. */
+  readonly lateNoticedFor?: number;
 }
 
 /** The descriptive part of a job, kept out of the hot item. */

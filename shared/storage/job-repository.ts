@@ -43,6 +43,13 @@ interface StateItem {
   pending: Record<string, Notice>;
   publishLeaseUntil?: number;
   flap?: JobState['flap'];
+  failureThreshold?: number;
+  recoveryThreshold?: number;
+  maxRuntimeMs?: number;
+  minRuntimeMs?: number;
+  lateAlert?: boolean;
+  streak?: number;
+  lateNoticedFor?: number;
   dueShard?: string;
   dueAt?: number;
   outboxShard?: string;
@@ -456,6 +463,7 @@ function toStateItem(state: JobState): StateItem {
     pending,
     publishLeaseUntil: state.publishLeaseUntil,
     ...(state.flap ? { flap: state.flap } : {}),
+    ...alertRulesOf(state),
     // Sparse indexes: a job appears in them only while it has something for the checker.
     ...(state.wakeAt !== undefined ? { dueShard: shard, dueAt: state.wakeAt } : {}),
     ...(state.pending.length > 0
@@ -486,9 +494,31 @@ function fromStateItem(item: StateItem): JobState {
     pending,
     publishLeaseUntil: item.publishLeaseUntil,
     ...(item.flap ? { flap: item.flap } : {}),
+    ...alertRulesOf(item),
     wakeAt: item.dueAt,
   };
 }
+
+/**
+ * The alert rules and their counts, the same names in the item as in the state. Absent ones stay
+ * absent: a job that uses none of them writes no byte more per ping.
+ */
+function alertRulesOf(from: Partial<Record<AlertRuleField, number | boolean>>) {
+  const rules: Partial<Record<AlertRuleField, number | boolean>> = {};
+  for (const field of ALERT_RULE_FIELDS) if (from[field] !== undefined) rules[field] = from[field];
+  return rules as Pick<JobState, AlertRuleField>;
+}
+
+const ALERT_RULE_FIELDS = [
+  'failureThreshold',
+  'recoveryThreshold',
+  'maxRuntimeMs',
+  'minRuntimeMs',
+  'lateAlert',
+  'streak',
+  'lateNoticedFor',
+] as const;
+type AlertRuleField = (typeof ALERT_RULE_FIELDS)[number];
 
 function toProfileItem(profile: JobProfile): ProfileItem {
   return {

@@ -6,6 +6,7 @@ import type { HistoryRepository } from '../storage/history-repository';
 import type { JobRepository } from '../storage/job-repository';
 import type { AlertTransports, ChannelRules } from '../alerts/channel';
 import { ChannelService } from '../alerts/channel-service';
+import { DeliveryLog } from '../alerts/delivery-log';
 import { Notifier } from '../alerts/notifier';
 import type { RetryPolicy } from '../alerts/send';
 
@@ -56,6 +57,7 @@ export function createAlerting(deps: AlertingDeps) {
   return {
     channelRepository,
     deliveries,
+    deliveryLog: new DeliveryLog(deliveries),
     notifier,
     channels: new ChannelService(channelRepository, deps.jobs, notifier, deps.rules, transports.destinations),
   };

@@ -1,3 +1,5 @@
+import { createSchema } from '../../shared/alerts/channel-service';
+import { parseInput } from '../../shared/app/validation';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../shared/app/access';
 import type { AlertBus, AlertMessage } from '../../shared/app/alert-bus';
@@ -58,7 +60,12 @@ describe.each(STORES)('alert delivery faults on %s', (store) => {
   async function healthyJobWithWebhook(): Promise<string> {
     await services.alerts.channels.create(
       principal,
-      { kind: 'webhook', name: 'ops', settings: { url: `${receiver.url}/alerts` }, is_default: true },
+      parseInput(createSchema, {
+        kind: 'webhook',
+        name: 'ops',
+        settings: { url: `${receiver.url}/alerts` },
+        is_default: true,
+      }),
       T0,
     );
     const job = await services.jobs.create(

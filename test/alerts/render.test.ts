@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OUTPUT_MAX_LINES, formatInZone, lastLines, renderAlert } from '../../shared/alerts/render';
 import { MINUTE, T0, alertMessage } from './support/fixtures';
+import { alertEventOf } from '../../shared/app/alert-bus';
 
 describe('alert rendering', () => {
   it('says what was expected and when, in the job’s time zone, and when the last ping came', () => {
@@ -35,6 +36,42 @@ describe('alert rendering', () => {
     expect(still.facts).toContainEqual({ label: 'Down for', value: '2 h' });
     expect(still.facts).toContainEqual({ label: 'Reminders', value: 'every 1 h while down' });
     expect(renderAlert(base, { test: true }).subject).toBe('TEST | MISSING | Database Backup');
+  });
+
+  it('renders an overrunning run and a late notice (issue 12); a failing job alerts nobody', () => {
+    const base = alertMessage();
+    const over = renderAlert(
+      alertMessage({
+        notice: {
+          ...base.notice,
+          to: 'overrunning',
+          reason: 'a run started at … is still going after its maximum runtime of 1 h',
+        },
+      }),
+    );
+    expect(over.subject).toBe('OVERRUNNING | Database Backup');
+    expect(over.headline).toBe('Database Backup is overrunning: a run is still going past its maximum runtime.');
+    expect(over.text).toContain('still going after its maximum runtime of 1 h');
+
+    const late = renderAlert(
+      alertMessage(
+        { event: 'late', notice: { ...base.notice, kind: 'late', from: 'healthy', to: 'healthy' } },
+        { status: 'healthy', expectedAt: T0 - 5 * MINUTE },
+      ),
+    );
+    expect(late.subject).toBe('LATE | Database Backup');
+    expect(late.headline).toBe('Database Backup is late: its ping has not arrived yet.');
+    expect(late.facts).toContainEqual({ label: 'Status', value: 'late since 2024-03-31 03:25:00 CEST' });
+    expect(late.facts).toContainEqual({
+      label: 'Missing from',
+      value: '2024-03-31 03:40:00 CEST if no ping arrives (grace 15 min)',
+    });
+    expect(late.color).toBe(0xe0a030);
+
+    const failing = { ...base.notice, from: 'healthy', to: 'failing' } as const;
+    expect(alertEventOf(failing)).toBeUndefined();
+    expect(alertEventOf({ ...failing, from: 'failing', to: 'failed' })).toBe('down');
+    expect(alertEventOf({ ...failing, from: 'failing', to: 'healthy' })).toBeUndefined();
   });
 
   it('adds the zone to an interval schedule, whose words do not name it', () => {

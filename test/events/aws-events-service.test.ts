@@ -72,7 +72,7 @@ describe.each(STORES)('AWS events through the ping service on %s', (store) => {
     const { services, principal, create } = await setup();
     const first = await create({ name: 'First', aws_source: ECS });
     await expect(create({ name: 'Second', aws_source: ECS })).rejects.toMatchObject({
-      status: 400,
+      name: 'ValidationError',
       field: 'aws_source',
     });
     const other = await services.access.createProject('Project B', NOW);
@@ -100,7 +100,7 @@ describe.each(STORES)('AWS events through the ping service on %s', (store) => {
   it('refuses a malformed aws_source, naming the field, and creates nothing', async () => {
     const { services, principal, create } = await setup();
     await expect(create({ name: 'Bad', aws_source: { kind: 'ecs', cluster: 'default' } })).rejects.toMatchObject({
-      status: 400,
+      name: 'ValidationError',
       field: expect.stringMatching(/^aws_source/),
     });
     await expect(

@@ -64,7 +64,7 @@ describe('the CronSentryMonitor custom resource against DynamoDB Local', () => {
     expect(await services.awsEvents.handle(fixture('glue/failed'), NOW)).toMatchObject({ jobId, signal: 'fail' });
 
     await handle(event('Delete', principal.projectId, changed, { PhysicalResourceId: jobId }));
-    await expect(services.jobs.get(principal, jobId)).rejects.toMatchObject({ status: 404 });
+    await expect(services.jobs.get(principal, jobId)).rejects.toMatchObject({ name: 'NotFoundError' });
     expect(await services.awsEvents.handle(fixture('glue/failed'), NOW)).toMatchObject({ outcome: 'unmatched' });
     // A repeated delete (CloudFormation retries) succeeds: the job is gone either way.
     await expect(handle(event('Delete', principal.projectId, changed, { PhysicalResourceId: jobId }))).resolves.toEqual(

@@ -89,10 +89,28 @@ describe('cronsentry sync against DynamoDB Local', () => {
     expect((await cli('sync', changed, ...where)).out).toContain('~ update    nightly-report (grace_time)');
     expect((await services.jobs.get(principal, nightly.state.id)).state.graceMs).toBe(45 * 60_000);
 
+    // Alert rules are compared too: a threshold and a runtime bound in the file are an update.
+    const rules = await write(
+      'rules.yaml',
+      MONITORS.replace('grace_time: 30m', 'grace_time: 45m\n    failure_threshold: 3\n    max_runtime: 2h'),
+    );
+    expect((await cli('sync', rules, ...where)).out).toContain(
+      '~ update    nightly-report (failure_threshold, max_runtime)',
+    );
+    expect((await services.jobs.get(principal, nightly.state.id)).state).toMatchObject({
+      failureThreshold: 3,
+      maxRuntimeMs: 2 * 3_600_000,
+    });
+    // Left out of the file again, they go back to their defaults.
+    expect((await cli('sync', changed, ...where)).out).toContain(
+      '~ update    nightly-report (failure_threshold, max_runtime)',
+    );
+    expect((await services.jobs.get(principal, nightly.state.id)).state.failureThreshold).toBeUndefined();
+
     const pruned = await cli('sync', changed, '--prune', ...where);
     expect(pruned.out).toContain('- delete    made-by-hand');
     expect(await names()).toEqual(['Nightly report', 'database-backup']);
-    await expect(services.jobs.get(principal, manual.state.id)).rejects.toMatchObject({ status: 404 });
+    await expect(services.jobs.get(principal, manual.state.id)).rejects.toMatchObject({ name: 'NotFoundError' });
     expect((await cli('sync', changed, '--check', '--prune', ...where)).code).toBe(0);
   });
 

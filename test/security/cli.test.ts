@@ -44,7 +44,7 @@ describe.each(STORES)('cronsentry CLI against a table on %s', (store) => {
     expect(listed.out).not.toMatch(/[0-9a-f]{64}/);
 
     expect((await cli('keys', 'revoke', '--project', project.id, '--key', principal.keyId, ...where)).code).toBe(0);
-    await expect(access.authenticate(secret, Date.now())).rejects.toMatchObject({ status: 401 });
+    await expect(access.authenticate(secret, Date.now())).rejects.toMatchObject({ name: 'UnauthorizedError' });
     expect((await cli('keys', 'revoke', '--project', project.id, '--key', principal.keyId, ...where)).code).toBe(1);
   });
 

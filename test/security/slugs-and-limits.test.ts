@@ -1,3 +1,5 @@
+import { createSchema } from '../../shared/alerts/channel-service';
+import { parseInput } from '../../shared/app/validation';
 import { describe, expect, it } from 'vitest';
 import { buildPingHandler } from '../../functions/ping/handler';
 import { toApiGatewayEvent, fromApiGatewayResult } from '../../sandbox/api-gateway-event';
@@ -78,14 +80,19 @@ describe.each(STORES)('slug pings and limits on %s', (store) => {
     expect((await services.history.listPings(jobs[0]!.state.id, 10)).items).toHaveLength(3);
     // The losers of the race gave their job slots back: the project has room for exactly 3 more of its 4.
     for (const name of ['two', 'three', 'four']) await services.jobs.create(principal, job(name), T0);
-    await expect(services.jobs.create(principal, job('five'), T0)).rejects.toMatchObject({ status: 403 });
+    await expect(services.jobs.create(principal, job('five'), T0)).rejects.toMatchObject({ name: 'ForbiddenError' });
   });
 
   it('?create=1 has its own limits (per ping key per minute, per project per day) and joins no default channel', async () => {
     const { services, principal } = await servicesFor(store);
     await services.alerts.channels.create(
       principal,
-      { kind: 'webhook', name: 'everyone', settings: { url: 'https://hooks.example.com/x' }, is_default: true },
+      parseInput(createSchema, {
+        kind: 'webhook',
+        name: 'everyone',
+        settings: { url: 'https://hooks.example.com/x' },
+        is_default: true,
+      }),
       T0,
     );
     await services.access.updateProject(principal, { createOnPing: true });
@@ -140,11 +147,11 @@ describe.each(STORES)('slug pings and limits on %s', (store) => {
     const a = await services.jobs.create(principal, job('one'), T0);
     await services.jobs.create(principal, job('two'), T0);
     await expect(services.jobs.create(principal, job('three'), T0)).rejects.toMatchObject({
-      status: 403,
+      name: 'ForbiddenError',
       message: expect.stringContaining('2 jobs'),
     });
     // A rejected (invalid) create takes no place either.
-    await expect(services.jobs.create(principal, { name: '' }, T0)).rejects.toMatchObject({ status: 400 });
+    await expect(services.jobs.create(principal, { name: '' }, T0)).rejects.toMatchObject({ name: 'ValidationError' });
     await services.jobs.remove(principal, a.state.id);
     await services.jobs.create(principal, job('three'), T0);
 

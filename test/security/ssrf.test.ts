@@ -1,3 +1,5 @@
+import { createSchema } from '../../shared/alerts/channel-service';
+import { parseInput } from '../../shared/app/validation';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertTransports } from '../../shared/alerts/channel';
 import { TransportError } from '../../shared/app/alert-ports';
@@ -186,10 +188,12 @@ describe('channel settings are checked when saved', () => {
   afterEach(() => table.client.destroy());
 
   async function refusal(kind: string, url: string) {
-    const error = await services.alerts.channels.create(writer, { kind, name: 'hook', settings: { url } }, 0).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await services.alerts.channels
+      .create(writer, parseInput(createSchema, { kind, name: 'hook', settings: { url } }), 0)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(ValidationError);
     return (error as ValidationError).details[0]!;
   }
@@ -218,7 +222,7 @@ describe('channel settings are checked when saved', () => {
   it('refuses the same on an edit, and accepts a name that does not resolve yet (each send checks again)', async () => {
     const channel = await services.alerts.channels.create(
       writer,
-      { kind: 'webhook', name: 'hook', settings: { url: 'https://hooks.example.invalid/a' } },
+      parseInput(createSchema, { kind: 'webhook', name: 'hook', settings: { url: 'https://hooks.example.invalid/a' } }),
       0,
     );
     const error = await services.alerts.channels

@@ -96,7 +96,7 @@ describe.each(STORES)('jobs storage contract on %s', (store) => {
     const { state } = await services.jobs.create(principal, body(), T0);
     await services.pings.record(successPing(state.id), T0);
     await services.jobs.remove(principal, state.id);
-    await expect(services.jobs.get(principal, state.id)).rejects.toMatchObject({ status: 404 });
+    await expect(services.jobs.get(principal, state.id)).rejects.toMatchObject({ name: 'NotFoundError' });
     expect(await services.jobRepository.getState(state.id)).toBeUndefined();
     expect((await services.history.listPings(state.id, 10)).items).toEqual([]);
   });

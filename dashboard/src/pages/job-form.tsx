@@ -16,6 +16,11 @@ const FORM_FIELDS = [
   'tags',
   'channels',
   'reminder_every',
+  'failure_threshold',
+  'recovery_threshold',
+  'max_runtime',
+  'min_runtime',
+  'late_alert',
 ] as const;
 type FormField = (typeof FORM_FIELDS)[number];
 
@@ -40,6 +45,11 @@ const FIELD_OF: Record<keyof FormValues, FormField> = {
   tags: 'tags',
   channels: 'channels',
   reminder: 'reminder_every',
+  failureThreshold: 'failure_threshold',
+  recoveryThreshold: 'recovery_threshold',
+  maxRuntime: 'max_runtime',
+  minRuntime: 'min_runtime',
+  lateAlert: 'late_alert',
 };
 
 interface FormValues {
@@ -51,6 +61,11 @@ interface FormValues {
   tags: string;
   channels: string[];
   reminder: string;
+  failureThreshold: string;
+  recoveryThreshold: string;
+  maxRuntime: string;
+  minRuntime: string;
+  lateAlert: boolean;
 }
 
 function viewerTimeZone(): string {
@@ -80,6 +95,11 @@ function initialValues(job: Job | undefined): FormValues {
       tags: '',
       channels: [],
       reminder: '',
+      failureThreshold: '1',
+      recoveryThreshold: '1',
+      maxRuntime: '',
+      minRuntime: '',
+      lateAlert: false,
     };
   }
   return {
@@ -91,7 +111,23 @@ function initialValues(job: Job | undefined): FormValues {
     tags: job.tags.join(', '),
     channels: [...job.channels],
     reminder: job.reminder_every ?? '',
+    failureThreshold: String(job.failure_threshold),
+    recoveryThreshold: String(job.recovery_threshold),
+    maxRuntime: job.max_runtime === null ? '' : String(job.max_runtime),
+    minRuntime: job.min_runtime === null ? '' : String(job.min_runtime),
+    lateAlert: job.late_alert,
   };
+}
+
+/** A threshold as typed: a whole number goes as a number; anything else as typed, for the API to name. */
+function countValue(text: string): number {
+  const trimmed = text.trim();
+  return trimmed === '' ? 1 : Number(trimmed);
+}
+
+/** An empty runtime bound is none (`null`); otherwise as the grace time is read. */
+function boundValue(text: string): number | string | null {
+  return text.trim() === '' ? null : graceValue(text);
 }
 
 /** `15` means minutes (as the API reads a bare number); anything else goes as written (`90s`). */
@@ -195,6 +231,11 @@ export function JobForm({ job }: { job?: Job }) {
       grace_time: graceValue(values.grace),
       tags: parseTags(values.tags),
       reminder_every: values.reminder || null,
+      failure_threshold: countValue(values.failureThreshold),
+      recovery_threshold: countValue(values.recoveryThreshold),
+      max_runtime: boundValue(values.maxRuntime),
+      min_runtime: boundValue(values.minRuntime),
+      late_alert: values.lateAlert,
     };
     if (channels.data) input.channels = values.channels;
     try {
@@ -361,6 +402,54 @@ export function JobForm({ job }: { job?: Job }) {
             </select>
           </Field>
         </div>
+        <fieldset class="alert-rules">
+          <legend>When to alert</legend>
+          <div class="row">
+            {text(
+              'failure_threshold',
+              'failureThreshold',
+              'Alert after failures in a row',
+              'Failed or missed runs before the job is down and alerts; until then it shows as failing.',
+              { inputmode: 'numeric', autocomplete: 'off' },
+            )}
+            {text(
+              'recovery_threshold',
+              'recoveryThreshold',
+              'Recover after good runs in a row',
+              'Good runs before a down job is healthy again and a recovery is sent.',
+              { inputmode: 'numeric', autocomplete: 'off' },
+            )}
+          </div>
+          <div class="row">
+            {text(
+              'max_runtime',
+              'maxRuntime',
+              'Maximum runtime (optional)',
+              'A run still going this long after its start is overrunning and alerts: 30 (minutes), 2h.',
+              { autocomplete: 'off', spellcheck: false },
+            )}
+            {text(
+              'min_runtime',
+              'minRuntime',
+              'Minimum runtime (optional)',
+              'A run that finishes faster counts as failed: 30s, 2m.',
+              { autocomplete: 'off', spellcheck: false },
+            )}
+          </div>
+          <div class="checkbox">
+            <input
+              id="job-late_alert"
+              name="late_alert"
+              type="checkbox"
+              checked={values.lateAlert}
+              aria-describedby={describedBy('job-late_alert', fieldError('late_alert'))}
+              onChange={(event) => set('lateAlert')(event.currentTarget.checked)}
+            />
+            <label for="job-late_alert">
+              Send a “late” notice at the expected time, before the missing alert at the end of the grace
+            </label>
+          </div>
+        </fieldset>
         {text('tags', 'tags', 'Tags (optional)', 'Separated by commas: prod, backups.', { autocomplete: 'off' })}
         <fieldset class="channels-choice" aria-describedby={fieldError('channels') ? 'job-channels-error' : undefined}>
           <legend>Alert channels</legend>

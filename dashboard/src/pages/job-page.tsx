@@ -152,6 +152,11 @@ export function JobPage({ id }: { id: string }) {
               since <RelTime iso={job.status_since} now={now} /> ({exactTime(job.status_since)})
             </span>
           </p>
+          {thresholdNote(job) ? (
+            <p class="muted" data-testid="threshold-note">
+              {thresholdNote(job)}
+            </p>
+          ) : null}
         </div>
         {canWrite ? (
           <div class="actions" role="group" aria-label="Job actions">
@@ -248,6 +253,8 @@ export function JobPage({ id }: { id: string }) {
             ) : null}
             <dt>Reminders</dt>
             <dd>{job.reminder_every ? `every ${job.reminder_every} while down` : 'off'}</dd>
+            <dt>Alert rules</dt>
+            <dd data-testid="alert-rules">{alertRules(job)}</dd>
             <dt>Tags</dt>
             <dd>
               {job.tags.length ? (
@@ -402,4 +409,33 @@ export function JobPage({ id }: { id: string }) {
       </div>
     </main>
   );
+}
+
+/** Where a job stands against its thresholds: `2 of 3 failed or missed runs counted; no alert yet`. */
+function thresholdNote(job: Job): string | undefined {
+  if (job.status === 'failing' && job.failure_count > 0) {
+    return `${job.failure_count} of ${job.failure_threshold} failed or missed runs counted; no alert yet.`;
+  }
+  if (job.recovery_count > 0) {
+    return `${job.recovery_count} of ${job.recovery_threshold} good runs counted towards recovery.`;
+  }
+  if (job.status === 'overrunning') return 'A run is still going past its maximum runtime.';
+  return undefined;
+}
+
+/** The job's alert rules in words; the defaults (alert on the first failure, and so on) say so. */
+function alertRules(job: Job): string {
+  const runtime = (value: number | string) => (typeof value === 'number' ? `${value} min` : value);
+  const rules = [
+    job.failure_threshold === 1
+      ? 'alert on the first failure'
+      : `alert after ${job.failure_threshold} failures in a row`,
+    job.recovery_threshold === 1
+      ? 'recover on the first good run'
+      : `recover after ${job.recovery_threshold} good runs`,
+  ];
+  if (job.max_runtime !== null) rules.push(`runs at most ${runtime(job.max_runtime)}`);
+  if (job.min_runtime !== null) rules.push(`runs at least ${runtime(job.min_runtime)}`);
+  if (job.late_alert) rules.push('late notice at the expected time');
+  return rules.join(', ');
 }

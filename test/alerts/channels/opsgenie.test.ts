@@ -56,6 +56,18 @@ describe('opsgenie channel', () => {
     expect(receiver.json(2)).toMatchObject({ source: 'CronSentry', note: expect.stringContaining('has recovered') });
   });
 
+  it('opens no alert for a late notice: no recovery would close it', async () => {
+    const via = transports({ vendorOrigins: { [OPSGENIE_API.us]: receiver.url } });
+    expect(
+      await opsgenieChannel.send(
+        renderAlert(alertMessage({ event: 'late', notice: { ...alertMessage().notice, kind: 'late', to: 'healthy' } })),
+        settings(),
+        via,
+      ),
+    ).toBe('not sent: a late notice opens no incident');
+    expect(receiver.requests).toEqual([]);
+  });
+
   it('talks to the EU instance for an EU account, and only there', async () => {
     const via = transports({ vendorOrigins: { [OPSGENIE_API.eu]: receiver.url } });
     expect(await opsgenieChannel.send(renderAlert(alertMessage()), settings({ region: 'eu' }), via)).toBe('HTTP 202');

@@ -57,6 +57,17 @@ describe('pagerduty channel', () => {
     expect(receiver.json(1)).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: 'job-1' });
   });
 
+  it('pages nothing for a late notice: no recovery would resolve it', async () => {
+    expect(
+      await pagerDutyChannel.send(
+        renderAlert(alertMessage({ event: 'late', notice: { ...alertMessage().notice, kind: 'late', to: 'healthy' } })),
+        settings(),
+        via(),
+      ),
+    ).toBe('not sent: a late notice opens no incident');
+    expect(receiver.requests).toEqual([]);
+  });
+
   it('maps the severity setting, and sends test messages as info under their own dedup_key', async () => {
     await pagerDutyChannel.send(renderAlert(alertMessage()), settings({ severity: 'warning' }), via());
     await pagerDutyChannel.send(renderAlert(alertMessage(), { test: true }), settings(), via());

@@ -6,6 +6,7 @@ import { httpKindContract } from '../support/http-kind-contract';
 import { recoveryMessage } from '../support/recovery';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { pushoverApi } from '../support/vendors/pushover';
+import { uniqueKeyOf } from '../../../shared/domain/unique-key';
 
 const TOKEN = 'azGDORePK8gMaC0QOYAMyEEuzJnyUi';
 const USER = 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG';
@@ -55,6 +56,43 @@ describe('pushover channel', () => {
     expect(await pushoverChannel.send(renderAlert(alertMessage()), settings({ priority: 2 }), via())).toBe('HTTP 200');
     expect(fake.messages[0]!.get('retry')).toBe('60');
     expect(fake.messages[0]!.get('expire')).toBe('3600');
+  });
+
+  it('cancels the emergency alert still repeating when the job recovers, before sending the recovery', async () => {
+    const emergency = settings({ priority: 2 });
+    await pushoverChannel.send(renderAlert(alertMessage()), emergency, via());
+    await pushoverChannel.send(renderAlert(alertMessage({}, { id: 'job-2' })), emergency, via());
+    expect(fake.emergencies.map((e) => e.cancelled)).toEqual([false, false]);
+    const tag = uniqueKeyOf('job-1');
+    expect(fake.messages[0]!.get('tags')).toBe(tag);
+
+    expect(await pushoverChannel.send(renderAlert(recoveryMessage()), emergency, via())).toBe('HTTP 200');
+    // Only job-1's emergency stopped; job-2 is still down and keeps paging.
+    expect(fake.emergencies.map((e) => e.cancelled)).toEqual([true, false]);
+    expect(fake.calls.slice(2)).toEqual([`/1/receipts/cancel_by_tag/${tag}.json`, '/1/messages.json']);
+    expect(fake.messages[2]!.get('priority')).toBe('0');
+  });
+
+  it('cancels nothing when the channel does not page at emergency priority, nor for a test', async () => {
+    await pushoverChannel.send(renderAlert(recoveryMessage()), settings({ priority: 1 }), via());
+    await pushoverChannel.send(renderAlert(recoveryMessage(), { test: true }), settings({ priority: 2 }), via());
+    expect(fake.calls).toEqual(['/1/messages.json', '/1/messages.json']);
+    expect(fake.messages[1]!.get('tags')).toBeNull();
+  });
+
+  it('a failed cancel is a failed delivery, so the retry cancels again', async () => {
+    const wrongToken = settings({ priority: 2, token: 'b'.repeat(30) });
+    await expect(pushoverChannel.send(renderAlert(recoveryMessage()), wrongToken, via())).rejects.toMatchObject({
+      message: 'http_400',
+    });
+    expect(fake.messages).toEqual([]);
+  });
+
+  it('a late notice never pages at emergency priority', async () => {
+    const late = alertMessage({ event: 'late', notice: { ...alertMessage().notice, kind: 'late', to: 'healthy' } });
+    await pushoverChannel.send(renderAlert(late), settings({ priority: 2 }), via());
+    expect(fake.messages[0]!.get('priority')).toBe('0');
+    expect(fake.emergencies).toEqual([]);
   });
 
   it('keeps the message within 1024 characters and the title within 250, cut between code points', async () => {

@@ -53,6 +53,27 @@ export function httpKindContract(
       expect(receiver.requests[0]!.headers['content-type']).toBe(contract.contentType ?? 'application/json');
     });
 
+    it('delivers the statuses and notices of issue 12: overrunning, and a late notice (or says why not)', async () => {
+      const base = alertMessage();
+      const overrunning = alertMessage({
+        notice: { ...base.notice, to: 'overrunning', reason: 'a run is still going after its maximum runtime of 1 h' },
+      });
+      const late = alertMessage({ event: 'late', notice: { ...base.notice, kind: 'late', to: 'healthy' } });
+      for (const message of [overrunning, late]) {
+        const alert = renderAlert(message);
+        const outcome = await sendWithRetries(alert, channel(kind, settingsFor(`${receiver.url}/hook`)), {
+          transports: transports(contract.origin ? { vendorOrigins: { [contract.origin]: receiver.url } } : {}),
+          sleep: recordingSleep().sleep,
+          policy: FAST_POLICY,
+        });
+        expect(outcome, message.event).toMatchObject({ ok: true, attempts: 1 });
+      }
+      // Incident tools leave a late notice out; everyone else gets both, the vendor's fake judging each.
+      expect(receiver.requests.length).toBeGreaterThanOrEqual(1);
+      const sent = receiver.requests.map((request) => request.body).join('\n');
+      expect(sent).toMatch(/overrunning/i);
+    });
+
     it('retries a 500 after a backoff and then succeeds', async () => {
       receiver.answer([{ status: 500, body: 'boom' }, { status: 200 }]);
       const { waits, sleep } = recordingSleep();

@@ -16,6 +16,7 @@ const COLOR = {
   reminder: '#e0a030',
   flapping: '#e0a030',
   settled: '#e0a030',
+  late: '#e0a030',
 } as const;
 
 /**

@@ -30,6 +30,7 @@ const TAGS = {
   reminder: ['warning'],
   flapping: ['warning'],
   settled: ['information_source'],
+  late: ['hourglass'],
 } as const;
 
 /** A JSON publish: the topic is in the body, and tags become emoji in front of the title. */

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
-import { closesIncident, type RenderedAlert } from '../../render';
+import { closesIncident, NOT_PAGED, opensNoIncident, type RenderedAlert } from '../../render';
 import { clip, clipStart } from '../clip';
 import { vendorUrl } from '../vendor-url';
 
@@ -104,7 +104,8 @@ export const opsgenieChannel: ChannelKind<OpsgenieSettings> = {
   },
   settingsSchema,
   secretSettings: ['api_key'],
-  send(alert, settings, transports) {
+  async send(alert, settings, transports) {
+    if (opensNoIncident(alert)) return NOT_PAGED;
     const { path, body } = opsgenieRequest(alert, settings);
     return post(transports, vendorUrl(transports, `${OPSGENIE_API[settings.region]}${path}`), JSON.stringify(body), {
       'content-type': 'application/json',

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
-import { closesIncident, type RenderedAlert } from '../../render';
+import { closesIncident, NOT_PAGED, opensNoIncident, type RenderedAlert } from '../../render';
 import { clip, clipStart } from '../clip';
 import { vendorUrl } from '../vendor-url';
 
@@ -90,8 +90,10 @@ export const pagerDutyChannel: ChannelKind<PagerDutySettings> = {
   },
   settingsSchema,
   secretSettings: ['routing_key'],
-  send: (alert, settings, transports) =>
-    post(transports, vendorUrl(transports, PAGERDUTY_EVENTS_URL), JSON.stringify(pagerDutyEvent(alert, settings)), {
-      'content-type': 'application/json',
-    }),
+  send: async (alert, settings, transports) =>
+    opensNoIncident(alert)
+      ? NOT_PAGED
+      : post(transports, vendorUrl(transports, PAGERDUTY_EVENTS_URL), JSON.stringify(pagerDutyEvent(alert, settings)), {
+          'content-type': 'application/json',
+        }),
 };

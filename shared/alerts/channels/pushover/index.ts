@@ -1,11 +1,14 @@
 import * as z from 'zod';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
-import type { RenderedAlert } from '../../render';
+import { closesIncident, type RenderedAlert } from '../../render';
+import { uniqueKeyOf } from '../../../domain/unique-key';
 import { clip, clipStart } from '../clip';
 import { vendorUrl } from '../vendor-url';
 
 export const PUSHOVER_MESSAGES_URL = 'https://api.pushover.net/1/messages.json';
+/** Stops the retries of every emergency message sent with a tag (Pushover's Receipts API). */
+export const PUSHOVER_CANCEL_BY_TAG_URL = 'https://api.pushover.net/1/receipts/cancel_by_tag/';
 
 const key = (what: string) =>
   z
@@ -34,9 +37,23 @@ const LIMITS = { message: 1024, title: 250, url: 512 };
 /** Emergency messages repeat every `retry` seconds (at least 30) until acknowledged or `expire` (at most 10800). */
 const EMERGENCY = { retry: 60, expire: 3600 };
 
+/**
+ * The tag of a job's messages, so that its recovery can cancel the emergency ones still repeating.
+ * The unique key, not the id: the id is the job's ping credential and has no business at Pushover.
+ */
+export function pushoverTag(alert: RenderedAlert): string {
+  return uniqueKeyOf(alert.message.job.id);
+}
+
+/** Only what goes wrong may page at emergency priority: a recovery or a late notice goes at normal at most. */
+function priorityOf(alert: RenderedAlert, settings: PushoverSettings): number {
+  const quiet = alert.test || alert.event === 'late' || closesIncident(alert);
+  return quiet ? Math.min(settings.priority, 0) : settings.priority;
+}
+
 /** The message as Pushover's documented form parameters (plain text: nothing in it is markup). */
 export function pushoverParams(alert: RenderedAlert, settings: PushoverSettings): URLSearchParams {
-  const priority = alert.event === 'up' || alert.test ? Math.min(settings.priority, 0) : settings.priority;
+  const priority = priorityOf(alert, settings);
   const body = [
     alert.test ? `${alert.headline}\nThis is a test message: nothing is wrong.` : alert.headline,
     ...alert.facts.map((fact) => `${fact.label}: ${fact.value}`),
@@ -58,6 +75,7 @@ export function pushoverParams(alert: RenderedAlert, settings: PushoverSettings)
     params.set('retry', String(EMERGENCY.retry));
     params.set('expire', String(EMERGENCY.expire));
   }
+  if (!alert.test) params.set('tags', pushoverTag(alert));
   if (settings.device) params.set('device', settings.device);
   if (alert.dashboardUrl && alert.dashboardUrl.length <= LIMITS.url) {
     params.set('url', alert.dashboardUrl);
@@ -112,8 +130,24 @@ export const pushoverChannel: ChannelKind<PushoverSettings> = {
   },
   settingsSchema,
   secretSettings: ['token', 'user'],
-  send: (alert, settings, transports) =>
-    post(transports, vendorUrl(transports, PUSHOVER_MESSAGES_URL), pushoverParams(alert, settings).toString(), {
-      'content-type': 'application/x-www-form-urlencoded',
-    }),
+  async send(alert, settings, transports) {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    // An emergency message repeats until someone acknowledges it or it expires (an hour): once the
+    // job has recovered, stop it first. Cancelling twice (a retried delivery) is harmless.
+    if (settings.priority === 2 && !alert.test && closesIncident(alert)) {
+      const url = `${PUSHOVER_CANCEL_BY_TAG_URL}${encodeURIComponent(pushoverTag(alert))}.json`;
+      await post(
+        transports,
+        vendorUrl(transports, url),
+        new URLSearchParams({ token: settings.token }).toString(),
+        form,
+      );
+    }
+    return post(
+      transports,
+      vendorUrl(transports, PUSHOVER_MESSAGES_URL),
+      pushoverParams(alert, settings).toString(),
+      form,
+    );
+  },
 };

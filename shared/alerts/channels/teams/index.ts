@@ -10,7 +10,14 @@ export type TeamsSettings = z.infer<typeof settingsSchema>;
 
 /** Teams drops messages over 28 KB; these caps keep a card far below that. */
 const MAX_VALUE = 1000;
-const COLOR = { down: 'Attention', up: 'Good', reminder: 'Warning', flapping: 'Warning', settled: 'Warning' } as const;
+const COLOR = {
+  down: 'Attention',
+  up: 'Good',
+  reminder: 'Warning',
+  flapping: 'Warning',
+  settled: 'Warning',
+  late: 'Warning',
+} as const;
 
 /**
  * A run of plain text. Every text from a job goes into a `TextRun`, which Adaptive Cards never
