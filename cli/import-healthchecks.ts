@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { components, operations } from '../contract/api-types';
 import { slugify } from '../shared/app/slugs';
 import type { Io } from './main';
 
@@ -19,23 +20,14 @@ points at CronSentry. Name, tags, description, period or cron schedule, time zon
 copied. Running it again updates what changed and leaves the rest alone.
 `;
 
-/** A check as Healthchecks' `GET /api/v3/checks/` lists it (the fields the import reads). */
-interface SourceCheck {
-  readonly uuid?: string;
-  readonly name: string;
-  readonly slug?: string;
-  readonly tags: string;
-  readonly desc: string;
-  readonly grace: number;
-  readonly timeout?: number;
-  readonly schedule?: string;
-  readonly tz?: string;
-  readonly manual_resume?: boolean;
-  readonly methods?: string;
-  readonly filter_subject?: boolean;
-  readonly filter_body?: boolean;
-  readonly filter_http_body?: boolean;
-}
+/**
+ * A check as `GET /api/v3/checks/` lists it: CronSentry's answer, typed from the OpenAPI document;
+ * Healthchecks' own has these fields too (and more, which the import does not read).
+ */
+type SourceCheck = components['schemas']['HealthchecksCheck'];
+/** What CronSentry's `POST /api/v3/checks/` takes (contract/api-types.ts). */
+type CheckSpec = NonNullable<operations['postApiV3Checks']['requestBody']>['content']['application/json'];
+type CheckList = components['schemas']['HealthchecksCheckList'];
 
 type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped';
 
@@ -51,7 +43,7 @@ function specOf(check: SourceCheck) {
     ...(check.schedule !== undefined
       ? { schedule: check.schedule, tz: check.tz ?? 'UTC' }
       : { timeout: check.timeout }),
-  };
+  } satisfies CheckSpec;
 }
 
 function sameAs(spec: ReturnType<typeof specOf>, current: Record<string, unknown>): boolean {
@@ -131,12 +123,14 @@ export async function runImport(
     const listed = await call(`${source}/api/v3/checks/`, values['api-key']);
     if (listed.status !== 200)
       throw new Error(`Healthchecks answered ${listed.status}: ${JSON.stringify(listed.json)}`);
-    checks = listed.json.checks as SourceCheck[];
+    checks = (listed.json as CheckList).checks;
     if (checks.some((check) => !check.uuid))
       throw new Error('the Healthchecks key is read-only: it shows no UUIDs; use a read-write key');
     const mine = await call(`${target}/api/v3/checks/`, targetKey);
     if (mine.status !== 200) throw new Error(`CronSentry answered ${mine.status}: ${JSON.stringify(mine.json)}`);
-    existing = new Map((mine.json.checks as Record<string, unknown>[]).map((check) => [String(check.uuid), check]));
+    existing = new Map(
+      (mine.json as CheckList).checks.map((check): [string, Record<string, unknown>] => [String(check.uuid), check]),
+    );
   } catch (error) {
     io.err(`cronsentry import: ${(error as Error).message}`);
     return 1;

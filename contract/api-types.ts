@@ -1198,7 +1198,7 @@ export interface components {
              * Format: date-time
              * @description An ISO 8601 time in UTC, e.g. 2026-03-01T12:00:00.000Z
              */
-            status_since: string | null;
+            status_since: string;
             run_in_progress: boolean;
             /**
              * Format: date-time

@@ -91,7 +91,7 @@ export const jobSchema = z
     status: z.enum(STATUSES),
     failure_count: z.int().meta({ description: 'Runs counted towards failure_threshold (while failing).' }),
     recovery_count: z.int().meta({ description: 'Good runs counted towards recovery_threshold (while down).' }),
-    status_since: nullableTime,
+    status_since: time,
     run_in_progress: z.boolean(),
     last_ping_at: nullableTime,
     last_ping_kind: z.enum(SIGNAL_KINDS).nullable(),

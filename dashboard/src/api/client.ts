@@ -3,6 +3,7 @@ import type {
   ApiKey,
   Channel,
   ChannelInput,
+  ChannelKindInfo,
   Delivery,
   Flip,
   Job,
@@ -161,6 +162,10 @@ export class ApiClient {
 
   previewSchedule(schedule: string, timezone: string, signal?: AbortSignal): Promise<SchedulePreview> {
     return this.request('POST', '/schedule/preview', { schedule, timezone }, signal);
+  }
+
+  channelKinds(signal?: AbortSignal): Promise<{ kinds: ChannelKindInfo[] }> {
+    return this.request('GET', '/channel-kinds', undefined, signal);
   }
 
   listChannels(signal?: AbortSignal): Promise<{ channels: Channel[] }> {

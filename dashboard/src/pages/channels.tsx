@@ -1,6 +1,6 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
-import { CHANNEL_KINDS, type Channel, type ChannelEvent, type ChannelInput, type ChannelKind } from '../api/types';
+import type { Channel, ChannelEvent, ChannelInput, ChannelKind, ChannelKindInfo } from '../api/types';
 import { useConfirm } from '../components/confirm';
 import { Field, describedBy } from '../components/field';
 import { Freshness } from '../components/freshness';
@@ -8,268 +8,23 @@ import { RelTime } from '../components/time';
 import { useSession } from '../lib/session';
 import { useNow, usePoll } from '../lib/use-poll';
 
-interface SettingField {
-  name: string;
-  label: string;
-  hint: string;
-  type: 'url' | 'text' | 'password' | 'list' | 'select';
-  required: boolean;
-  /** For `select`: the values, each with its label, and the one the API uses when none is chosen. */
-  options?: readonly (readonly [value: string, label: string])[];
-  defaultValue?: string;
+/** The kinds of channel, with their settings, from `GET /api/channel-kinds` (the server's registry). */
+type KindInfo = Map<ChannelKind, ChannelKindInfo>;
+
+/** Loads the channel kinds once per page: they change only with a deployment. */
+function useChannelKinds(): KindInfo | undefined {
+  const { client } = useSession();
+  const [kinds, setKinds] = useState<KindInfo | undefined>(undefined);
+  useEffect(() => {
+    const controller = new AbortController();
+    client
+      .channelKinds(controller.signal)
+      .then(({ kinds: list }) => setKinds(new Map(list.map((info) => [info.kind, info]))))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [client]);
+  return kinds;
 }
-
-/** One incoming-webhook URL: Slack and the servers that speak its webhook format. */
-const webhookUrl = (hint: string): SettingField => ({
-  name: 'url',
-  label: 'Incoming webhook URL',
-  hint,
-  type: 'url',
-  required: true,
-});
-
-/** What each kind needs. Secrets are masked by the API after creation, so on edit they start empty. */
-const KIND_INFO: Record<ChannelKind, { label: string; fields: SettingField[] }> = {
-  webhook: {
-    label: 'Webhook (signed JSON POST)',
-    fields: [
-      { name: 'url', label: 'URL', hint: 'Receives a JSON POST for every alert.', type: 'url', required: true },
-      {
-        name: 'secret',
-        label: 'Signing secret (optional)',
-        hint: 'Used for the HMAC-SHA256 signature header, so the receiver can verify the alert.',
-        type: 'password',
-        required: false,
-      },
-    ],
-  },
-  slack: {
-    label: 'Slack',
-    fields: [
-      {
-        name: 'url',
-        label: 'Incoming webhook URL',
-        hint: 'From a Slack app with incoming webhooks.',
-        type: 'url',
-        required: true,
-      },
-    ],
-  },
-  discord: {
-    label: 'Discord',
-    fields: [
-      {
-        name: 'url',
-        label: 'Webhook URL',
-        hint: 'Channel settings → Integrations → Webhooks.',
-        type: 'url',
-        required: true,
-      },
-    ],
-  },
-  email: {
-    label: 'E-mail',
-    fields: [
-      {
-        name: 'addresses',
-        label: 'Addresses',
-        hint: 'One or more, separated by commas.',
-        type: 'list',
-        required: true,
-      },
-    ],
-  },
-  sns: {
-    label: 'Amazon SNS topic',
-    fields: [
-      { name: 'topic_arn', label: 'Topic ARN', hint: 'arn:aws:sns:region:account:topic', type: 'text', required: true },
-    ],
-  },
-  pagerduty: {
-    label: 'PagerDuty',
-    fields: [
-      {
-        name: 'routing_key',
-        label: 'Integration key',
-        hint: 'Service → Integrations → Events API v2: the 32-character integration (routing) key.',
-        type: 'password',
-        required: true,
-      },
-      {
-        name: 'severity',
-        label: 'Severity of down alerts',
-        hint: 'Recoveries resolve the incident; test messages are always info.',
-        type: 'select',
-        required: false,
-        defaultValue: 'critical',
-        options: [
-          ['critical', 'critical'],
-          ['error', 'error'],
-          ['warning', 'warning'],
-          ['info', 'info'],
-        ],
-      },
-    ],
-  },
-  opsgenie: {
-    label: 'Opsgenie',
-    fields: [
-      {
-        name: 'api_key',
-        label: 'API key',
-        hint: 'Team → Integrations → API: the key of the integration.',
-        type: 'password',
-        required: true,
-      },
-      {
-        name: 'region',
-        label: 'Instance',
-        hint: 'Where your Opsgenie account lives.',
-        type: 'select',
-        required: false,
-        defaultValue: 'us',
-        options: [
-          ['us', 'US (api.opsgenie.com)'],
-          ['eu', 'EU (api.eu.opsgenie.com)'],
-        ],
-      },
-      {
-        name: 'priority',
-        label: 'Priority',
-        hint: 'P1 is the highest.',
-        type: 'select',
-        required: false,
-        defaultValue: 'P3',
-        options: [
-          ['P1', 'P1'],
-          ['P2', 'P2'],
-          ['P3', 'P3'],
-          ['P4', 'P4'],
-          ['P5', 'P5'],
-        ],
-      },
-    ],
-  },
-  teams: {
-    label: 'Microsoft Teams',
-    fields: [
-      {
-        name: 'url',
-        label: 'Workflows webhook URL',
-        hint: 'Channel → Workflows → "Post to a channel when a webhook request is received".',
-        type: 'url',
-        required: true,
-      },
-    ],
-  },
-  googlechat: {
-    label: 'Google Chat',
-    fields: [webhookUrl('Space → Apps & integrations → Webhooks → Add webhook.')],
-  },
-  telegram: {
-    label: 'Telegram',
-    fields: [
-      { name: 'bot_token', label: 'Bot token', hint: 'From @BotFather: /newbot.', type: 'password', required: true },
-      {
-        name: 'chat_id',
-        label: 'Chat id',
-        hint: 'A numeric chat id (groups start with -) or @channelusername; add the bot to the chat first.',
-        type: 'text',
-        required: true,
-      },
-    ],
-  },
-  ntfy: {
-    label: 'ntfy',
-    fields: [
-      {
-        name: 'topic',
-        label: 'Topic',
-        hint: 'Letters, digits, - and _; hard to guess.',
-        type: 'password',
-        required: true,
-      },
-      {
-        name: 'server',
-        label: 'Server (optional)',
-        hint: 'https://ntfy.sh unless you run your own.',
-        type: 'url',
-        required: false,
-      },
-      {
-        name: 'token',
-        label: 'Access token (optional)',
-        hint: 'tk_… for a protected topic.',
-        type: 'password',
-        required: false,
-      },
-      {
-        name: 'priority',
-        label: 'Priority of down alerts',
-        hint: 'Recoveries are sent at the default priority.',
-        type: 'select',
-        required: false,
-        defaultValue: '4',
-        options: [
-          ['5', '5 – max'],
-          ['4', '4 – high'],
-          ['3', '3 – default'],
-          ['2', '2 – low'],
-          ['1', '1 – min'],
-        ],
-      },
-    ],
-  },
-  pushover: {
-    label: 'Pushover',
-    fields: [
-      {
-        name: 'token',
-        label: 'Application API token',
-        hint: 'Create an application at pushover.net.',
-        type: 'password',
-        required: true,
-      },
-      {
-        name: 'user',
-        label: 'User or group key',
-        hint: 'On your Pushover dashboard.',
-        type: 'password',
-        required: true,
-      },
-      {
-        name: 'priority',
-        label: 'Priority of down alerts',
-        hint: 'Emergency repeats every minute for an hour until acknowledged; recoveries are never above normal.',
-        type: 'select',
-        required: false,
-        defaultValue: '1',
-        options: [
-          ['2', 'emergency'],
-          ['1', 'high'],
-          ['0', 'normal'],
-          ['-1', 'low'],
-          ['-2', 'lowest'],
-        ],
-      },
-      {
-        name: 'device',
-        label: 'Devices (optional)',
-        hint: 'Device names separated by commas; all devices when empty.',
-        type: 'text',
-        required: false,
-      },
-    ],
-  },
-  mattermost: {
-    label: 'Mattermost',
-    fields: [webhookUrl('Integrations → Incoming Webhooks (Slack-compatible): https://your-server/hooks/…')],
-  },
-  rocketchat: {
-    label: 'Rocket.Chat',
-    fields: [webhookUrl('Administration → Integrations → Incoming: https://your-server/hooks/…')],
-  },
-};
 
 interface Draft {
   kind: ChannelKind;
@@ -281,9 +36,9 @@ interface Draft {
 
 const EMPTY_DRAFT: Draft = { kind: 'webhook', name: '', settings: {}, events: ['down', 'up'], is_default: false };
 
-function settingsOf(draft: Draft, editing: boolean): Record<string, unknown> {
+function settingsOf(draft: Draft, editing: boolean, kinds: KindInfo): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
-  for (const field of KIND_INFO[draft.kind].fields) {
+  for (const field of kinds.get(draft.kind)?.fields ?? []) {
     const value = (draft.settings[field.name] ?? '').trim();
     if (!value && (editing || !field.required)) continue; // keep the stored (masked) value
     settings[field.name] =
@@ -297,7 +52,15 @@ function settingsOf(draft: Draft, editing: boolean): Record<string, unknown> {
   return settings;
 }
 
-function ChannelForm({ channel, onDone }: { channel?: Channel; onDone: (saved: boolean) => void }) {
+function ChannelForm({
+  channel,
+  kinds,
+  onDone,
+}: {
+  channel?: Channel;
+  kinds: KindInfo;
+  onDone: (saved: boolean) => void;
+}) {
   const { client } = useSession();
   const editing = channel !== undefined;
   const [draft, setDraft] = useState<Draft>(() =>
@@ -316,8 +79,9 @@ function ChannelForm({ channel, onDone }: { channel?: Channel; onDone: (saved: b
   const prefix = channel ? `channel-${channel.id}` : 'channel-new';
   const fields = error?.fields ?? {};
   const errorFor = (name: string): string | undefined => fields[name] ?? fields[`settings.${name}`];
-  const placed = ['kind', 'name', 'events', 'is_default', ...KIND_INFO[draft.kind].fields.map((f) => f.name)].some(
-    (name) => errorFor(name),
+  const fieldsOfKind = kinds.get(draft.kind)?.fields ?? [];
+  const placed = ['kind', 'name', 'events', 'is_default', ...fieldsOfKind.map((f) => f.name)].some((name) =>
+    errorFor(name),
   );
 
   const submit = async (event: Event): Promise<void> => {
@@ -328,7 +92,7 @@ function ChannelForm({ channel, onDone }: { channel?: Channel; onDone: (saved: b
       const input: ChannelInput = {
         kind: draft.kind,
         name: draft.name.trim(),
-        settings: settingsOf(draft, editing),
+        settings: settingsOf(draft, editing, kinds),
         events: draft.events,
         is_default: draft.is_default,
       };
@@ -336,7 +100,7 @@ function ChannelForm({ channel, onDone }: { channel?: Channel; onDone: (saved: b
         const { kind: _kind, ...patch } = input;
         await client.updateChannel(
           channel.id,
-          Object.keys(patch.settings).length ? patch : { ...patch, settings: undefined },
+          Object.keys(patch.settings ?? {}).length ? patch : { ...patch, settings: undefined },
         );
       } else {
         await client.createChannel(input);
@@ -372,9 +136,9 @@ function ChannelForm({ channel, onDone }: { channel?: Channel; onDone: (saved: b
             aria-describedby={describedBy(`${prefix}-kind`, errorFor('kind'))}
             onChange={(event) => setDraft({ ...draft, kind: event.currentTarget.value as ChannelKind, settings: {} })}
           >
-            {CHANNEL_KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {KIND_INFO[kind].label}
+            {[...kinds.values()].map((info) => (
+              <option key={info.kind} value={info.kind}>
+                {info.label}
               </option>
             ))}
           </select>
@@ -391,7 +155,7 @@ function ChannelForm({ channel, onDone }: { channel?: Channel; onDone: (saved: b
           />
         </Field>
       </div>
-      {KIND_INFO[draft.kind].fields.map((field) => {
+      {fieldsOfKind.map((field) => {
         const id = `${prefix}-${field.name}`;
         const message = errorFor(field.name);
         const masked = channel?.settings[field.name];
@@ -404,12 +168,12 @@ function ChannelForm({ channel, onDone }: { channel?: Channel; onDone: (saved: b
             <Field key={field.name} id={id} label={field.label} error={message} hint={field.hint}>
               <select
                 id={id}
-                value={draft.settings[field.name] ?? String(channel?.settings[field.name] ?? field.defaultValue)}
+                value={draft.settings[field.name] ?? String(channel?.settings[field.name] ?? field.default)}
                 aria-invalid={message ? 'true' : undefined}
                 aria-describedby={describedBy(id, message, field.hint)}
                 onChange={(event) => change(event.currentTarget.value)}
               >
-                {field.options.map(([value, label]) => (
+                {field.options.map(({ value, label }) => (
                   <option key={value} value={value}>
                     {label}
                   </option>
@@ -487,7 +251,15 @@ function ChannelForm({ channel, onDone }: { channel?: Channel; onDone: (saved: b
   );
 }
 
-function ChannelCard({ channel, onChanged }: { channel: Channel; onChanged: () => void }) {
+function ChannelCard({
+  channel,
+  kinds,
+  onChanged,
+}: {
+  channel: Channel;
+  kinds: KindInfo | undefined;
+  onChanged: () => void;
+}) {
   const { client, canWrite } = useSession();
   const now = useNow();
   const [editing, setEditing] = useState(false);
@@ -495,11 +267,12 @@ function ChannelCard({ channel, onChanged }: { channel: Channel; onChanged: () =
   const [error, setError] = useState<string | undefined>(undefined);
   const [confirmElement, confirm] = useConfirm();
 
-  if (editing) {
+  if (editing && kinds) {
     return (
       <li>
         <ChannelForm
           channel={channel}
+          kinds={kinds}
           onDone={(saved) => {
             setEditing(false);
             if (saved) onChanged();
@@ -514,7 +287,7 @@ function ChannelCard({ channel, onChanged }: { channel: Channel; onChanged: () =
       {confirmElement}
       <div class="channel-head">
         <h2>{channel.name}</h2>
-        <span class="muted">{KIND_INFO[channel.kind]?.label ?? channel.kind}</span>
+        <span class="muted">{kinds?.get(channel.kind)?.label ?? channel.kind}</span>
         {channel.is_default ? <span class="tag">default</span> : null}
       </div>
       <p class="small">
@@ -602,6 +375,7 @@ export function ChannelsPage() {
   const now = useNow();
   const [creating, setCreating] = useState(false);
   const polled = usePoll(async (signal) => (await client.listChannels(signal)).channels, [], refreshSeconds);
+  const kinds = useChannelKinds();
 
   return (
     <main id="main" class="channels-page">
@@ -614,8 +388,9 @@ export function ChannelsPage() {
         ) : null}
       </div>
       <Freshness polled={polled} now={now} intervalSeconds={refreshSeconds} />
-      {creating ? (
+      {creating && kinds ? (
         <ChannelForm
+          kinds={kinds}
           onDone={(saved) => {
             setCreating(false);
             if (saved) polled.reload();
@@ -630,7 +405,7 @@ export function ChannelsPage() {
       ) : null}
       <ul class="channel-list">
         {(polled.data ?? []).map((channel) => (
-          <ChannelCard key={channel.id} channel={channel} onChanged={polled.reload} />
+          <ChannelCard key={channel.id} channel={channel} kinds={kinds} onChanged={polled.reload} />
         ))}
       </ul>
     </main>
