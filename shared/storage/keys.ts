@@ -35,12 +35,16 @@ export const keys = {
   /** Alert channels live under their project: listing them is one Query, other projects cannot reach them. */
   channel: (projectId: string, channelId: string) => ({ pk: `PROJECT#${projectId}`, sk: `CHANNEL#${channelId}` }),
   channelPrefix: 'CHANNEL#',
-  /** Maintenance windows live under their project too: the few of a project are one Query. */
+  /**
+   * Maintenance windows live under their project too: the few of a project are one Query. Not
+   * `WINDOW#`: the project's rate-limit counters (window-counter-repository.ts) use that prefix, and
+   * a listing of windows that met a counter crashed every ping that would alert.
+   */
   maintenanceWindow: (projectId: string, windowId: string) => ({
     pk: `PROJECT#${projectId}`,
-    sk: `WINDOW#${windowId}`,
+    sk: `MAINTENANCE#${windowId}`,
   }),
-  maintenanceWindowPrefix: 'WINDOW#',
+  maintenanceWindowPrefix: 'MAINTENANCE#',
   /** Pings received in one minute (the outage guard's volume), one small counter item per minute. */
   ingestMinute: (minuteStart: number) => ({ pk: 'INGEST', sk: `MINUTE#${pad(minuteStart)}` }),
   ingestPartition: 'INGEST',

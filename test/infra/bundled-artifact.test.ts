@@ -100,6 +100,24 @@ async function startWebhookReceiver(): Promise<string> {
   return `http://127.0.0.1:${(webhookReceiver.address() as AddressInfo).port}/hook`;
 }
 
+/**
+ * Stands in for the public ping URL the checker's canary calls (API Gateway in front of the ping
+ * function): each request is one invocation of the bundled ping handler.
+ */
+async function startPublicPingUrl(ping: Bundle, env: Record<string, string>): Promise<http.Server> {
+  const server = http.createServer((request, response) => {
+    const url = request.url ?? '/';
+    invoke(ping, httpEvent(request.method ?? 'GET', url, 'GET /api/ping/{proxy+}'), env)
+      .then((result) => {
+        const answer = result as HttpResult;
+        response.writeHead(answer.statusCode).end(answer.body ?? '');
+      })
+      .catch(() => response.writeHead(502).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
 /** The SNS event Lambda hands a subscribed function for one published message. */
 function snsEvent(message: URLSearchParams) {
   return {
@@ -164,6 +182,8 @@ function lambdaEnvironment(bundle: Bundle, snsEndpoint: string, overrides: Recor
     // The random part of the stack id, which CloudFront also sends (functions/ping/viewer-address.ts).
     CRONSENTRY_ORIGIN_SECRET: '0f4c2e8a-5b1d-4e7f-9a3c-6d2b8e1f0a47',
     SNS_CHANNEL_TOPICS: `arn:aws:sns:${REGION}:${TEST_ACCOUNT}:cronsentry-*`,
+    OPERATOR_TOPIC_ARN: `arn:aws:sns:${REGION}:${TEST_ACCOUNT}:cronsentry-operator-test`,
+    CRONSENTRY_CANARY_URL: overrides.CRONSENTRY_CANARY_URL ?? 'http://127.0.0.1:9/no-canary-in-this-test',
   };
   const environment: Record<string, string> = {};
   for (const [name, value] of Object.entries(bundle.environment)) {
@@ -326,7 +346,13 @@ describe('the bundled functions from a real cdk synth', () => {
     const fast = { CRONSENTRY_MIN_SECONDS: '1', CRONSENTRY_SWEEP_SECONDS: '0.5', CHECKER_WINDOW_SECONDS: '1' };
     const apiEnv = lambdaEnvironment(bundles.api, snsEndpoint, fast);
     const pingEnv = lambdaEnvironment(bundles.ping, snsEndpoint, fast);
-    const checkerEnv = lambdaEnvironment(bundles.checker, snsEndpoint, fast);
+    // The checker's canary pings the bundled ping function through a stand-in of the public URL,
+    // so the outage guard sees a working intake, as it would on AWS.
+    const publicPing = await startPublicPingUrl(bundles.ping, pingEnv);
+    const checkerEnv = lambdaEnvironment(bundles.checker, snsEndpoint, {
+      ...fast,
+      CRONSENTRY_CANARY_URL: `http://127.0.0.1:${(publicPing.address() as AddressInfo).port}`,
+    });
     const notifierEnv = lambdaEnvironment(bundles.notifier, snsEndpoint, fast);
 
     const channel = (await invoke(
@@ -418,6 +444,7 @@ describe('the bundled functions from a real cdk synth', () => {
     await invoke(bundles.notifier, snsEvent(alert), notifierEnv);
     await invoke(bundles.notifier, snsEvent(alert), notifierEnv);
     expect(webhookBodies).toHaveLength(1);
+    publicPing.close();
     expect(webhookBodies[0]).toContain(job.id);
     expect(webhookBodies[0]).toContain('missing');
   }, 120_000);

@@ -83,6 +83,8 @@ export const VALID_BODIES: Record<string, unknown> = {
   'PATCH /api/channels/{id}': { name: 'renamed by probe' },
   'PATCH /api/project': { name: 'renamed by probe', create_on_ping: true },
   'POST /api/schedule/preview': { schedule: '0 * * * *' },
+  'POST /api/maintenance': { name: 'probe window', cron: '0 3 * * 0', duration: '1h', tag: 'probe' },
+  'PATCH /api/maintenance/{id}': { name: 'renamed by probe' },
 };
 
 /** Non-GET routes that change nothing, so a read-only key may call them. */

@@ -36,6 +36,11 @@ describe.each(STORES)('isolation of every management route on %s', (store) => {
       expect(channel.status).toBe(201);
       const settings = (channel.json as { settings: Record<string, string> }).settings;
       if (key === writerKey) channelSecrets.push(...Object.values(settings));
+      const window = await api.call('POST', '/api/maintenance', key, {
+        ...(VALID_BODIES['POST /api/maintenance'] as object),
+        name,
+      });
+      expect(window.status, window.text).toBe(201);
       await services.pings.record(
         {
           jobId: (job.json as { id: string }).id,
@@ -71,7 +76,7 @@ describe.each(STORES)('isolation of every management route on %s', (store) => {
   it("project A's read-write key gets 404 for every one of B's resources on every route, and B stays as it was", async () => {
     const api = await twoProjects();
     const { b, bIds, marker } = api;
-    expect(bIds.length).toBeGreaterThanOrEqual(3); // B's job, channel and key
+    expect(bIds.length).toBeGreaterThanOrEqual(4); // B's job, channel, maintenance window and key
     const bItems = async () =>
       (await api.snapshot()).filter(
         (item) =>
