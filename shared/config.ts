@@ -27,6 +27,12 @@ const settingsSchema = z.object({
     .max(3600)
     .default(60)
     .describe('how often the outage guard judges the ping intake and sends the canary (tests shorten it)'),
+  CRONSENTRY_INGEST_VOLUME: z
+    .enum(['on', 'off'])
+    .default('off')
+    .describe(
+      "count pings per minute for the outage guard's volume rule (ping and events functions); off by default: a process that sees fewer than one ping per 10 s writes the counter on every ping, +1 write unit per ping, and the rule only judges fleets of 20 or more pings a minute",
+    ),
   OPERATOR_TOPIC_ARN: z
     .string()
     .optional()

@@ -126,7 +126,8 @@ export function createServices(deps: ServiceDeps) {
     maxPingsPerMinute: settings.MAX_PINGS_PER_MINUTE,
     slugs,
     maintenance,
-    ingest: new IngestCounter(intake, deps.logger),
+    // Opt-in: the counter costs up to one more write per ping where pings are sparse (docs/alerts.md).
+    ...(settings.CRONSENTRY_INGEST_VOLUME === 'on' ? { ingest: new IngestCounter(intake, deps.logger) } : {}),
   });
   return {
     publicUrl,
