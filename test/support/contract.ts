@@ -73,9 +73,14 @@ export interface ObservedAnswer {
 export function contractProblem(answer: ObservedAnswer): string | undefined {
   const pathname = new URL(answer.url, 'http://contract.invalid').pathname;
   const what = `${answer.method} ${pathname} → ${answer.status}`;
-  const template = documentedPath(pathname);
+  // The routers answer a path with one trailing slash as the path without it (docs/api.md); the
+  // Healthchecks routes are documented with theirs (/api/v3/checks/).
+  const template = documentedPath(pathname) ?? documentedPath(pathname.replace(/(.)\/$/, '$1'));
   const method = answer.method.toLowerCase();
-  const operation = template ? paths[template]?.[method] : undefined;
+  // HEAD is GET without the body (RFC 9110 §9.3.2): a GET route answers it, with the GET's statuses.
+  const operation = template
+    ? (paths[template]?.[method] ?? (method === 'head' ? paths[template]?.get : undefined))
+    : undefined;
   if (!template || !operation) {
     // Not a documented route: only a refusal may answer it, in one of the documented error shapes.
     // Keys are checked before routing, so an unknown route answers 401 to a caller without one.
