@@ -6,7 +6,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { AwsSourceClaim, AwsSourceStore, ClaimReadCost } from '../app/ports/aws-source-store';
-import { isConditionFailure } from './document-client';
+import { isConditionFailure, sendConditional } from './document-client';
 import { keys } from './keys';
 
 /**
@@ -23,20 +23,15 @@ export class AwsSourceRepository implements AwsSourceStore {
 
   /** Takes the key for the job (again, if it holds it already); false when another job holds it. */
   async claim(claim: AwsSourceClaim): Promise<boolean> {
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.awsSource(claim.matchKey), ...claim },
-          ConditionExpression: 'attribute_not_exists(pk) OR jobId = :jobId',
-          ExpressionAttributeValues: { ':jobId': claim.jobId },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return sendConditional(
+      this.documents,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.awsSource(claim.matchKey), ...claim },
+        ConditionExpression: 'attribute_not_exists(pk) OR jobId = :jobId',
+        ExpressionAttributeValues: { ':jobId': claim.jobId },
+      }),
+    );
   }
 
   /** Lets go of the key if this job still holds it. */

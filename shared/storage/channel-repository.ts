@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ChannelRecord, LastDelivery } from '../domain/channel';
 import type { ChannelStore } from '../app/ports/channel-store';
-import { isConditionFailure } from './document-client';
+import { isConditionFailure, sendConditional } from './document-client';
 import { batchGetAll, queryPartition } from './bulk-reads';
 import { keys } from './keys';
 
@@ -78,29 +78,24 @@ export class ChannelRepository implements ChannelStore {
    * overwrites a delivery outcome recorded meanwhile. Returns false when the channel is gone.
    */
   async update(channel: ChannelRecord): Promise<boolean> {
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.channel(channel.projectId, channel.id),
-          UpdateExpression:
-            'SET #name = :name, settings = :settings, events = :events, isDefault = :isDefault, updatedAt = :updatedAt',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: {
-            ':name': channel.name,
-            ':settings': { ...channel.settings },
-            ':events': [...channel.events],
-            ':isDefault': channel.isDefault,
-            ':updatedAt': channel.updatedAt,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return sendConditional(
+      this.documents,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.channel(channel.projectId, channel.id),
+        UpdateExpression:
+          'SET #name = :name, settings = :settings, events = :events, isDefault = :isDefault, updatedAt = :updatedAt',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: {
+          ':name': channel.name,
+          ':settings': { ...channel.settings },
+          ':events': [...channel.events],
+          ':isDefault': channel.isDefault,
+          ':updatedAt': channel.updatedAt,
+        },
+      }),
+    );
   }
 
   /** Keeps the newest outcome: an older delivery finishing late does not hide a newer one. */

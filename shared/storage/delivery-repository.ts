@@ -14,7 +14,7 @@ import type {
 } from '../app/ports/delivery-store';
 import type { Page } from '../app/ports/page';
 import type { DeliveryOutcome } from '../domain/channel';
-import { isConditionFailure } from './document-client';
+import { isConditionFailure, sendConditional } from './document-client';
 import { CursorError, decodeCursor, encodeCursor, keys } from './keys';
 
 /** A filtered listing reads at most this many store pages per request, then hands back a cursor. */
@@ -121,22 +121,17 @@ export class DeliveryRepository implements DeliveryStore {
         removals.push(`#${name}`);
       }
     }
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.delivery(key.projectId, key.noticeAt, key.noticeId, key.channelId),
-          UpdateExpression: `SET ${sets.join(', ')} ADD attempts :attempts REMOVE ${removals.join(', ')}`,
-          ConditionExpression: 'claimToken = :token',
-          ExpressionAttributeNames: { '#at': 'at', '#detail': 'detail', '#error': 'error' },
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return sendConditional(
+      this.documents,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.delivery(key.projectId, key.noticeAt, key.noticeId, key.channelId),
+        UpdateExpression: `SET ${sets.join(', ')} ADD attempts :attempts REMOVE ${removals.join(', ')}`,
+        ConditionExpression: 'claimToken = :token',
+        ExpressionAttributeNames: { '#at': 'at', '#detail': 'detail', '#error': 'error' },
+        ExpressionAttributeValues: values,
+      }),
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, type DeleteCommand, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
  * One document client per process. The endpoint comes from the SDK's own settings
@@ -13,4 +13,22 @@ export function createDocumentClient(client: DynamoDBClient = new DynamoDBClient
 
 export function isConditionFailure(error: unknown): boolean {
   return (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Sends a conditional write and says whether it applied: false when its condition failed (another
+ * writer got there first, a limit was reached), any other error thrown.
+ */
+export async function sendConditional(
+  documents: DynamoDBDocumentClient,
+  command: PutCommand | UpdateCommand | DeleteCommand,
+): Promise<boolean> {
+  try {
+    // send() is overloaded per command type and takes no union; any of the three sends alike.
+    await documents.send(command as PutCommand);
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }

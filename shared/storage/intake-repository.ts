@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './document-client';
+import { isConditionFailure, sendConditional } from './document-client';
 import { keys } from './keys';
 
 import type { IntakeGuardRecord, IntakeStore } from '../app/ports/intake-store';
@@ -98,20 +98,15 @@ export class IntakeRepository implements IntakeStore {
   }
 
   private async conditional(update: string, condition: string, values: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.intakeGuard,
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return sendConditional(
+      this.documents,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.intakeGuard,
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
   }
 }

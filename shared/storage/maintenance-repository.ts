@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MaintenanceWindow, WindowScope, WindowTiming } from '../domain/maintenance';
 import type { MaintenanceStore } from '../app/ports/maintenance-store';
-import { isConditionFailure } from './document-client';
+import { sendConditional } from './document-client';
 import { queryPartition } from './bulk-reads';
 import { keys } from './keys';
 
@@ -58,19 +58,14 @@ export class MaintenanceRepository implements MaintenanceStore {
 
   /** Replaces a window that still exists; false when it was deleted meanwhile. */
   async replace(window: MaintenanceWindow): Promise<boolean> {
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(window),
-          ConditionExpression: 'attribute_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return sendConditional(
+      this.documents,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: toItem(window),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
   }
 
   async delete(projectId: string, windowId: string): Promise<void> {

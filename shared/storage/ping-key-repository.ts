@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { PingKeyStore, SlugTarget } from '../app/ports/ping-key-store';
 import { queryPartition } from './bulk-reads';
-import { isConditionFailure } from './document-client';
+import { isConditionFailure, sendConditional } from './document-client';
 import { keys } from './keys';
 
 /**
@@ -84,20 +84,15 @@ export class PingKeyRepository implements PingKeyStore {
 
   /** Gives `slug` to the job unless another job of the project holds it; true when the job has it. */
   async claimSlug(pingKey: string, slug: string, target: SlugTarget): Promise<boolean> {
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...pingKeyItems.slug(pingKey, slug), slug, ...target },
-          ConditionExpression: 'attribute_not_exists(pk) OR jobId = :jobId',
-          ExpressionAttributeValues: { ':jobId': target.jobId },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return sendConditional(
+      this.documents,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...pingKeyItems.slug(pingKey, slug), slug, ...target },
+        ConditionExpression: 'attribute_not_exists(pk) OR jobId = :jobId',
+        ExpressionAttributeValues: { ':jobId': target.jobId },
+      }),
+    );
   }
 
   /** Frees `slug` if (and only if) this job holds it. */

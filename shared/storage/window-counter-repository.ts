@@ -1,6 +1,6 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WindowCounter, WindowOwner } from '../app/ports/window-counter';
-import { isConditionFailure } from './document-client';
+import { sendConditional } from './document-client';
 import { keys } from './keys';
 
 /** Fixed-window counters (rate limits), each an item in the partition of what it limits. */
@@ -15,21 +15,16 @@ export class WindowCounterRepository implements WindowCounter {
    * it was within `limit`: one conditional write, an item that expires with the window.
    */
   async countInWindow(owner: WindowOwner, window: string, limit: number, expiresAtMs: number): Promise<boolean> {
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: partitionOf(owner), sk: `WINDOW#${window}` },
-          UpdateExpression: 'ADD used :one SET expiresAt = :expires',
-          ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
-          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': Math.ceil(expiresAtMs / 1000) },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return sendConditional(
+      this.documents,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: partitionOf(owner), sk: `WINDOW#${window}` },
+        UpdateExpression: 'ADD used :one SET expiresAt = :expires',
+        ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
+        ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': Math.ceil(expiresAtMs / 1000) },
+      }),
+    );
   }
 }
 
