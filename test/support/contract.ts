@@ -37,9 +37,10 @@ const TEMPLATES = Object.keys(paths)
 
 /** The documented path template a request path falls under, if any. */
 export function documentedPath(pathname: string): string | undefined {
-  // Ping URLs ignore trailing slashes (as Healthchecks does); the document says so in words.
-  const path = /^\/(api\/)?ping\//.test(pathname) ? pathname.replace(/(.)\/+$/, '$1') : pathname;
-  return TEMPLATES.find(({ pattern }) => pattern.test(path))?.template;
+  // The routers answer a path with trailing slashes as the path without them (docs/api.md says so
+  // in words); Healthchecks' routes are documented with theirs (/api/v3/checks/), so look as asked first.
+  const find = (path: string) => TEMPLATES.find(({ pattern }) => pattern.test(path))?.template;
+  return find(pathname) ?? find(pathname.replace(/(.)\/+$/, '$1'));
 }
 
 /** Whether CronSentry's router (not the dashboard's static files) answers this path. */
@@ -73,9 +74,7 @@ export interface ObservedAnswer {
 export function contractProblem(answer: ObservedAnswer): string | undefined {
   const pathname = new URL(answer.url, 'http://contract.invalid').pathname;
   const what = `${answer.method} ${pathname} → ${answer.status}`;
-  // The routers answer a path with one trailing slash as the path without it (docs/api.md); the
-  // Healthchecks routes are documented with theirs (/api/v3/checks/).
-  const template = documentedPath(pathname) ?? documentedPath(pathname.replace(/(.)\/$/, '$1'));
+  const template = documentedPath(pathname);
   const method = answer.method.toLowerCase();
   // HEAD is GET without the body (RFC 9110 §9.3.2): a GET route answers it, with the GET's statuses.
   const operation = template
