@@ -52,17 +52,22 @@ export class IntakeGuard {
 
   async failing(now: number): Promise<boolean> {
     if (this.last && now >= this.last.at && now - this.last.at < this.recheckMs) return this.last.failing;
-    const canary = await this.runCanary(now);
+    // One read of the guard item a judgement: the canary's job, and whether an outage is on record.
+    const guard = await this.store.getGuard();
+    const canary = await this.runCanary(now, guard.canaryJobId);
     const policy = this.options.policy ?? INTAKE_POLICY;
     const lastMinute = Math.floor(now / MINUTE) * MINUTE - MINUTE;
     const perMinute = await this.store.pingsPerMinute(lastMinute - policy.baselineMinutes * MINUTE, lastMinute);
     const verdict = judgeIntake({ canary, perMinute }, policy);
-    if (verdict.failing && (await this.store.beginOutage(now, verdict.reason))) {
+    // The writes are conditional (one process records a change and tells the operator); they are
+    // made only when the record says the state changes, not as a failing write every minute.
+    const recorded = guard.outageSince !== undefined;
+    if (verdict.failing && !recorded && (await this.store.beginOutage(now, verdict.reason))) {
       await this.tellOperator(
         INTAKE_ALERT_SUBJECT,
         `${verdict.reason}. Missing jobs are held as "unknown" until it recovers.`,
       );
-    } else if (!verdict.failing && (await this.store.endOutage())) {
+    } else if (!verdict.failing && recorded && (await this.store.endOutage())) {
       await this.tellOperator(
         "CronSentry's own ping intake has recovered",
         'Jobs held as "unknown" are judged again: those that pinged are cleared, the others alert as missing.',
@@ -73,10 +78,9 @@ export class IntakeGuard {
   }
 
   /** Pings the canary job through the public URL and reads whether the ping was recorded. */
-  private async runCanary(now: number): Promise<CanaryResult> {
+  private async runCanary(now: number, known: string | undefined): Promise<CanaryResult> {
     if (!this.options.canaryUrl) return 'not-run';
-    const jobId = await this.canaryJob(now);
-    const before = (await this.jobs.getState(jobId))?.lastPingAt;
+    const { jobId, lastPingAt: before } = await this.canaryJob(now, known);
     try {
       const status = await this.send(`${this.options.canaryUrl.replace(/\/$/, '')}/api/ping/${jobId}`);
       if (status < 200 || status > 299) return 'lost';
@@ -88,9 +92,10 @@ export class IntakeGuard {
     return after !== undefined && after !== before ? 'arrived' : 'lost';
   }
 
-  private async canaryJob(now: number): Promise<string> {
-    const known = (await this.store.getGuard()).canaryJobId;
-    if (known && (await this.jobs.getState(known))) return known;
+  /** The canary job (made on first use) and its last ping time, as read before the ping. */
+  private async canaryJob(now: number, known: string | undefined): Promise<{ jobId: string; lastPingAt?: number }> {
+    const current = known ? await this.jobs.getState(known) : undefined;
+    if (known && current) return { jobId: known, lastPingAt: current.lastPingAt };
     const jobId = known ?? (await this.store.claimCanary(randomUUID()));
     const schedule = { kind: 'interval', everyMs: CANARY_SCHEDULE_MS, timezone: 'UTC' } as const;
     const state = createState({ id: jobId, projectId: CANARY_PROJECT_ID, schedule, graceMs: CANARY_SCHEDULE_MS, now });
@@ -108,9 +113,11 @@ export class IntakeGuard {
       await this.jobs.create(state, profile);
     } catch (error) {
       // Another checker created it first: theirs is as good.
-      if (!(await this.jobs.getState(jobId))) throw error;
+      const theirs = await this.jobs.getState(jobId);
+      if (!theirs) throw error;
+      return { jobId, lastPingAt: theirs.lastPingAt };
     }
-    return jobId;
+    return { jobId, lastPingAt: state.lastPingAt };
   }
 
   private async tellOperator(subject: string, message: string): Promise<void> {
