@@ -59,27 +59,31 @@ export class Checker {
     report.due = dueIds.length;
     const states = await this.jobs.getStates(dueIds);
     const intakeFailing = (await this.options.intake?.failing(now)) ?? false;
-    await inParallel(states, this.options.concurrency, async (state) => {
-      // The index is eventually consistent and may be stale: the item is the truth.
-      if (state.wakeAt === undefined || state.wakeAt > now) return;
-      const step = await this.judgeDue(state, now, intakeFailing);
-      try {
-        await this.jobs.saveState(step.state, state.version);
-      } catch (error) {
-        if (error instanceof WriteConflictError) {
-          report.lostRaces += 1;
+    await pMap(
+      states,
+      async (state) => {
+        // The index is eventually consistent and may be stale: the item is the truth.
+        if (state.wakeAt === undefined || state.wakeAt > now) return;
+        const step = await this.judgeDue(state, now, intakeFailing);
+        try {
+          await this.jobs.saveState(step.state, state.version);
+        } catch (error) {
+          if (error instanceof WriteConflictError) {
+            report.lostRaces += 1;
+            return;
+          }
+          throw error;
+        }
+        if (!step.notice) {
+          report.rearmed += 1;
           return;
         }
-        throw error;
-      }
-      if (!step.notice) {
-        report.rearmed += 1;
-        return;
-      }
-      if (step.notice.kind === 'flip') report.flipped += 1;
-      else report.reminded += 1;
-      await this.publishOrLeave(step.state, now);
-    });
+        if (step.notice.kind === 'flip') report.flipped += 1;
+        else report.reminded += 1;
+        await this.publishOrLeave(step.state, now);
+      },
+      { concurrency: this.options.concurrency },
+    );
     report.republished = await this.republishStale(now);
     if (report.due > 0 || report.republished > 0) this.logger.info('sweep', { ...report });
     return report;
@@ -135,11 +139,11 @@ export class Checker {
   private async republishStale(now: number): Promise<number> {
     const ids = await this.jobs.outboxJobIds(now - this.options.republishAfterMs);
     if (ids.length === 0) return 0;
-    let republished = 0;
-    await inParallel(await this.jobs.getStates(ids), this.options.concurrency, async (state) => {
-      republished += await this.publishOrLeave(state, now);
+    const states = await this.jobs.getStates(ids);
+    const counts = await pMap(states, (state) => this.publishOrLeave(state, now), {
+      concurrency: this.options.concurrency,
     });
-    return republished;
+    return counts.reduce((sum, count) => sum + count, 0);
   }
 
   private async publishOrLeave(state: JobState, now: number): Promise<number> {
@@ -153,8 +157,4 @@ export class Checker {
       return 0;
     }
   }
-}
-
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  await pMap(items, work, { concurrency: limit });
 }
