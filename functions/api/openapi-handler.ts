@@ -5,10 +5,11 @@ export const OPENAPI_PATH = '/api/openapi.json';
 
 /**
  * `GET /api/openapi.json`: the generated document (contract/openapi.json), serialised once per
- * container. No key: it describes routes, it holds no data.
+ * container, on its first request: the document is ~300 kB and most containers never serve it, so
+ * the cold start does not pay for it. No key: it describes routes, it holds no data.
  */
 export function buildOpenApiHandler(document: unknown) {
-  const body = JSON.stringify(document);
+  let body: string | undefined;
   return async (event: HttpEvent): Promise<HttpResult> => {
     const method = event.requestContext.http.method.toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') return json(404, errorBody('not_found', 'no such route'));
@@ -16,7 +17,7 @@ export function buildOpenApiHandler(document: unknown) {
     return {
       statusCode: 200,
       headers: { ...headers, 'cache-control': 'public, max-age=300' },
-      body: method === 'HEAD' ? '' : body,
+      body: method === 'HEAD' ? '' : (body ??= JSON.stringify(document)),
     };
   };
 }
