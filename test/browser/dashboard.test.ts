@@ -277,6 +277,8 @@ describe('the dashboard', () => {
     const { page, errors } = await open('/channels');
     await page.getByRole('button', { name: 'New channel' }).click();
     const form = page.getByRole('form', { name: 'New channel' });
+    // The kinds come from GET /api/channel-kinds: read the list once it has arrived.
+    await form.getByLabel('Kind').locator('option', { hasText: 'PagerDuty' }).waitFor({ state: 'attached' });
     const kinds = await form.getByLabel('Kind').locator('option').allTextContents();
     expect(kinds).toEqual(expect.arrayContaining(['PagerDuty', 'Opsgenie', 'Microsoft Teams', 'Telegram', 'Pushover']));
     await form.getByLabel('Kind').selectOption('opsgenie');
