@@ -19,7 +19,7 @@ export async function batchGetAll(
       [tableName]: { Keys: itemKeys.slice(i, i + BATCH_SIZE), ConsistentRead: true },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
-      if (attempt > 0) await unprocessedBackoff(attempt);
+      if (attempt > 0) await backoff(attempt);
       const result = await documents.send(new BatchGetCommand({ RequestItems: request }));
       items.push(...(result.Responses?.[tableName] ?? []));
       request = result.UnprocessedKeys as typeof request;
@@ -49,9 +49,9 @@ export async function queryPartition(
   return items;
 }
 
-/** What the store left unprocessed is asked for again after a growing pause (bulk reads and writes). */
+/** What the store left unprocessed is asked for again after a growing pause. */
 const UNPROCESSED_BACKOFF: BackoffPolicy = { baseMs: 50, maxMs: 1000 };
 
-export function unprocessedBackoff(attempt: number): Promise<void> {
+function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, backoffDelay(UNPROCESSED_BACKOFF, attempt)));
 }

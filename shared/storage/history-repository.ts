@@ -1,6 +1,5 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FlipRecord, PingRecord } from '../domain/history';
-import { batchPutAll } from './bulk-writes';
 import { CursorError, decodeCursor, encodeCursor, keys } from './keys';
 import type { HistoryStore } from '../app/ports/history-store';
 import type { Page } from '../app/ports/page';
@@ -31,16 +30,21 @@ export class HistoryRepository implements HistoryStore {
 
   /** Idempotent: re-recording the same notice writes the same item. */
   async recordFlip(flip: FlipRecord): Promise<void> {
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: flipItem(flip) }));
-  }
-
-  /**
-   * Records many flips (of different notices), idempotently: BatchWriteItem, 25 a call, when there
-   * are several (a mass outage); one plain put for one, as a ping or an api change makes.
-   */
-  async recordFlips(flips: readonly FlipRecord[]): Promise<void> {
-    if (flips.length === 1) return this.recordFlip(flips[0]!);
-    await batchPutAll(this.documents, this.tableName, flips.map(flipItem));
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.flip(flip.jobId, flip.at, flip.id),
+          id: flip.id,
+          jobId: flip.jobId,
+          from: flip.from,
+          to: flip.to,
+          at: flip.at,
+          reason: flip.reason,
+          ...(flip.heldBy ? { heldBy: flip.heldBy } : {}),
+        },
+      }),
+    );
   }
 
   listPings(jobId: string, limit: number, cursor?: string): Promise<Page<PingRecord>> {
@@ -71,17 +75,4 @@ export class HistoryRepository implements HistoryStore {
     });
     return { items, nextCursor: encodeCursor(result.LastEvaluatedKey) };
   }
-}
-
-function flipItem(flip: FlipRecord): Record<string, unknown> {
-  return {
-    ...keys.flip(flip.jobId, flip.at, flip.id),
-    id: flip.id,
-    jobId: flip.jobId,
-    from: flip.from,
-    to: flip.to,
-    at: flip.at,
-    reason: flip.reason,
-    ...(flip.heldBy ? { heldBy: flip.heldBy } : {}),
-  };
 }

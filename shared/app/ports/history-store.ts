@@ -5,8 +5,6 @@ import type { Page } from './page';
 export interface HistoryStore {
   appendPing(ping: PingRecord, uniqueSuffix: string): Promise<void>;
   recordFlip(flip: FlipRecord): Promise<void>;
-  /** Many flips (distinct notices) at once; each idempotent like `recordFlip`. */
-  recordFlips(flips: readonly FlipRecord[]): Promise<void>;
   listPings(jobId: string, limit: number, cursor?: string): Promise<Page<PingRecord>>;
   listFlips(jobId: string, limit: number, cursor?: string): Promise<Page<FlipRecord>>;
 }
