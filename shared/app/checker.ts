@@ -33,6 +33,9 @@ export interface CheckerOptions {
   readonly intake?: { failing(now: number): Promise<boolean>; readonly recheckMs?: number };
 }
 
+/** Flipped jobs published together: one BatchGetItem of their profiles, PublishBatch requests of 10. */
+const PUBLISH_TOGETHER = 100;
+
 const DEFAULT_OPTIONS: CheckerOptions = { republishAfterMs: 5_000, concurrency: 16, minGapMs: 1_000 };
 
 /**
@@ -59,7 +62,10 @@ export class Checker {
     report.due = dueIds.length;
     const states = await this.jobs.getStates(dueIds);
     const intakeFailing = (await this.options.intake?.failing(now)) ?? false;
-    const leased: JobState[] = [];
+    // Flipped jobs are published a hundred at a time while the sweep goes on flipping the rest, so
+    // the first alerts of a mass outage do not wait for its last flip.
+    let leased: JobState[] = [];
+    const publishing: Promise<number>[] = [];
     await pMap(
       states,
       async (state) => {
@@ -83,12 +89,17 @@ export class Checker {
         }
         if (step.notice.kind === 'flip') report.flipped += 1;
         else report.reminded += 1;
-        if (withLease) leased.push(withLease);
+        if (!withLease) return;
+        leased.push(withLease);
+        if (leased.length >= PUBLISH_TOGETHER) {
+          publishing.push(this.publishOrLeave(leased, now, true));
+          leased = [];
+        }
       },
       { concurrency: this.options.concurrency },
     );
-    // Published together, in batches: a mass outage costs about two writes per flip, not five.
-    await this.publishOrLeave(leased, now, true);
+    publishing.push(this.publishOrLeave(leased, now, true));
+    await Promise.all(publishing);
     report.republished = await this.republishStale(now);
     if (report.due > 0 || report.republished > 0) this.logger.info('sweep', { ...report });
     return report;
@@ -149,10 +160,10 @@ export class Checker {
 
   private async publishOrLeave(states: readonly JobState[], now: number, leased: boolean): Promise<number> {
     if (states.length === 0) return 0;
-    const { published, failures } = await this.outbox.publishMany(states, now, {
-      leased,
-      concurrency: this.options.concurrency,
-    });
+    // Never rejects: it runs beside the sweep's flips, and what fails stays in the outbox anyway.
+    const { published, failures } = await this.outbox
+      .publishMany(states, now, { leased, concurrency: this.options.concurrency })
+      .catch((error: unknown) => ({ published: 0, failures: states.map((state) => ({ jobId: state.id, error })) }));
     if (failures.length > 0) {
       this.logger.warn('publishing notices failed; they stay in the outbox', {
         jobs: failures.length,
