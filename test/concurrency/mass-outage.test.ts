@@ -32,12 +32,15 @@ const sns = mockClient(SNSClient);
 /** Notice ids SNS took, in order, and the jobs whose entries it fails (as a server fault, worth a retry). */
 let taken: string[];
 let failing: Set<string>;
+/** The job names the batched messages carried (read from the profiles, 100 a BatchGetItem). */
+let names: string[];
 const noticeIdOf = (input: PublishCommandInput) => (JSON.parse(input.Message!) as AlertMessage).notice.id;
 const jobIdOf = (input: PublishCommandInput) => (JSON.parse(input.Message!) as AlertMessage).job.id;
 
 beforeEach(() => {
   sns.reset();
   taken = [];
+  names = [];
   failing = new Set();
   sns.on(PublishCommand).callsFake((input: PublishCommandInput) => {
     checkSnsPublish(input);
@@ -52,6 +55,7 @@ beforeEach(() => {
       failing.has(jobIdOf(entry)) ? { Code: 'InternalError', SenderFault: false } : undefined,
     );
     taken.push(...accepted.map(noticeIdOf));
+    names.push(...accepted.map((entry) => (JSON.parse(entry.Message!) as AlertMessage).job.name));
     return output;
   });
 });
@@ -96,6 +100,8 @@ describe.each(STORES)('a mass outage on %s', (store) => {
     expect(first.flipped).toBe(JOBS);
     expect(sns.commandCalls(PublishBatchCommand).length).toBeGreaterThanOrEqual(Math.ceil(JOBS / 10));
     expect(new Set(taken).size).toBe(JOBS - 3);
+    expect(new Set(names).size).toBe(JOBS - 3);
+    for (const name of names) expect(name).toMatch(/^job \d+$/);
     for (const id of ids) {
       const state = await services.jobRepository.getState(id);
       expect(state?.status).toBe('missing');
