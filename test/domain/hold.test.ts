@@ -15,8 +15,9 @@ const DEADLINE = EXPECTED + GRACE;
 const WINDOW_END = T0 + 2 * HOUR + 30 * MINUTE;
 const quiet: Quiet = { until: WINDOW_END, name: 'upgrade' };
 
-function healthyJob(): JobState {
-  const created = createState({ id: 'job-1', projectId: 'p-1', schedule: HOURLY, graceMs: GRACE, now: T0 });
+/** An hourly job (5 min grace) that pinged 30 s after it was created, with the alert rules given. */
+function healthyJob(rules: { failureThreshold?: number; maxRuntimeMs?: number } = {}): JobState {
+  const created = createState({ id: 'job-1', projectId: 'p-1', schedule: HOURLY, graceMs: GRACE, now: T0, ...rules });
   return applySignal(created, { kind: 'success', at: T0 + 30 * SECOND }).state;
 }
 
@@ -181,15 +182,7 @@ describe('outage guard: intake failing', () => {
   });
 
   it('when the intake recovers, the held miss counts against failureThreshold like any other', () => {
-    const created = createState({
-      id: 'job-1',
-      projectId: 'p-1',
-      schedule: HOURLY,
-      graceMs: GRACE,
-      now: T0,
-      failureThreshold: 2,
-    });
-    const pinged = applySignal(created, { kind: 'success', at: T0 + 30 * SECOND }).state;
+    const pinged = healthyJob({ failureThreshold: 2 });
     const held = sweep(pinged, DEADLINE, { intakeFailing: true }).state;
     const first = sweep(held, DEADLINE + INTAKE_RECHECK_MS);
     // One miss of two: failing, recorded, not alerted; the next expected run is judged next.
@@ -207,16 +200,7 @@ describe('outage guard: intake failing', () => {
   });
 
   it('an unknown job whose held deadline was a run past its maximum runtime recovers as overrunning', () => {
-    const created = createState({
-      id: 'job-1',
-      projectId: 'p-1',
-      schedule: HOURLY,
-      graceMs: GRACE,
-      now: T0,
-      maxRuntimeMs: 10 * MINUTE,
-    });
-    const healthy = applySignal(created, { kind: 'success', at: T0 + 30 * SECOND }).state;
-    const started = applySignal(healthy, { kind: 'start', at: T0 + MINUTE }).state;
+    const started = applySignal(healthyJob({ maxRuntimeMs: 10 * MINUTE }), { kind: 'start', at: T0 + MINUTE }).state;
     const overrunAt = T0 + MINUTE + 10 * MINUTE;
     const held = sweep(started, overrunAt, { intakeFailing: true }).state;
     expect(held.status).toBe('unknown');
