@@ -1,7 +1,8 @@
 import { requireWrite } from '../../shared/app/access';
 import type { JobsService } from '../../shared/app/jobs-service';
 import { flipView, jobView, pingView } from '../../shared/app/job-view';
-import { previewSchedule } from '../../shared/app/job-input';
+import { parseJobCreate, parseJobUpdate, previewSchedule, previewSchema } from '../../shared/app/job-input';
+import { parseInput } from '../../shared/app/validation';
 import { STATUSES, type Job, type Status } from '../../shared/domain/job';
 import { describeSchedule } from '../../shared/domain/schedule';
 import { ValidationError } from '../../shared/errors';
@@ -56,8 +57,12 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
     {
       method: 'POST',
       path: '/api/jobs',
-      handle: async (request) =>
-        json(201, view(await jobs.create(request.principal, jsonBody(request.event), request.now), request)),
+      handle: async (request) => {
+        const body = jsonBody(request.event);
+        // A read-only key learns nothing from its body's mistakes: 403 before the schema speaks.
+        requireWrite(request.principal);
+        return json(201, view(await jobs.create(request.principal, parseJobCreate(body), request.now), request));
+      },
     },
     {
       method: 'GET',
@@ -69,7 +74,8 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
       path: '/api/jobs/{id}',
       handle: async (request) => {
         const id = await ownJobId(request);
-        return json(200, view(await jobs.update(request.principal, id, jsonBody(request.event), request.now), request));
+        const input = parseJobUpdate(jsonBody(request.event));
+        return json(200, view(await jobs.update(request.principal, id, input, request.now), request));
       },
     },
     {
@@ -125,7 +131,8 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
       method: 'POST',
       path: '/api/schedule/preview',
       handle: async (request) => {
-        const { schedule, next } = previewSchedule(jsonBody(request.event), minimumMs, request.now, PREVIEW_COUNT);
+        const input = parseInput(previewSchema, jsonBody(request.event));
+        const { schedule, next } = previewSchedule(input, minimumMs, request.now, PREVIEW_COUNT);
         return json(200, {
           schedule_description: describeSchedule(schedule),
           next: next.map((ms) => new Date(ms).toISOString()),

@@ -1,5 +1,5 @@
 import { ChannelReferenceError, type HealthchecksApi } from '../../shared/app/healthchecks-api';
-import { SpecError } from '../../shared/app/healthchecks-spec';
+import { parseSpec, SpecError } from '../../shared/app/healthchecks-spec';
 import { checkView, flipView, pingListView } from '../../shared/app/healthchecks-view';
 import { UUID_PATTERN } from '../../shared/app/validation';
 import { isUniqueKey } from '../../shared/domain/unique-key';
@@ -47,7 +47,7 @@ export function v3Routes(api: HealthchecksApi, badgesOf: BadgesOf): Route[] {
     return json(200, { checks: jobs.map((job) => view(job, request)) });
   };
   const createCheck = async (request: RouteRequest) => {
-    const { job, created } = await api.create(request.principal, jsonBody(request.event), request.now);
+    const { job, created } = await api.create(request.principal, parseSpec(jsonBody(request.event)), request.now);
     return json(created ? 201 : 200, view(job, request));
   };
 
@@ -70,7 +70,10 @@ export function v3Routes(api: HealthchecksApi, badgesOf: BadgesOf): Route[] {
       handle: async (request) =>
         json(
           200,
-          view(await api.update(request.principal, code(request), jsonBody(request.event), request.now), request),
+          view(
+            await api.update(request.principal, code(request), parseSpec(jsonBody(request.event)), request.now),
+            request,
+          ),
         ),
     },
     {

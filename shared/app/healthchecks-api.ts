@@ -4,7 +4,8 @@ import type { ChannelRecord } from '../domain/channel';
 import type { FlipRecord, PingRecord } from '../domain/history';
 import type { JobStore } from './ports/job-store';
 import { requireWrite, type Principal } from './access';
-import { nativeBodyOf, parseSpec, SpecError, specFieldOf, tagsOf, type CheckSpec } from './healthchecks-spec';
+import { nativeBodyOf, SpecError, specFieldOf, tagsOf, type CheckSpec } from './healthchecks-spec';
+import { parseJobCreate, parseJobUpdate } from './job-input';
 import type { JobsService } from './jobs-service';
 import { slugify } from './slugs';
 
@@ -53,19 +54,20 @@ export class HealthchecksApi {
    * CronSentry's addition `uuid` creates the job under that id, or updates it if it is already
    * this project's (what makes `cronsentry import` safe to run twice).
    */
-  async create(principal: Principal, body: unknown, now: number): Promise<{ job: Job; created: boolean }> {
+  async create(principal: Principal, spec: CheckSpec, now: number): Promise<{ job: Job; created: boolean }> {
     requireWrite(principal);
-    const spec = parseSpec(body);
     const existing = await this.lookup(principal, spec, now);
     if (existing) return { job: await this.apply(principal, existing, spec, now), created: false };
     const native = { ...nativeBodyOf(spec, 'create'), ...(await this.channelIds(principal, spec.channels)) };
-    const job = await translated(() => this.jobs.create(principal, native, now, spec.uuid ? { id: spec.uuid } : {}));
+    // The translation is checked as CronSentry's own body is, and its errors spoken back in the spec's names.
+    const job = await translated(() =>
+      this.jobs.create(principal, parseJobCreate(native), now, spec.uuid ? { id: spec.uuid } : {}),
+    );
     return { job, created: true };
   }
 
-  async update(principal: Principal, jobId: string, body: unknown, now: number): Promise<Job> {
+  async update(principal: Principal, jobId: string, spec: CheckSpec, now: number): Promise<Job> {
     requireWrite(principal);
-    const spec = parseSpec(body);
     return this.apply(principal, await this.jobs.get(principal, jobId), spec, now);
   }
 
@@ -175,7 +177,7 @@ export class HealthchecksApi {
       ...(await this.channelIds(principal, spec.channels)),
     };
     if (Object.keys(native).length === 0) return job;
-    return translated(() => this.jobs.update(principal, job.state.id, native, now));
+    return translated(() => this.jobs.update(principal, job.state.id, parseJobUpdate(native), now));
   }
 
   /** Healthchecks' `channels`: `*` for all, empty for none, or channel ids and names, comma-separated. */

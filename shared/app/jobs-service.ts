@@ -8,7 +8,7 @@ import type { HistoryStore } from './ports/history-store';
 import type { JobStore } from './ports/job-store';
 import type { Page } from './ports/page';
 import { requireWrite, type Principal } from './access';
-import { parseJobDraft, parseJobPatch } from './job-input';
+import { toJobDraft, toJobPatch, type JobCreateInput, type JobUpdateInput } from './job-input';
 import type { OutboxPublisher } from './outbox';
 import { UUID_PATTERN } from './validation';
 import { writeTransition } from './write-transition';
@@ -57,10 +57,13 @@ export class JobsService {
     this.watch = new AwsSourceWatch(options.awsSources);
   }
 
-  /** `id`: the job's id when the caller brings one (an imported Healthchecks check keeps its UUID). */
-  async create(principal: Principal, body: unknown, now: number, options: { id?: string } = {}): Promise<Job> {
+  /**
+   * `input`: a body checked by its schema (`parseJobCreate`); the schedule and durations are judged
+   * here. `id`: the job's id when the caller brings one (an imported Healthchecks check keeps its UUID).
+   */
+  async create(principal: Principal, input: JobCreateInput, now: number, options: { id?: string } = {}): Promise<Job> {
     requireWrite(principal);
-    const draft = parseJobDraft(body, this.options.minimumMs, now);
+    const draft = toJobDraft(input, this.options.minimumMs, now);
     const channelIds = draft.channelIds
       ? await this.checkChannels(principal.projectId, draft.channelIds)
       : await this.channels.defaultIds(principal.projectId);
@@ -176,11 +179,12 @@ export class JobsService {
     return { counts, total: jobs.length, tags: [...tags].sort() };
   }
 
-  async update(principal: Principal, jobId: string, body: unknown, now: number): Promise<Job> {
+  /** `input`: a body checked by its schema (`parseJobUpdate`), judged against the job as it is. */
+  async update(principal: Principal, jobId: string, input: JobUpdateInput, now: number): Promise<Job> {
     requireWrite(principal);
     const current = await this.get(principal, jobId);
-    const patch = parseJobPatch(
-      body,
+    const patch = toJobPatch(
+      input,
       current.state.schedule,
       scheduleText(current.state.schedule),
       this.options.minimumMs,

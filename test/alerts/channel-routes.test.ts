@@ -11,6 +11,7 @@ import type { Route } from '../../functions/api/route';
 import { freshTable } from '../support/stores';
 import { T0, quietLogger, transports } from './support/fixtures';
 import { startReceiver, type Receiver } from './support/receiver';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 // Response bodies are read loosely: the assertions say what they must hold.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -152,12 +153,21 @@ describe('channel and delivery routes', () => {
   it('gives new jobs the default channels, and takes a deleted channel out of its jobs', async () => {
     const byDefault = (await createWebhook({ is_default: true })).body!.id as string;
     await createWebhook({ name: 'not default' });
-    const job = await services.jobs.create(writer, { name: 'Backup', schedule: 'every 1h', grace_time: 5 }, T0);
+    const job = await services.jobs.create(
+      writer,
+      parseJobCreate({ name: 'Backup', schedule: 'every 1h', grace_time: 5 }),
+      T0,
+    );
     expect(job.profile.channelIds).toEqual([byDefault]);
     await expect(
       services.jobs.create(
         writer,
-        { name: 'B', schedule: 'every 1h', grace_time: 5, channels: ['00000000-0000-4000-8000-000000000000'] },
+        parseJobCreate({
+          name: 'B',
+          schedule: 'every 1h',
+          grace_time: 5,
+          channels: ['00000000-0000-4000-8000-000000000000'],
+        }),
         T0,
       ),
     ).rejects.toBeInstanceOf(ValidationError);
