@@ -208,6 +208,13 @@ describe('channel and delivery routes', () => {
     await expect(call(writer, 'GET', '/api/deliveries', { query: { job_id: 'abc' } })).rejects.toBeInstanceOf(
       ValidationError,
     );
+    await expect(call(writer, 'GET', '/api/deliveries', { query: { channel_id: 'abc' } })).rejects.toMatchObject({
+      field: 'channel_id',
+      message: 'channel_id: must be an id this API returned',
+    });
+    // An id in capitals is the same id.
+    const shouted = await call(writer, 'GET', '/api/deliveries', { query: { channel_id: id.toUpperCase() } });
+    expect(shouted.body!.deliveries).toHaveLength(3);
   });
   /** Valid settings of each on-call kind, with secrets long enough to show a masked tail. */
   const ON_CALL_KINDS: [string, Record<string, unknown>][] = [
