@@ -27,15 +27,10 @@ export interface SyncOptions {
 /** The project's jobs by the slug of their name. */
 async function existingJobs(services: Services, principal: Principal, now: number): Promise<Map<string, Job>> {
   const jobs = new Map<string, Job>();
-  let cursor: string | undefined;
-  do {
-    const page = await services.jobs.list(principal, {}, 200, now, cursor);
-    for (const job of page.items) {
-      const slug = slugify(job.profile.name);
-      if (slug) jobs.set(slug, job);
-    }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  for (const job of await services.jobs.all(principal, now)) {
+    const slug = slugify(job.profile.name);
+    if (slug) jobs.set(slug, job);
+  }
   return jobs;
 }
 

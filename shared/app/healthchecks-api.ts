@@ -8,6 +8,7 @@ import { nativeBodyOf, SpecError, specFieldOf, tagsOf, type CheckSpec } from './
 import { parseJobCreate, parseJobUpdate } from './job-input';
 import type { JobsService } from './jobs-service';
 import { slugify } from './slugs';
+import { pagesOf } from './pages';
 
 /** Healthchecks lists at most 1,000 pings of a check. */
 const MAX_LISTED_PINGS = 1000;
@@ -106,12 +107,11 @@ export class HealthchecksApi {
   async pings(principal: Principal, jobId: string): Promise<PingRecord[]> {
     requireWrite(principal);
     const pings: PingRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.jobs.pings(principal, jobId, Math.min(PAGE, MAX_LISTED_PINGS - pings.length), cursor);
+    const pageSize = () => Math.min(PAGE, MAX_LISTED_PINGS - pings.length);
+    for await (const page of pagesOf((cursor) => this.jobs.pings(principal, jobId, pageSize(), cursor))) {
       pings.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor && pings.length < MAX_LISTED_PINGS);
+      if (pings.length >= MAX_LISTED_PINGS) break;
+    }
     return pings;
   }
 
@@ -123,14 +123,11 @@ export class HealthchecksApi {
     );
     const until = filter.end !== undefined ? filter.end * 1000 : Infinity;
     const flips: FlipRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.jobs.flips(principal, jobId, PAGE, cursor);
+    for await (const page of pagesOf((cursor) => this.jobs.flips(principal, jobId, PAGE, cursor))) {
       flips.push(...page.items.filter((flip) => flip.at >= from && flip.at < until));
-      cursor = page.nextCursor ?? undefined;
       // Newest first: once a page reaches past `from`, older pages hold nothing wanted.
       if (page.items.some((flip) => flip.at < from)) break;
-    } while (cursor);
+    }
     return flips;
   }
 

@@ -6,6 +6,7 @@ import { createState, statusAt, transition, type SettingsChange, type Transition
 import { NotFoundError, ValidationError } from '../errors';
 import type { HistoryStore } from './ports/history-store';
 import type { JobStore } from './ports/job-store';
+import { allItems, pagesOf } from './pages';
 import type { Page } from './ports/page';
 import { requireWrite, type Principal } from './access';
 import { toJobDraft, toJobPatch, type JobCreateInput, type JobUpdateInput } from './job-input';
@@ -136,35 +137,26 @@ export class JobsService {
    */
   async list(principal: Principal, filter: JobFilter, limit: number, now: number, cursor?: string): Promise<Page<Job>> {
     const matches: Job[] = [];
-    let next: string | null | undefined = cursor;
-    do {
-      const page: Page<JobProfile> = await this.jobs.listProfiles(principal.projectId, limit, next ?? undefined);
+    const pages = pagesOf((next) => this.jobs.listProfiles(principal.projectId, limit, next), cursor);
+    for await (const page of pages) {
       const states = new Map((await this.jobs.getStates(page.items.map((p) => p.id))).map((s) => [s.id, s]));
-      next = page.nextCursor;
       for (const profile of page.items) {
         const state = states.get(profile.id);
         if (!state || !matchesFilter({ state, profile }, filter, now)) continue;
         matches.push({ state, profile });
         if (matches.length === limit) {
           const isLast = profile === page.items[page.items.length - 1];
-          next = isLast ? page.nextCursor : this.jobs.profileCursorAfter(principal.projectId, profile.id);
+          const next = isLast ? page.nextCursor : this.jobs.profileCursorAfter(principal.projectId, profile.id);
           return { items: matches, nextCursor: next };
         }
       }
-    } while (next);
+    }
     return { items: matches, nextCursor: null };
   }
 
   /** Every job of the project, all pages (reads every job: for summaries, badges and exports). */
-  async all(principal: Principal, now: number): Promise<Job[]> {
-    const jobs: Job[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.list(principal, {}, 200, now, cursor);
-      jobs.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return jobs;
+  all(principal: Principal, now: number): Promise<Job[]> {
+    return allItems((cursor) => this.list(principal, {}, 200, now, cursor));
   }
 
   /** Counts per status and every tag in use, over the whole project. */
