@@ -16,6 +16,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SnsAlertBus } from '../../shared/adapters/sns-alert-bus';
 import type { AlertMessage } from '../../shared/app/alert-bus';
 import { Checker } from '../../shared/app/checker';
+import { parseJobCreate } from '../../shared/app/job-input';
 import { readSettings } from '../../shared/config';
 import { MINUTE, SECOND } from '../../shared/domain/durations';
 import { createServices } from '../../shared/wiring/services';
@@ -80,7 +81,7 @@ async function outage(store: StoreName) {
   for (let i = 0; i < JOBS; i += 1) {
     const { state } = await services.jobs.create(
       principal,
-      { name: `job ${i}`, schedule: 'every 1m', grace_time: 1 },
+      parseJobCreate({ name: `job ${i}`, schedule: 'every 1m', grace_time: 1 }),
       T0,
     );
     await services.pings.record(successPing(state.id), T0);
