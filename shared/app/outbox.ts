@@ -213,6 +213,7 @@ export class OutboxPublisher {
         const flips = steps.flatMap((step) => step.notices.filter((n) => n.kind === 'flip' || n.kind === 'flapping'));
         await pMap(flips, (flip) => this.history.recordFlip(flip), { concurrency });
         const sent = steps.filter((step) => step.alert);
+        // Without a bus no step has an alert (`nextStep` defers it), and nothing is published.
         const outcomes = await publishAll(
           this.bus!,
           sent.map((step) => this.messageOf(step, profileOf.get(step.job.leased.id))),
