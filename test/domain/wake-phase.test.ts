@@ -131,16 +131,6 @@ const CHANGE_DAYS = [
   Date.UTC(2026, 5, 15),
 ];
 
-interface JobPlan {
-  readonly text: string;
-  readonly zone: string;
-  readonly graceMs: number;
-  readonly failureThreshold: number;
-  /** Per expected run: 0 on time, 1 late (after the deadline), 2 not at all. */
-  readonly fates: readonly number[];
-  readonly jitters: readonly number[];
-}
-
 const minute = fc.integer({ min: 0, max: 59 });
 const hour = fc.integer({ min: 0, max: 23 });
 /** One job of each kind in every fleet, so phase keys and moving keys are both drawn whatever the seed. */
