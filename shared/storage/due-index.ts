@@ -93,11 +93,13 @@ export class DueIndex {
     return times.length > 0 ? Math.min(...times) : undefined;
   }
 
-  /** Up to where the checker has visited the phases (the end of its last complete sweep), if ever. */
+  /**
+   * Up to where the checker has visited the phases (the end of its last complete sweep), if ever.
+   * An eventually consistent read (half a read unit): a stale answer is an earlier time, so the
+   * sweep reads a few jobs twice, never none.
+   */
   async lastPhaseVisit(): Promise<number | undefined> {
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.phaseVisit, ConsistentRead: true }),
-    );
+    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.phaseVisit }));
     return typeof result.Item?.upTo === 'number' ? result.Item.upTo : undefined;
   }
 
