@@ -1,5 +1,6 @@
 import { round } from '../support/capacity';
 import { benchStack } from '../support/env';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 const SIZES = (process.env.BENCH_POLL_SIZES ?? '100,400')
   .split(',')
@@ -27,7 +28,7 @@ export async function runPoll(endpoint: string) {
     for (let i = 0; i < jobs; i += 1) {
       const job = await services.jobs.create(
         principal,
-        { name: `job ${i}`, schedule: 'every 1h', grace_time: 5, tags: [i % 2 ? 'odd' : 'even'] },
+        parseJobCreate({ name: `job ${i}`, schedule: 'every 1h', grace_time: 5, tags: [i % 2 ? 'odd' : 'even'] }),
         t0,
       );
       await services.pings.record(

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { JobStore } from '../app/ports/job-store';
 import type { Page } from '../app/ports/page';
+import { pagesOf } from '../app/pages';
 import type { JobProfile, JobState, Notice } from '../domain/job';
 import type { Schedule } from '../domain/schedule';
 import type { AwsSource } from '../domain/aws-events/source';
@@ -127,12 +128,9 @@ export class JobRepository implements JobStore {
       new GetCommand({ TableName: this.tableName, Key: keys.uniqueKeysIndexed(projectId), ConsistentRead: true }),
     );
     if (marker.Item) return false;
-    let cursor: string | undefined;
-    do {
-      const page = await this.listProfiles(projectId, 200, cursor);
+    for await (const page of pagesOf((cursor) => this.listProfiles(projectId, 200, cursor))) {
       await Promise.all(page.items.map((profile) => this.putUniqueKey(projectId, profile.id)));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    }
     await this.documents.send(new PutCommand({ TableName: this.tableName, Item: keys.uniqueKeysIndexed(projectId) }));
     return true;
   }
