@@ -3,6 +3,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { buildCheckerHandler } from '../../functions/checker/handler';
 import { Checker } from '../../shared/app/checker';
+import { parseJobCreate } from '../../shared/app/job-input';
 import type { JobStore } from '../../shared/app/ports/job-store';
 import { DAY, HOUR, MINUTE, SECOND } from '../../shared/domain/durations';
 import { keys } from '../../shared/storage/keys';
@@ -16,7 +17,7 @@ import { STORES } from '../support/stores';
  */
 
 const T0 = Date.UTC(2026, 6, 1, 10, 0, 0);
-const hourly = { name: 'hourly', schedule: '0 * * * *', grace_time: 5 };
+const hourly = parseJobCreate({ name: 'hourly', schedule: '0 * * * *', grace_time: 5 });
 const event = { 'detail-type': 'Scheduled Event', source: 'aws.events' } as ScheduledEvent;
 
 /** Fixture: an hourly job pinged at 10:00:30 and 11:00:40, so its next deadline is 12:05 and its key a phase key. */
@@ -67,7 +68,7 @@ describe.each(STORES)('due index phase keys on %s', (store) => {
     const day = Date.UTC(2026, 6, 1, 1, 0, 0); // 03:00 CEST
     const { state } = await services.jobs.create(
       principal,
-      { name: 'daily', schedule: '0 3 * * *', timezone: 'Europe/Berlin', grace_time: 5 },
+      parseJobCreate({ name: 'daily', schedule: '0 3 * * *', timezone: 'Europe/Berlin', grace_time: 5 }),
       day - HOUR,
     );
     await services.pings.record(successPing(state.id), day + 20 * SECOND);
