@@ -16,7 +16,14 @@ const pingResult = z.array(
     scenario: z.string(),
     bodyBytes: z.number(),
     perPingAll: perPing,
-    checker: z.object({ writeUnitsPerPing: z.number(), readUnitsPerPing: z.number() }),
+    checker: z.object({
+      writeUnitsPerPing: z.number(),
+      readUnitsPerPing: z.number(),
+      // The checker's units on the job itself (a phase visit, a re-arm), without what each sweep
+      // spends once for the whole fleet (its queries, the phase-visit checkpoint).
+      jobWriteUnitsPerPeriod: z.number().optional(),
+      jobReadUnitsPerPeriod: z.number().optional(),
+    }),
   }),
 );
 const busyResult = z.object({ emptyFleet: z.object({ medianBilledSecondsPerHour: z.number() }) }).catchall(z.unknown());
@@ -58,7 +65,7 @@ export interface MeasuredUnits {
   readonly graceFivePeriods: PingUnits;
   /** Grace equal to the period (every 5 min, 5 min grace). */
   readonly graceOnePeriod: PingUnits;
-  /** Grace shorter than the period (hourly, 5 min grace): the `due` index moves on every ping. */
+  /** Grace shorter than the period (hourly, 5 min grace): indexed by phase, read by the checker once an hour. */
   readonly graceUnderPeriod: PingUnits;
   readonly checkerBilledSecondsPerHour: number;
   /** Read units of the look at the `due` index at the start of every checker invocation. */
@@ -76,8 +83,8 @@ export function readMeasuredUnits(dir = RESULTS_DIR): MeasuredUnits {
     if (!found) throw new Error(`bench/results/ping.json has no scenario matching ${pattern}`);
     return {
       scenario: found.scenario,
-      write: found.perPingAll.write + found.checker.writeUnitsPerPing,
-      read: found.perPingAll.read + found.checker.readUnitsPerPing,
+      write: found.perPingAll.write + (found.checker.jobWriteUnitsPerPeriod ?? found.checker.writeUnitsPerPing),
+      read: found.perPingAll.read + (found.checker.jobReadUnitsPerPeriod ?? found.checker.readUnitsPerPing),
     };
   };
   const overview = readPart('overview', overviewResult, dir);

@@ -11,10 +11,13 @@ interface Scenario {
   /** Milliseconds between the previous ping and this one (or, for cron, the time of ping i). */
   readonly pingTimes: (start: number, count: number, random: () => number) => number[];
   readonly body: string;
+  /** When the scenario starts (default: Monday 7 January 2030, 09:00 UTC). */
+  readonly start?: number;
 }
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 /** Pings `periodMs` ± 5 s apart, starting 30 s in. */
 function jitteredEvery(periodMs: number): Scenario['pingTimes'] {
@@ -64,7 +67,36 @@ export const SCENARIOS: Scenario[] = [
     },
     body: '',
   },
+  {
+    name: 'daily cron job (0 3 * * *), 5 min grace',
+    job: { name: 'daily', schedule: '0 3 * * *', grace_time: 5 },
+    pings: 30,
+    pingTimes: dailyAt(3 * HOUR),
+    body: '',
+  },
+  {
+    // The phase of its deadline in UTC moves once, at the clock change of 31 March 2030.
+    name: 'daily cron job (0 3 * * *, Europe/Berlin) across a DST change, 5 min grace',
+    job: { name: 'daily Berlin', schedule: '0 3 * * *', timezone: 'Europe/Berlin', grace_time: 5 },
+    pings: 30,
+    start: Date.UTC(2030, 2, 16, 9, 0, 0),
+    // 03:00 in Berlin: 02:00 UTC before 31 March, 01:00 UTC from then on.
+    pingTimes: (start, count, random) =>
+      dailyAt(2 * HOUR)(start, count, random).map((at) => (at >= Date.UTC(2030, 2, 31) ? at - HOUR : at)),
+    body: '',
+  },
 ];
+
+/** A daily job whose run at `offsetMs` after midnight UTC finishes 5–120 s later. */
+function dailyAt(offsetMs: number): Scenario['pingTimes'] {
+  return (start, count, random) => {
+    const firstDay = Math.ceil(start / DAY) * DAY;
+    return Array.from(
+      { length: count },
+      (_, i) => firstDay + i * DAY + offsetMs + 5_000 + Math.round(random() * 115_000),
+    );
+  };
+}
 
 function perPing(calls: readonly CallRecord[], pings: number) {
   const s = summarize(calls);
@@ -85,7 +117,7 @@ export async function runPing(endpoint: string) {
     const stack = await benchStack(endpoint);
     const { services, meter } = stack;
     const random = mulberry32(42);
-    const t0 = Date.UTC(2030, 0, 7, 9, 0, 0);
+    const t0 = scenario.start ?? Date.UTC(2030, 0, 7, 9, 0, 0);
     const project = await services.access.createProject('bench', t0);
     const { secret } = await services.access.createKey(
       { projectId: project.id, role: 'read-write', name: 'bench' },
@@ -133,6 +165,11 @@ export async function runPing(endpoint: string) {
       }
     }
     const all = pingCalls.flat();
+    const sweepCalls = meter.calls.filter((c) => c.label === 'sweep');
+    // What the sweeps spent on this job's state item (reads by phase visits, re-arms) apart from
+    // what a sweep spends once whatever the fleet (its queries, the phase-visit checkpoint).
+    const onJob = sweepCalls.filter((c) => c.target === 'batch-get' || c.target === 'state');
+    const perSweep = sweepCalls.filter((c) => c.target !== 'batch-get' && c.target !== 'state');
     const steady = pingCalls.slice(1).flat();
     const firstPing = perPing(pingCalls[0]!, 1);
     out.push({
@@ -150,6 +187,21 @@ export async function runPing(endpoint: string) {
         // Units the checker spent on this job (re-arms), spread over its pings.
         writeUnitsPerPing: round(summarize(meter.calls.filter((c) => c.label === 'sweep')).write / times.length),
         readUnitsPerPing: round(summarize(meter.calls.filter((c) => c.label === 'sweep')).read / times.length),
+        // One period per ping in these scenarios: the state reads and writes of the sweeps for this job.
+        jobReadUnitsPerPeriod: round(summarize(onJob).read / times.length),
+        jobWriteUnitsPerPeriod: round(summarize(onJob).write / times.length),
+        // Fixed per sweep, shared by the whole fleet (the checkpoint and the index queries).
+        sweeps: times.length - 1,
+        fixedPerSweep: {
+          read: round(summarize(perSweep).read / Math.max(1, times.length - 1)),
+          write: round(summarize(perSweep).write / Math.max(1, times.length - 1)),
+          breakdown: Object.fromEntries(
+            Object.entries(summarize(perSweep).breakdown).map(([key, units]) => [
+              key,
+              round(units / Math.max(1, times.length - 1)),
+            ]),
+          ),
+        },
       },
       safety: { pingsWhereWakeWasAfterDeadline: unsafe, pingsLeavingJobNotHealthy: notHealthy },
     });

@@ -54,7 +54,7 @@ async function measureSweeps(stack: BenchStack, now: number, repetitions: number
     due += report.due;
     mark = stack.meter.calls.length;
     t = performance.now();
-    await stack.services.checker.nextLook();
+    await stack.services.checker.nextLook(now);
     lookTimes.push(performance.now() - t);
     lookReads.push(stack.meter.summarize(mark).read);
   }

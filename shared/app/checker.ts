@@ -2,6 +2,7 @@ import pMap from 'p-map';
 import type { JobState } from '../domain/job';
 import { isHeard, judge } from '../domain/hold';
 import type { Transition } from '../domain/transitions';
+import { dueKeyOf, phaseVisitStart } from '../domain/wake-phase';
 import { WriteConflictError } from '../errors';
 import type { JobStore } from './ports/job-store';
 import { withPublishLease, type OutboxPublisher } from './outbox';
@@ -58,7 +59,11 @@ export class Checker {
 
   async sweep(now: number): Promise<SweepReport> {
     const report = { due: 0, flipped: 0, reminded: 0, rearmed: 0, lostRaces: 0, republished: 0 };
-    const dueIds = await this.jobs.dueJobIds(now);
+    // Phase keys (hourly and daily jobs) are visited as the clock passes them, from where the last
+    // complete sweep stopped: a late or failed invocation leaves a gap the next one still visits.
+    const phasesAfter = phaseVisitStart(await this.jobs.lastPhaseVisit(), now);
+    let visitedUpTo = now;
+    const dueIds = await this.jobs.dueJobIds(now, phasesAfter);
     report.due = dueIds.length;
     const states = await this.jobs.getStates(dueIds);
     const intakeFailing = (await this.options.intake?.failing(now)) ?? false;
@@ -79,6 +84,9 @@ export class Checker {
         } catch (error) {
           if (error instanceof WriteConflictError) {
             report.lostRaces += 1;
+            // A write that bumped only the version (the outbox's lease) leaves a phase key where it
+            // was, now behind us: the next sweep must visit that phase again.
+            if (dueKeyOf(state)?.kind === 'phase') visitedUpTo = Math.min(visitedUpTo, state.wakeAt - 1);
             return;
           }
           throw error;
@@ -100,6 +108,7 @@ export class Checker {
     );
     publishing.push(this.publishOrLeave(leased, now, true));
     await Promise.all(publishing);
+    await this.jobs.savePhaseVisit(visitedUpTo);
     report.republished = await this.republishStale(now);
     if (report.due > 0 || report.republished > 0) this.logger.info('sweep', { ...report });
     return report;
@@ -124,7 +133,7 @@ export class Checker {
     let lastSweep = Number.NEGATIVE_INFINITY;
     for (;;) {
       const now = clock();
-      const next = await this.nextLook();
+      const next = await this.nextLook(now);
       if (next === undefined || next >= end) return { sweeps };
       const wakeAt = Math.min(Math.max(next, now, lastSweep + this.options.minGapMs), now + sweepEveryMs);
       if (wakeAt > now) await sleep(wakeAt - now);
@@ -135,9 +144,13 @@ export class Checker {
     }
   }
 
-  /** The next moment anything needs the checker: a wake-up time or a notice to re-publish. */
-  async nextLook(): Promise<number | undefined> {
-    const [wake, outbox] = await Promise.all([this.jobs.earliestWake(), this.jobs.earliestOutbox()]);
+  /**
+   * The next moment anything needs the checker at or after `now`'s view of the index: a wake-up
+   * time, a phase not visited yet (possibly already passed: then at once), or a notice to re-publish.
+   */
+  async nextLook(now: number): Promise<number | undefined> {
+    const phasesAfter = phaseVisitStart(await this.jobs.lastPhaseVisit(), now);
+    const [wake, outbox] = await Promise.all([this.jobs.earliestWake(phasesAfter), this.jobs.earliestOutbox()]);
     const times = [wake, outbox === undefined ? undefined : outbox + this.options.republishAfterMs];
     const known = times.filter((time): time is number => time !== undefined);
     return known.length ? Math.min(...known) : undefined;

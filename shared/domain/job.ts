@@ -1,6 +1,7 @@
 import type { AwsSource } from './aws-events/source';
 import type { Hold, HoldReason } from './hold';
 import type { Schedule } from './schedule';
+import type { WakePhase } from './wake-phase';
 
 /**
  * The statuses a job can be stored in. `late` is never stored: it is derived for display
@@ -143,6 +144,11 @@ export interface JobState {
    * checker re-checks the item), never later; absent when nothing can go wrong (new, paused, down).
    */
   readonly wakeAt?: number;
+  /**
+   * Set when the write that made this version indexed `wakeAt` by its phase within a period rather
+   * than by the time itself (shared/domain/wake-phase.ts); then `wakeAt` is the real wake-up time.
+   */
+  readonly wakePhase?: WakePhase;
   /** Remind every this often while down; absent = never. */
   readonly reminderEveryMs?: number;
   /** When the next reminder is due (only while down with reminders on). */

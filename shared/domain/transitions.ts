@@ -12,6 +12,7 @@ import {
   type StoredStatus,
 } from './job';
 import { nextExpectedAt, type Schedule } from './schedule';
+import { planPhase } from './wake-phase';
 
 /**
  * The state machine of a job: one pure function, `transition(state, event)`, with the clock in the
@@ -162,7 +163,7 @@ export function applySignal(state: JobState, signal: Signal): Transition {
     base.runs = capRuns(runs);
     // As in Healthchecks, a start leaves a paused job paused: only a finish (success or fail)
     // brings it back. The run is still recorded, so that finish gets its duration.
-    return settle(state, base);
+    return settle(state, base, at);
   }
 
   const startedAt = finishRun(runs, signal.runId, signal.kind);
@@ -374,9 +375,9 @@ function countBadRun(
   if (to === 'failing') {
     next.streak = count;
     const counted = `${reason} (${count} of ${threshold} consecutive failed or missed runs before alerting)`;
-    return previous.status === 'failing' ? settle(previous, next) : flipTo(previous, next, 'failing', at, counted);
+    return previous.status === 'failing' ? settle(previous, next, at) : flipTo(previous, next, 'failing', at, counted);
   }
-  if (previous.status === to) return settle(previous, next);
+  if (previous.status === to) return settle(previous, next, at);
   return flipTo(previous, next, to, at, threshold > 1 && count > 1 ? `${reason} (${count} in a row)` : reason);
 }
 
@@ -386,13 +387,13 @@ function countBadRun(
  */
 function countGoodRun(previous: JobState, next: Mutable<JobState>, at: number): Transition {
   delete next.streak;
-  if (previous.status === 'healthy') return settle(previous, next);
+  if (previous.status === 'healthy') return settle(previous, next, at);
   if (isDown(previous.status)) {
     const count = (previous.streak ?? 0) + 1;
     const threshold = previous.recoveryThreshold ?? 1;
     if (count < threshold) {
       next.streak = count;
-      return settle(previous, next);
+      return settle(previous, next, at);
     }
     const reason = successReason(previous.status, previous.statusSince, at);
     return flipTo(previous, next, 'healthy', at, threshold > 1 ? `${reason} (${count} good runs in a row)` : reason);
@@ -400,9 +401,16 @@ function countGoodRun(previous: JobState, next: Mutable<JobState>, at: number): 
   return flipTo(previous, next, 'healthy', at, successReason(previous.status, previous.statusSince, at));
 }
 
-function settle(previous: JobState, next: Mutable<JobState>): Transition {
+/**
+ * A write that changes no status (most pings). A job with a fixed-phase schedule is indexed by the
+ * phase of its real wake-up time, which the next on-time ping leaves where it is; any other job
+ * keeps the moving wake-up time `planWake` chooses.
+ */
+function settle(previous: JobState, next: Mutable<JobState>, at: number): Transition {
   next.version = previous.version + 1;
-  next.wakeAt = planWake(previous.wakeAt, next);
+  const real = wakeTimeOf(next);
+  next.wakePhase = planPhase(next, real, at);
+  next.wakeAt = next.wakePhase ? real : planWake(previous.wakeAt, next);
   return { state: next };
 }
 

@@ -16,7 +16,9 @@ import type { AwsSource } from '../domain/aws-events/source';
 import { uniqueKeyOf } from '../domain/unique-key';
 import { WriteConflictError } from '../errors';
 import { allShards, CursorError, decodeCursor, encodeCursor, keys, shardOf } from './keys';
-import { DUE_INDEX, OUTBOX_INDEX } from './table-definition';
+import { OUTBOX_INDEX } from './table-definition';
+import { dueAttributes, DueIndex, wakeFromItem } from './due-index';
+import { phaseVisitStart } from '../domain/wake-phase';
 import { batchGetAll } from './bulk-reads';
 import { isConditionFailure } from './document-client';
 
@@ -77,10 +79,14 @@ interface ProfileItem {
  * (what people read and edit). Every state write is conditional on the version the writer read.
  */
 export class JobRepository implements JobStore {
+  private readonly due: DueIndex;
+
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.due = new DueIndex(documents, tableName);
+  }
 
   async create(state: JobState, profile: JobProfile): Promise<void> {
     // The profile goes first: a state without a profile would be a job nobody can see or delete.
@@ -364,9 +370,12 @@ export class JobRepository implements JobStore {
     return encodeCursor(keys.jobProfile(projectId, jobId));
   }
 
-  /** Ids of jobs whose wake-up time has come, from every shard of the sparse due index at once. */
-  async dueJobIds(now: number): Promise<string[]> {
-    return this.acrossShards((shard) => this.indexIds(DUE_INDEX, 'dueShard', 'dueAt', shard, now));
+  /**
+   * Ids of jobs whose wake-up time has come, from every shard of the sparse due index at once, and of
+   * jobs indexed by a phase the clock passed after `phasesAfter` (by default: any in the last period).
+   */
+  async dueJobIds(now: number, phasesAfter = phaseVisitStart(undefined, now)): Promise<string[]> {
+    return this.due.dueJobIds(now, phasesAfter);
   }
 
   /** Ids of jobs holding notices written at or before `writtenBefore`. */
@@ -374,11 +383,20 @@ export class JobRepository implements JobStore {
     return this.acrossShards((shard) => this.indexIds(OUTBOX_INDEX, 'outboxShard', 'outboxAt', shard, writtenBefore));
   }
 
-  /** The earliest wake-up time in the index, if any: lets an idle checker return at once. */
-  async earliestWake(): Promise<number | undefined> {
-    return earliestOf(
-      await Promise.all(allShards().map((shard) => this.earliestIn(DUE_INDEX, 'dueShard', 'dueAt', shard))),
-    );
+  /**
+   * The earliest wake-up time in the index, if any (a phase key counts from just after
+   * `phasesAfter`): lets an idle checker return at once.
+   */
+  async earliestWake(phasesAfter: number): Promise<number | undefined> {
+    return this.due.earliestWake(phasesAfter);
+  }
+
+  async lastPhaseVisit(): Promise<number | undefined> {
+    return this.due.lastPhaseVisit();
+  }
+
+  async savePhaseVisit(upTo: number): Promise<void> {
+    await this.due.savePhaseVisit(upTo);
   }
 
   /** When the oldest notice still in an outbox was written, if any. */
@@ -482,7 +500,7 @@ function toStateItem(state: JobState): StateItem {
     ...alertRulesOf(state),
     ...(state.hold ? { hold: state.hold } : {}),
     // Sparse indexes: a job appears in them only while it has something for the checker.
-    ...(state.wakeAt !== undefined ? { dueShard: shard, dueAt: state.wakeAt } : {}),
+    ...dueAttributes(state, shard),
     ...(state.pending.length > 0
       ? { outboxShard: shard, outboxAt: Math.min(...state.pending.map((notice) => notice.at)) }
       : {}),
@@ -491,7 +509,7 @@ function toStateItem(state: JobState): StateItem {
 
 function fromStateItem(item: StateItem): JobState {
   const pending = Object.values(item.pending ?? {}).sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
-  return {
+  const state: Omit<JobState, 'wakeAt' | 'wakePhase'> = {
     id: item.pk.slice('JOB#'.length),
     projectId: item.projectId,
     schedule: item.schedule,
@@ -513,8 +531,8 @@ function fromStateItem(item: StateItem): JobState {
     ...(item.flap ? { flap: item.flap } : {}),
     ...alertRulesOf(item),
     ...(item.hold ? { hold: item.hold } : {}),
-    wakeAt: item.dueAt,
   };
+  return { ...state, ...wakeFromItem(state, item) };
 }
 
 /**

@@ -48,6 +48,8 @@ export const keys = {
   /** Pings received in one minute (the outage guard's volume), one small counter item per minute. */
   ingestMinute: (minuteStart: number) => ({ pk: 'INGEST', sk: `MINUTE#${pad(minuteStart)}` }),
   ingestPartition: 'INGEST',
+  /** How far the checker has visited the due index's phase keys (shared/storage/due-index.ts). */
+  phaseVisit: { pk: 'CHECKER', sk: 'PHASE-VISIT' },
   /** The outage guard's own item: its canary job and the outage it has alerted on, if any. */
   intakeGuard: { pk: 'GUARD', sk: 'INTAKE' },
   /**

@@ -39,7 +39,7 @@ describe.each(STORES)('alerts that can neither flood nor get stuck, on %s', (sto
 
     // The checker wakes when the job has kept its status long enough and sends the summary.
     const settleAt = now + FLAP_POLICY.settleMs;
-    expect(await services.checker.nextLook()).toBeLessThanOrEqual(settleAt);
+    expect(await services.checker.nextLook(now)).toBeLessThanOrEqual(settleAt);
     await services.checker.sweep(settleAt - SECOND);
     expect(bus.messages).toHaveLength(6);
     await services.checker.sweep(settleAt);

@@ -155,7 +155,7 @@ describe.each(STORES)('alert rules in the job API on %s', (store) => {
     setNow(NOW + 60_000);
     await call('GET', `/api/ping/${job.id}/start`);
     // The index wakes the checker for the run, not only for the hourly deadline.
-    expect(await services.checker.nextLook()).toBeLessThanOrEqual(NOW + 60_000 + 120_000);
+    expect(await services.checker.nextLook(NOW)).toBeLessThanOrEqual(NOW + 60_000 + 120_000);
     await services.checker.sweep(NOW + 60_000 + 120_000 - 1);
     expect(bus.messages).toEqual([]);
     await services.checker.sweep(NOW + 60_000 + 120_000);

@@ -27,11 +27,18 @@ export interface JobStore {
   listProfiles(projectId: string, limit: number, cursor?: string): Promise<Page<JobProfile>>;
   /** The cursor that continues a profile listing just after this job. */
   profileCursorAfter(projectId: string, jobId: string): string | null;
-  /** Jobs whose wake-up time has come (an early bound: the item is the truth). */
-  dueJobIds(now: number): Promise<string[]>;
+  /**
+   * Jobs whose wake-up time has come, and jobs indexed by a phase the clock passed after
+   * `phasesAfter` (an early bound: the item is the truth; shared/domain/wake-phase.ts).
+   */
+  dueJobIds(now: number, phasesAfter?: number): Promise<string[]>;
   /** Jobs with a notice written before `writtenBefore` still waiting in their outbox. */
   outboxJobIds(writtenBefore: number): Promise<string[]>;
-  earliestWake(): Promise<number | undefined>;
+  /** The earliest moving wake-up time, or the first instant after `phasesAfter` with a phase key. */
+  earliestWake(phasesAfter: number): Promise<number | undefined>;
+  /** Up to when the checker has visited every phase key (its last complete sweep), if ever. */
+  lastPhaseVisit(): Promise<number | undefined>;
+  savePhaseVisit(upTo: number): Promise<void>;
   earliestOutbox(): Promise<number | undefined>;
   delete(projectId: string, jobId: string): Promise<void>;
 }
