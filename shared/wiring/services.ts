@@ -101,7 +101,8 @@ export function createServices(deps: ServiceDeps) {
     jobRepository,
     history,
     deps.bus,
-    () => publicUrl,
+    // Alert links open the job in the dashboard; without one (-c dashboard=false) they would lead nowhere.
+    () => (settings.CRONSENTRY_DASHBOARD_LINKS === 'on' ? publicUrl : undefined),
     new LoggedDeadLetters(alerts.deliveries, deps.logger),
   );
   const jobs = new JobsService(jobRepository, history, outbox, channelDirectoryOf(alerts.channelRepository), {
