@@ -48,6 +48,19 @@ const FORWARDED_SIGNALS = /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP', 
 const USER_AGENT = `cronsentry-exec/0.1 (node ${process.versions.node}; ${process.platform}-${process.arch})`;
 
 /**
+ * The ping routes exec calls, typed from the OpenAPI document (contract/api-types.ts, which
+ * `npm run contract` generates; tsc checks this file): `POST /ping/{id}/{signal}` (--job) and
+ * `POST /ping/{ping_key}/{slug}/{signal}` (--slug). Types only: nothing more is loaded at run time.
+ * @typedef {import('../contract/api-types').operations['postPingIdOrPingKeySignalOrSlug']} PingById
+ * @typedef {import('../contract/api-types').operations['postPingPingKeySlugSignal']} PingBySlug
+ * @typedef {NonNullable<PingById['parameters']['query']> & NonNullable<PingBySlug['parameters']['query']>} PingQuery
+ * @typedef {keyof PingById['responses'] & keyof PingBySlug['responses']} PingStatus
+ */
+
+/** The answers that mean the ping was recorded (201: `--create` made the job). */
+const RECORDED = /** @satisfies {Record<string, PingStatus>} */ ({ ok: 200, created: 201 });
+
+/**
  * @typedef {{ base: string, handle: string, create: boolean, timeoutMs: number, retries: number, backoffMs: number }} PingTarget
  * @typedef {{ stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream, warn: (line: string) => void }} ExecIo
  */
@@ -229,14 +242,16 @@ function runCommand(command, output, io) {
  * @returns {Promise<number | undefined>}
  */
 async function ping(target, signal, rid, body, io) {
-  const query = `rid=${rid}${target.create ? '&create=1' : ''}`;
-  const url = new URL(`${target.base}/${target.handle}/${signal}?${query}`);
+  /** @type {PingQuery} */
+  const query = { rid, ...(target.create ? { create: '1' } : {}) };
+  const url = new URL(`${target.base}/${target.handle}/${signal}?rid=${query.rid}`);
+  if (query.create) url.searchParams.set('create', query.create);
   let problem = '';
   for (let attempt = 0; attempt <= target.retries; attempt += 1) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, attempt * target.backoffMs));
     try {
       const answer = await post(url, body, target.timeoutMs);
-      if (answer.status === 200 || answer.status === 201) {
+      if (answer.status === RECORDED.ok || answer.status === RECORDED.created) {
         const limit = Number(answer.bodyLimit);
         return Number.isInteger(limit) && limit > 0 ? limit : undefined;
       }

@@ -28,6 +28,8 @@ type SourceCheck = components['schemas']['HealthchecksCheck'];
 /** What CronSentry's `POST /api/v3/checks/` takes (contract/api-types.ts). */
 type CheckSpec = NonNullable<operations['postApiV3Checks']['requestBody']>['content']['application/json'];
 type CheckList = components['schemas']['HealthchecksCheckList'];
+/** Healthchecks' error answer (CronSentry's /api/v3 speaks it too). */
+type CheckError = Partial<components['schemas']['HealthchecksError']>;
 
 type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped';
 
@@ -46,7 +48,7 @@ function specOf(check: SourceCheck) {
   } satisfies CheckSpec;
 }
 
-function sameAs(spec: ReturnType<typeof specOf>, current: Record<string, unknown>): boolean {
+function sameAs(spec: ReturnType<typeof specOf>, current: SourceCheck): boolean {
   return (['name', 'tags', 'desc', 'grace', 'schedule', 'tz', 'timeout'] as const).every(
     (field) => spec[field as keyof typeof spec] === current[field],
   );
@@ -118,7 +120,7 @@ export async function runImport(
   };
 
   let checks: SourceCheck[];
-  let existing: Map<string, Record<string, unknown>>;
+  let existing: Map<string, SourceCheck>;
   try {
     const listed = await call(`${source}/api/v3/checks/`, values['api-key']);
     if (listed.status !== 200)
@@ -128,9 +130,7 @@ export async function runImport(
       throw new Error('the Healthchecks key is read-only: it shows no UUIDs; use a read-write key');
     const mine = await call(`${target}/api/v3/checks/`, targetKey);
     if (mine.status !== 200) throw new Error(`CronSentry answered ${mine.status}: ${JSON.stringify(mine.json)}`);
-    existing = new Map(
-      (mine.json as CheckList).checks.map((check): [string, Record<string, unknown>] => [String(check.uuid), check]),
-    );
+    existing = new Map((mine.json as CheckList).checks.map((check) => [String(check.uuid), check]));
   } catch (error) {
     io.err(`cronsentry import: ${(error as Error).message}`);
     return 1;
@@ -151,7 +151,7 @@ export async function runImport(
       else if (answer.status === 200) outcome = 'updated';
       else {
         outcome = 'skipped';
-        problem = `: ${String(answer.json.error ?? `HTTP ${answer.status}`)}`;
+        problem = `: ${(answer.json as CheckError).error ?? `HTTP ${answer.status}`}`;
       }
     }
     counts[outcome] += 1;
