@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { Checker } from '../../shared/app/checker';
 import type { JobCounts } from '../../shared/app/ports/job-store';
-import { STATUSES, type Status } from '../../shared/domain/job';
+import { STATUSES, STORED_STATUSES, type Status, type StoredStatus } from '../../shared/domain/job';
 import { MINUTE } from '../../shared/domain/durations';
 import { statusAt } from '../../shared/domain/transitions';
 import { keys, shardOf } from '../../shared/storage/keys';
@@ -33,17 +33,17 @@ async function readEverything({ services, principal }: Context, now: number) {
   return { counts, total: jobs.length, tags: [...tags].sort() };
 }
 
-/** The stored counts next to a fresh tally of the items (the recount's own arithmetic, without writing). */
+/** The stored counts next to a fresh tally of the items (every job read). */
 async function storedAndTallied({ services, principal }: Context, now: number) {
   const stored = await services.jobRepository.counts(principal.projectId);
-  const tally: JobCounts = { statuses: { ...stored!.statuses }, tags: {} };
-  for (const status of Object.keys(tally.statuses)) (tally.statuses as Record<string, number>)[status] = 0;
+  const statuses = Object.fromEntries(STORED_STATUSES.map((status) => [status, 0])) as Record<StoredStatus, number>;
   const tags: Record<string, number> = {};
   for (const job of await services.jobs.all(principal, now)) {
-    (tally.statuses as Record<string, number>)[job.state.status] += 1;
+    statuses[job.state.status] += 1;
     for (const tag of job.profile.tags) tags[tag] = (tags[tag] ?? 0) + 1;
   }
-  return { stored, tallied: { ...tally, tags } };
+  const tallied: JobCounts = { statuses, tags };
+  return { stored, tallied };
 }
 
 describe.each(STORES)('job counts and the status index on %s', (store) => {
