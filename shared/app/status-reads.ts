@@ -25,10 +25,11 @@ export interface JobSummary {
  * (a healthy job turns late by the clock alone), so the summary counts a late job as `healthy`.
  */
 export async function summarize(jobs: JobStore, projectId: string, now: number): Promise<JobSummary> {
-  const stored = (await jobs.counts(projectId)) ?? (await jobs.recount(projectId, now));
+  const [kept, backlog] = await Promise.all([jobs.counts(projectId), overdueBacklog(jobs, projectId, now)]);
+  const stored = kept ?? (await jobs.recount(projectId, now));
   const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
   for (const status of STORED_STATUSES) counts[status] = stored.statuses[status];
-  for (const state of await overdueBacklog(jobs, projectId, now)) {
+  for (const state of backlog) {
     const shown = statusAt(state, now);
     if (shown === 'late' || shown === state.status) continue;
     counts[state.status] -= 1;
