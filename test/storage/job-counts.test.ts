@@ -6,6 +6,7 @@ import { STATUSES, STORED_STATUSES, type Status, type StoredStatus } from '../..
 import { MINUTE } from '../../shared/domain/durations';
 import { statusAt } from '../../shared/domain/transitions';
 import { keys, shardOf } from '../../shared/storage/keys';
+import { CapacityMeter } from '../../bench/support/capacity';
 import { servicesFor, silentLogger, successPing } from '../support/services';
 import { STORES } from '../support/stores';
 
@@ -91,6 +92,22 @@ describe.each(STORES)('job counts and the status index on %s', (store) => {
     for (let i = 1; i <= 3; i += 1) await services.pings.record(successPing(state.id), T0 + i * MINUTE);
     expect(await changes()).toBe(before);
   });
+
+  it.runIf(store === 'DynamoDB Local')(
+    'writes the status index only when the status changes (DynamoDB Local capacity)',
+    async () => {
+      const { services, principal, client } = await servicesFor(store);
+      const meter = new CapacityMeter().attach(client);
+      const { state } = await services.jobs.create(principal, minutely(), T0);
+      const statusIndexUnits = (from: number) => meter.summarize(from).breakdown['write index:status'] ?? 0;
+      let mark = meter.calls.length;
+      await services.pings.record(successPing(state.id), T0); // new → healthy: the key moves
+      expect(statusIndexUnits(mark)).toBe(2); // one index entry out, one in
+      mark = meter.calls.length;
+      for (let i = 1; i <= 3; i += 1) await services.pings.record(successPing(state.id), T0 + i * MINUTE);
+      expect(statusIndexUnits(mark)).toBe(0);
+    },
+  );
 
   it('shows the jobs the checker has not judged yet as the list shows them (its backlog)', async () => {
     const context = await servicesFor(store);
