@@ -5,7 +5,7 @@ import { isUniqueKey } from '../domain/unique-key';
 import { createState, statusAt, transition, type SettingsChange, type Transition } from '../domain/transitions';
 import { NotFoundError, ValidationError } from '../errors';
 import type { HistoryStore } from './ports/history-store';
-import type { JobCounts, JobStore } from './ports/job-store';
+import { StatusIndexMissingError, type JobCounts, type JobStore } from './ports/job-store';
 import type { Page } from './ports/page';
 import { requireWrite, type Principal } from './access';
 import { parseJobDraft, parseJobPatch } from './job-input';
@@ -47,6 +47,8 @@ export interface JobsServiceOptions {
 /** The management use cases for jobs. Every call is scoped to the caller's project. */
 export class JobsService {
   private readonly watch: AwsSourceWatch;
+  /** False once the table turned out to have no status index (an old sandbox data folder). */
+  private statusIndex = true;
 
   constructor(
     private readonly jobs: JobStore,
@@ -134,17 +136,22 @@ export class JobsService {
    * (status-reads.ts): only the jobs stored in that status, not the whole project.
    */
   async list(principal: Principal, filter: JobFilter, limit: number, now: number, cursor?: string): Promise<Page<Job>> {
-    if (filter.status) {
+    if (filter.status && this.statusIndex) {
       const rest = { ...filter, status: undefined };
-      return listInStatus(
-        this.jobs,
-        principal.projectId,
-        filter.status,
-        (job) => matchesFilter(job, rest, now),
-        limit,
-        now,
-        cursor,
-      );
+      try {
+        return await listInStatus(
+          this.jobs,
+          principal.projectId,
+          filter.status,
+          (job) => matchesFilter(job, rest, now),
+          limit,
+          now,
+          cursor,
+        );
+      } catch (error) {
+        if (!(error instanceof StatusIndexMissingError)) throw error;
+        this.statusIndex = false; // an old sandbox table: read the project, as before the index
+      }
     }
     const matches: Job[] = [];
     let next: string | null | undefined = cursor;

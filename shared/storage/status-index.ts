@@ -1,5 +1,6 @@
 import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoredStatus } from '../domain/job';
+import { StatusIndexMissingError } from '../app/ports/job-store';
 import { allShards, keys } from './keys';
 import { STATUS_INDEX } from './table-definition';
 import { mergeAscending } from '../app/sorted-merge';
@@ -41,7 +42,18 @@ async function* idsOf(
       ExpressionAttributeValues: { ':key': statusKey, ...(after === undefined ? {} : { ':after': after }) },
     },
   );
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) yield String(item.pk).slice(keys.jobPartition('').length);
+  try {
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) yield String(item.pk).slice(keys.jobPartition('').length);
+    }
+  } catch (error) {
+    if (isMissingIndex(error)) throw new StatusIndexMissingError({ cause: error });
+    throw error;
   }
+}
+
+/** DynamoDB's (and dynalite's) answer to a Query of an index the table does not have. */
+function isMissingIndex(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  return name === 'ValidationException' && /specified index/i.test(message ?? '');
 }

@@ -7,8 +7,15 @@ import { MINUTE } from '../../shared/domain/durations';
 import { statusAt } from '../../shared/domain/transitions';
 import { keys, shardOf } from '../../shared/storage/keys';
 import { CapacityMeter } from '../../bench/support/capacity';
-import { servicesFor, silentLogger, successPing } from '../support/services';
-import { STORES } from '../support/stores';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { ensureTable, localDynamoClient } from '../../sandbox/local-store';
+import { readSettings } from '../../shared/config';
+import { createDocumentClient } from '../../shared/storage/document-client';
+import { createTableInput, STATUS_INDEX } from '../../shared/storage/table-definition';
+import { createServices } from '../../shared/wiring/services';
+import { RecordingBus, servicesFor, silentLogger, successPing } from '../support/services';
+import { endpointOf, STORES } from '../support/stores';
 
 const T0 = Date.UTC(2026, 2, 1, 12, 0, 0);
 const minutely = (over: Record<string, unknown> = {}) => ({
@@ -157,6 +164,34 @@ describe.each(STORES)('job counts and the status index on %s', (store) => {
     expect(
       (await services.jobs.list(principal, { status: 'healthy', tag: 't1' }, 10, now)).items.map((j) => j.profile.tags),
     ).toEqual([['t1'], ['t1']]);
+  });
+
+  it('filters by status on a table made before the status index (an old sandbox folder) by reading the project', async () => {
+    const client = localDynamoClient(endpointOf(store));
+    const tableName = `test-${randomUUID()}`;
+    const input = createTableInput(tableName);
+    await client.send(
+      new CreateTableCommand({
+        ...input,
+        GlobalSecondaryIndexes: input.GlobalSecondaryIndexes.filter((index) => index.IndexName !== STATUS_INDEX),
+        AttributeDefinitions: input.AttributeDefinitions.filter((a) => a.AttributeName !== 'statusKey'),
+      }),
+    );
+    await ensureTable(client, tableName); // waits until it is active
+    const services = createServices({
+      documents: createDocumentClient(client),
+      settings: readSettings({ TABLE_NAME: tableName, CRONSENTRY_MIN_SECONDS: '60' }),
+      bus: new RecordingBus(),
+      logger: silentLogger,
+      publicUrl: 'https://cronsentry.example',
+    });
+    const project = await services.access.createProject('old', T0);
+    const principal = { projectId: project.id, keyId: 'test', role: 'read-write' } as const;
+    const { state } = await services.jobs.create(principal, minutely(), T0);
+    await services.pings.record(successPing(state.id), T0);
+    const healthy = await services.jobs.list(principal, { status: 'healthy' }, 10, T0 + 1000);
+    expect(healthy.items.map((job) => job.state.id)).toEqual([state.id]);
+    expect((await services.jobs.summary(principal, T0 + 1000)).counts.healthy).toBe(1);
   });
 
   it('a recount repairs drifted counts and indexes state items written before the status index', async () => {

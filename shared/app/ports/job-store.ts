@@ -8,6 +8,17 @@ export interface JobCounts {
 }
 
 /**
+ * The store has no status index: a sandbox table made before it existed (dynalite cannot add an
+ * index to a table). Status filters then read the whole project, as before the index.
+ */
+export class StatusIndexMissingError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('the table has no status index', options);
+    this.name = 'StatusIndexMissingError';
+  }
+}
+
+/**
  * Jobs as the use cases need them stored: the small hot state (what a ping reads and writes) and
  * the profile. Implemented by shared/storage/job-repository.ts.
  */
@@ -45,6 +56,7 @@ export interface JobStore {
   /**
    * Ids of the project's jobs stored in any of `statuses`, after `afterId`, in the order of
    * `listProfiles` (job id), from the status index: it reads only jobs in those statuses.
+   * Throws StatusIndexMissingError on a table without the index.
    */
   jobIdsInStatuses(projectId: string, statuses: readonly StoredStatus[], afterId?: string): AsyncIterable<string>;
   /** The project's counts, kept with every write; undefined until the first recount made them. */
