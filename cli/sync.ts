@@ -1,6 +1,6 @@
 import type { Principal } from '../shared/app/access';
 import { awsSourceView } from '../shared/app/aws-source-input';
-import { parseJobDraft } from '../shared/app/job-input';
+import { parseJobCreate, parseJobUpdate, toJobDraft } from '../shared/app/job-input';
 import type { Services } from '../shared/wiring/services';
 import { slugify } from '../shared/app/slugs';
 import type { AwsSource } from '../shared/domain/aws-events/source';
@@ -27,15 +27,10 @@ export interface SyncOptions {
 /** The project's jobs by the slug of their name. */
 async function existingJobs(services: Services, principal: Principal, now: number): Promise<Map<string, Job>> {
   const jobs = new Map<string, Job>();
-  let cursor: string | undefined;
-  do {
-    const page = await services.jobs.list(principal, {}, 200, now, cursor);
-    for (const job of page.items) {
-      const slug = slugify(job.profile.name);
-      if (slug) jobs.set(slug, job);
-    }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  for (const job of await services.jobs.all(principal, now)) {
+    const slug = slugify(job.profile.name);
+    if (slug) jobs.set(slug, job);
+  }
   return jobs;
 }
 
@@ -94,7 +89,7 @@ export async function planSync(
     }
     let wanted: ReturnType<typeof comparable>;
     try {
-      const draft = parseJobDraft(body, minimumMs, options.now);
+      const draft = toJobDraft(parseJobCreate(body), minimumMs, options.now);
       wanted = comparable({ ...draft, ...draft.rules });
     } catch (error) {
       if (error instanceof CronSentryError) throw new CliError(`jobs.${slug}: ${error.message}`);
@@ -156,13 +151,13 @@ export async function applySync(
   now: number,
 ): Promise<void> {
   for (const step of steps) {
-    if (step.action === 'create') await services.jobs.create(principal, declared[step.slug], now);
+    if (step.action === 'create') await services.jobs.create(principal, parseJobCreate(declared[step.slug]), now);
     if (step.action === 'update') {
       const body = declared[step.slug]!;
       // Only what differs; a field left out of the file goes back to its default.
       const patch: Record<string, unknown> = {};
       for (const field of step.fields!) patch[field] = body[field] ?? DEFAULTS[field] ?? null;
-      await services.jobs.update(principal, step.jobId!, patch, now);
+      await services.jobs.update(principal, step.jobId!, parseJobUpdate(patch), now);
     }
     if (step.action === 'delete') await services.jobs.remove(principal, step.jobId!);
   }

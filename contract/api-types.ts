@@ -1391,7 +1391,7 @@ export interface operations {
             query?: {
                 status?: "new" | "healthy" | "late" | "failing" | "missing" | "failed" | "overrunning" | "paused" | "unknown";
                 tag?: string;
-                /** @description Text in the name, description or tags. */
+                /** @description Part of the name (case-insensitive). */
                 q?: string;
                 /** @description Items per page, 1–200 (default 50). */
                 limit?: string;

@@ -11,14 +11,16 @@ import {
   updateSchema as jobUpdateSchema,
 } from '../shared/app/job-input';
 import { maintenanceCreateSchema, maintenancePatchSchema } from '../shared/app/maintenance-input';
-import { STATUSES } from '../shared/domain/job';
 import { createKeySchema, updateProjectSchema } from '../functions/api/access-routes';
+import { deliveryQuery } from '../functions/api/channel-routes';
+import { historyQuery, jobListQuery } from '../functions/api/job-routes';
+import { checkListQuery, flipQuery } from '../functions/api/v3-routes';
 import * as responses from './responses';
 
 /**
  * Every management route's contract, keyed `METHOD path` exactly as functions/api/routes.ts
- * serves it (test/contract/routes.test.ts holds the two lists equal). Bodies are the zod schemas
- * the services validate with; answers are contract/responses.ts.
+ * serves it (test/contract/routes.test.ts holds the two lists equal). Bodies and query strings are
+ * the zod schemas the routes parse with; answers are contract/responses.ts.
  */
 export interface ApiOperation {
   readonly summary: string;
@@ -48,31 +50,11 @@ const checkCode = z.object({
     example: '0b7c3a52-3f0e-4d8a-9d61-2a3c4b5d6e7f',
   }),
 });
-const page = {
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/)
-    .optional()
-    .meta({ description: 'Items per page, 1–200 (default 50).' }),
-  cursor: z
-    .string()
-    .max(1024)
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .optional()
-    .meta({ description: "The previous page's `next_cursor`." }),
-};
-
 const checks = (access: 'read' | 'write', summary: string) =>
   ({ tag: 'Healthchecks Management API v3', access, summary, healthchecks: true }) as const;
 const listChecks: ApiOperation = {
   ...checks('read', 'List checks'),
-  query: z.object({
-    tag: z
-      .string()
-      .optional()
-      .meta({ description: 'Only checks with every one of these tags (repeat the parameter).' }),
-    slug: z.string().optional(),
-  }),
+  query: checkListQuery,
   success: { 200: responses.checkListSchema },
 };
 const createCheck: ApiOperation = {
@@ -86,12 +68,7 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
     tag: 'Jobs',
     access: 'read',
     summary: 'List jobs',
-    query: z.object({
-      status: z.enum(STATUSES).optional(),
-      tag: z.string().max(40).optional(),
-      q: z.string().max(100).optional().meta({ description: 'Text in the name, description or tags.' }),
-      ...page,
-    }),
+    query: jobListQuery,
     success: { 200: responses.jobPageSchema },
   },
   'GET /api/jobs/summary': {
@@ -148,7 +125,7 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
     access: 'read',
     summary: "A job's pings, newest first",
     params: jobRef,
-    query: z.object(page),
+    query: historyQuery,
     success: { 200: responses.pingPageSchema },
   },
   'GET /api/jobs/{id}/flips': {
@@ -156,7 +133,7 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
     access: 'read',
     summary: "A job's status changes, newest first",
     params: jobRef,
-    query: z.object(page),
+    query: historyQuery,
     success: { 200: responses.flipPageSchema },
   },
   'POST /api/schedule/preview': {
@@ -298,11 +275,7 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
     tag: 'Alerts',
     access: 'read',
     summary: 'What was delivered where, newest first',
-    query: z.object({
-      job_id: z.string().optional().meta({ description: "A job's id (read-write keys) or `unique_key`." }),
-      channel_id: uuid.optional(),
-      ...page,
-    }),
+    query: deliveryQuery,
     success: { 200: responses.deliveryPageSchema },
   },
   'POST /api/aws-events': {
@@ -350,22 +323,7 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
   'GET /api/v3/checks/{code}/flips/': {
     ...checks('read', "A check's flips"),
     params: checkCode,
-    query: z.object({
-      start: z
-        .string()
-        .regex(/^\d{1,12}$/)
-        .optional()
-        .meta({ description: 'UNIX time' }),
-      end: z
-        .string()
-        .regex(/^\d{1,12}$/)
-        .optional()
-        .meta({ description: 'UNIX time' }),
-      seconds: z
-        .string()
-        .regex(/^\d{1,12}$/)
-        .optional(),
-    }),
+    query: flipQuery,
     success: { 200: responses.checkFlipListSchema },
   },
   'GET /api/v3/channels/': {

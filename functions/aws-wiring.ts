@@ -59,6 +59,7 @@ function callRecorder(name: FunctionName, settings: Settings) {
         account: settings.ALERTS_TOPIC_ARN?.split(':')[4] ?? '',
         tableName: settings.TABLE_NAME,
         alertsTopicArn: settings.ALERTS_TOPIC_ARN,
+        operatorTopicArn: settings.OPERATOR_TOPIC_ARN,
       });
     }
     return client;

@@ -117,7 +117,10 @@ export class CronSentryStack extends Stack {
       });
       handlers.push(this.awsEvents.handler);
     }
-    for (const handler of handlers) handler.function.addEnvironment('CRONSENTRY_PUBLIC_URL', publicUrl);
+    for (const handler of handlers) {
+      handler.function.addEnvironment('CRONSENTRY_PUBLIC_URL', publicUrl);
+      if (!this.dashboard) handler.function.addEnvironment('CRONSENTRY_DASHBOARD_LINKS', 'off');
+    }
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       checker: this.checker.handler.function,

@@ -13,6 +13,12 @@ const settingsSchema = z.object({
     .url()
     .optional()
     .describe('base URL for ping URLs and dashboard links; defaults to the request host'),
+  CRONSENTRY_DASHBOARD_LINKS: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe(
+      'link alerts to the job in the dashboard at CRONSENTRY_PUBLIC_URL; the stack sets off with -c dashboard=false, where no dashboard answers there',
+    ),
   CRONSENTRY_CANARY_URL: z
     .string()
     .url()

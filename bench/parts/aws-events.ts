@@ -9,6 +9,7 @@ import type { EventEnvelope } from '../../shared/domain/aws-events';
 import { fixture } from '../../test/events/fixtures';
 import { round, summarize } from '../support/capacity';
 import { benchStack } from '../support/env';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 const EVENTS = 1_000;
 const WATCHERS = 50;
@@ -49,12 +50,12 @@ export async function runAwsEvents(endpoint: string) {
     for (let i = 0; i < WATCHERS; i += 1) {
       await services.jobs.create(
         principal,
-        {
+        parseJobCreate({
           name: `watcher ${i}`,
           schedule: '0 2 * * *',
           grace_time: 30,
           aws_source: { kind: 'glue', job_name: `watched-${i}` },
-        },
+        }),
         now,
       );
     }

@@ -29,6 +29,7 @@ import { toApiGatewayEvent } from '../../sandbox/api-gateway-event';
 import { LOCAL_REGION } from '../../sandbox/local-store';
 import { benchStack } from '../support/env';
 import { percentile } from '../support/stats';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 const run = promisify(execFile);
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -272,7 +273,7 @@ export async function runColdstart(endpoint: string) {
     const principal = await stack.services.access.authenticate(secret, now);
     const { state: job } = await stack.services.jobs.create(
       principal,
-      { name: 'cold', schedule: 'every 1h', grace_time: 5 },
+      parseJobCreate({ name: 'cold', schedule: 'every 1h', grace_time: 5 }),
       now,
     );
     const events: Record<HandlerName, unknown> = {

@@ -2,6 +2,7 @@ import { deadlineOf } from '../../shared/domain/transitions';
 import { round, summarize, type CallRecord } from '../support/capacity';
 import { benchStack } from '../support/env';
 import { mulberry32 } from '../support/stats';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 interface Scenario {
   readonly name: string;
@@ -92,7 +93,7 @@ export async function runPing(endpoint: string) {
     );
     const principal = await services.access.authenticate(secret, t0);
     meter.label = 'create';
-    const { state: created } = await services.jobs.create(principal, scenario.job, t0);
+    const { state: created } = await services.jobs.create(principal, parseJobCreate(scenario.job), t0);
     const times = scenario.pingTimes(t0, scenario.pings, random);
     const pingCalls: CallRecord[][] = [];
     let sweepDue = 0;

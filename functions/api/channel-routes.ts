@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { changedSecrets, channelView, createSchema, patchSchema } from '../../shared/alerts/channel-service';
 import type { Alerting } from '../../shared/wiring/alerting';
 import type { DeliveryRecord } from '../../shared/app/ports/delivery-store';
@@ -8,7 +9,7 @@ import { parseInput, UUID_PATTERN } from '../../shared/app/validation';
 import { isUniqueKey, uniqueKeyOf } from '../../shared/domain/unique-key';
 import { ValidationError } from '../../shared/errors';
 import { json, jsonBody, noContent } from '../http/responses';
-import { cursorParam, idParam, limitParam, type Route, type RouteRequest } from './route';
+import { blankIsAbsent, idParam, pageQuery, queryOf, type Route, type RouteRequest } from './route';
 
 /** Read-only keys see the job's unique key, never its id (the ping credential), not even inside the notice id. */
 function deliveryView(record: DeliveryRecord, readOnly: boolean) {
@@ -30,26 +31,32 @@ function deliveryView(record: DeliveryRecord, readOnly: boolean) {
   };
 }
 
-/** A filter id must be a UUID; anything else is a mistake worth naming (not a silent empty list). */
-function optionalId(request: RouteRequest, name: string): string | undefined {
-  const raw = request.event.queryStringParameters?.[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = raw.toLowerCase();
-  if (!UUID_PATTERN.test(value)) throw ValidationError.of(name, 'must be an id this API returned');
-  return value;
-}
+const ID_PROBLEM = 'must be an id this API returned';
+
+/** `GET /api/deliveries`: the filters, then the page. */
+export const deliveryQuery = z.object({
+  job_id: blankIsAbsent(z.string().toLowerCase()).meta({
+    description: "A job's id (read-write keys) or `unique_key`.",
+  }),
+  // A filter id must be a UUID; anything else is a mistake worth naming (not a silent empty list).
+  channel_id: blankIsAbsent(z.string().toLowerCase().regex(UUID_PATTERN, ID_PROBLEM)),
+  ...pageQuery,
+});
 
 /**
  * `job_id` of the deliveries filter: a job id (read-write keys) or a unique key (every key). A
  * unique key that names no job of the project filters everything out, like an unknown id.
  */
-async function jobFilter(request: RouteRequest, jobs: Pick<JobsService, 'findRef'>): Promise<string | undefined> {
-  const raw = request.event.queryStringParameters?.job_id;
-  if (raw === undefined || raw === '') return undefined;
-  const value = raw.toLowerCase();
+async function jobFilter(
+  request: RouteRequest,
+  jobs: Pick<JobsService, 'findRef'>,
+  value: string | undefined,
+): Promise<string | undefined> {
+  if (value === undefined) return undefined;
   if (isUniqueKey(value)) return (await jobs.findRef(request.principal, value)) ?? value;
-  if (request.principal.role === 'read-write') return optionalId(request, 'job_id');
-  throw ValidationError.of('job_id', "must be a job's unique_key");
+  if (request.principal.role !== 'read-write') throw ValidationError.of('job_id', "must be a job's unique_key");
+  if (!UUID_PATTERN.test(value)) throw ValidationError.of('job_id', ID_PROBLEM);
+  return value;
 }
 
 /** Alert channels and the record of what was delivered; every route stays inside the caller's project. */
@@ -130,11 +137,13 @@ export function channelRoutes(
       method: 'GET',
       path: '/api/deliveries',
       handle: async (request) => {
+        const query = queryOf(request.event, deliveryQuery);
+        const jobId = await jobFilter(request, jobs, query.job_id);
         const page = await deliveryLog.list(
           request.principal,
-          { jobId: await jobFilter(request, jobs), channelId: optionalId(request, 'channel_id') },
-          limitParam(request.event),
-          cursorParam(request.event),
+          { jobId, channelId: query.channel_id },
+          query.limit,
+          query.cursor,
         );
         const readOnly = request.principal.role !== 'read-write';
         return json(200, {

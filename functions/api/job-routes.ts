@@ -1,14 +1,28 @@
+import * as z from 'zod';
 import { requireWrite } from '../../shared/app/access';
 import type { JobsService } from '../../shared/app/jobs-service';
 import { flipView, jobView, pingView } from '../../shared/app/job-view';
-import { previewSchedule } from '../../shared/app/job-input';
-import { STATUSES, type Job, type Status } from '../../shared/domain/job';
+import { parseJobCreate, parseJobUpdate, previewSchedule, previewSchema } from '../../shared/app/job-input';
+import { parseInput } from '../../shared/app/validation';
+import { STATUSES, type Job } from '../../shared/domain/job';
 import { describeSchedule } from '../../shared/domain/schedule';
-import { ValidationError } from '../../shared/errors';
 import { json, jsonBody, noContent } from '../http/responses';
-import { cursorParam, limitParam, type Route, type RouteRequest } from './route';
+import { blankIsAbsent, pageQuery, queryOf, type Route, type RouteRequest } from './route';
 
 const PREVIEW_COUNT = 5;
+
+/** `GET /api/jobs`: the filters, then the page. */
+export const jobListQuery = z.object({
+  status: z.enum(STATUSES, { error: `must be one of ${STATUSES.join(', ')}` }).optional(),
+  tag: blankIsAbsent(z.string().max(40, 'must be at most 40 characters')),
+  q: blankIsAbsent(z.string().max(100, 'must be at most 100 characters')).meta({
+    description: 'Part of the name (case-insensitive).',
+  }),
+  ...pageQuery,
+});
+
+/** A job's pings and flips: one page. */
+export const historyQuery = z.object(pageQuery);
 
 export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
   const view = (job: Job, request: RouteRequest) =>
@@ -31,20 +45,8 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
       method: 'GET',
       path: '/api/jobs',
       handle: async (request) => {
-        const query = request.event.queryStringParameters ?? {};
-        const status = query.status;
-        if (status !== undefined && !STATUSES.includes(status as Status)) {
-          throw ValidationError.of('status', `must be one of ${STATUSES.join(', ')}`);
-        }
-        if ((query.tag?.length ?? 0) > 40) throw ValidationError.of('tag', 'must be at most 40 characters');
-        if ((query.q?.length ?? 0) > 100) throw ValidationError.of('q', 'must be at most 100 characters');
-        const page = await jobs.list(
-          request.principal,
-          { status: status as Status | undefined, tag: query.tag || undefined, query: query.q || undefined },
-          limitParam(request.event),
-          request.now,
-          cursorParam(request.event),
-        );
+        const { status, tag, q, limit, cursor } = queryOf(request.event, jobListQuery);
+        const page = await jobs.list(request.principal, { status, tag, query: q }, limit, request.now, cursor);
         return json(200, { jobs: page.items.map((job) => view(job, request)), next_cursor: page.nextCursor });
       },
     },
@@ -56,8 +58,12 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
     {
       method: 'POST',
       path: '/api/jobs',
-      handle: async (request) =>
-        json(201, view(await jobs.create(request.principal, jsonBody(request.event), request.now), request)),
+      handle: async (request) => {
+        const body = jsonBody(request.event);
+        // A read-only key learns nothing from its body's mistakes: 403 before the schema speaks.
+        requireWrite(request.principal);
+        return json(201, view(await jobs.create(request.principal, parseJobCreate(body), request.now), request));
+      },
     },
     {
       method: 'GET',
@@ -69,7 +75,8 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
       path: '/api/jobs/{id}',
       handle: async (request) => {
         const id = await ownJobId(request);
-        return json(200, view(await jobs.update(request.principal, id, jsonBody(request.event), request.now), request));
+        const input = parseJobUpdate(jsonBody(request.event));
+        return json(200, view(await jobs.update(request.principal, id, input, request.now), request));
       },
     },
     {
@@ -96,12 +103,9 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
       method: 'GET',
       path: '/api/jobs/{id}/pings',
       handle: async (request) => {
-        const page = await jobs.pings(
-          request.principal,
-          await jobId(request),
-          limitParam(request.event),
-          cursorParam(request.event),
-        );
+        const id = await jobId(request);
+        const { limit, cursor } = queryOf(request.event, historyQuery);
+        const page = await jobs.pings(request.principal, id, limit, cursor);
         return json(200, { pings: page.items.map(pingView), next_cursor: page.nextCursor });
       },
     },
@@ -109,12 +113,9 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
       method: 'GET',
       path: '/api/jobs/{id}/flips',
       handle: async (request) => {
-        const page = await jobs.flips(
-          request.principal,
-          await jobId(request),
-          limitParam(request.event),
-          cursorParam(request.event),
-        );
+        const id = await jobId(request);
+        const { limit, cursor } = queryOf(request.event, historyQuery);
+        const page = await jobs.flips(request.principal, id, limit, cursor);
         return json(200, {
           flips: page.items.map((flip) => flipView(flip, { readOnly: readOnly(request) })),
           next_cursor: page.nextCursor,
@@ -125,7 +126,8 @@ export function jobRoutes(jobs: JobsService, minimumMs: number): Route[] {
       method: 'POST',
       path: '/api/schedule/preview',
       handle: async (request) => {
-        const { schedule, next } = previewSchedule(jsonBody(request.event), minimumMs, request.now, PREVIEW_COUNT);
+        const input = parseInput(previewSchema, jsonBody(request.event));
+        const { schedule, next } = previewSchedule(input, minimumMs, request.now, PREVIEW_COUNT);
         return json(200, {
           schedule_description: describeSchedule(schedule),
           next: next.map((ms) => new Date(ms).toISOString()),

@@ -1,5 +1,8 @@
 import type { MaintenanceService } from '../../shared/app/maintenance-service';
+import { maintenanceCreateSchema, maintenancePatchSchema } from '../../shared/app/maintenance-input';
 import { maintenanceWindowView } from '../../shared/app/maintenance-view';
+import { requireWrite } from '../../shared/app/access';
+import { parseInput } from '../../shared/app/validation';
 import { json, jsonBody, noContent } from '../http/responses';
 import { idParam, type Route, type RouteRequest } from './route';
 
@@ -17,8 +20,13 @@ export function maintenanceRoutes(maintenance: MaintenanceService): Route[] {
     {
       method: 'POST',
       path: '/api/maintenance',
-      handle: async (request) =>
-        json(201, view(request)(await maintenance.create(request.principal, jsonBody(request.event), request.now))),
+      handle: async (request) => {
+        const body = jsonBody(request.event);
+        // A read-only key learns nothing from its body's mistakes: 403 before the schema speaks.
+        requireWrite(request.principal);
+        const input = parseInput(maintenanceCreateSchema, body);
+        return json(201, view(request)(await maintenance.create(request.principal, input, request.now)));
+      },
     },
     {
       method: 'GET',
@@ -28,13 +36,13 @@ export function maintenanceRoutes(maintenance: MaintenanceService): Route[] {
     {
       method: 'PATCH',
       path: '/api/maintenance/{id}',
-      handle: async (request) =>
-        json(
-          200,
-          view(request)(
-            await maintenance.update(request.principal, windowId(request), jsonBody(request.event), request.now),
-          ),
-        ),
+      handle: async (request) => {
+        const id = windowId(request);
+        const body = jsonBody(request.event);
+        requireWrite(request.principal);
+        const patch = parseInput(maintenancePatchSchema, body);
+        return json(200, view(request)(await maintenance.update(request.principal, id, patch, request.now)));
+      },
     },
     {
       method: 'DELETE',

@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import type { Principal } from '../../shared/app/access';
-import { UUID_PATTERN } from '../../shared/app/validation';
-import { NotFoundError, ValidationError } from '../../shared/errors';
+import * as z from 'zod';
+import { parseInput, UUID_PATTERN } from '../../shared/app/validation';
+import { NotFoundError } from '../../shared/errors';
 import type { HttpEvent, HttpResult } from '../http/responses';
 
 /** What every management route handler receives: the request, who is calling, and the time. */
@@ -33,19 +34,37 @@ export function idParam(event: HttpEvent, name = 'id', what = 'resource'): strin
   return value;
 }
 
-export function limitParam(event: HttpEvent, fallback = 50, max = 200): number {
-  const raw = event.queryStringParameters?.limit;
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-    throw ValidationError.of('limit', `must be a whole number from 1 to ${max}`);
-  }
-  return Number(raw);
+/** A query parameter sent empty (`?tag=`) is one not sent. */
+export function blankIsAbsent<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 }
 
-export function cursorParam(event: HttpEvent): string | undefined {
-  const raw = event.queryStringParameters?.cursor;
-  if (raw === undefined || raw === '') return undefined;
-  if (raw.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(raw))
-    throw ValidationError.of('cursor', 'is not one this API returned');
-  return raw;
+const PAGE_SIZE = { default: 50, max: 200 } as const;
+const LIMIT_PROBLEM = `must be a whole number from 1 to ${PAGE_SIZE.max}`;
+const CURSOR_PROBLEM = 'is not one this API returned';
+
+/** `?limit=` and `?cursor=` of every paged list (the OpenAPI document describes them from here). */
+export const pageQuery = {
+  limit: blankIsAbsent(
+    z
+      .string()
+      .regex(/^\d{1,4}$/, LIMIT_PROBLEM)
+      .refine((raw) => Number(raw) >= 1 && Number(raw) <= PAGE_SIZE.max, LIMIT_PROBLEM)
+      .transform(Number),
+  )
+    .transform((limit) => limit ?? PAGE_SIZE.default)
+    .meta({ description: `Items per page, 1–${PAGE_SIZE.max} (default ${PAGE_SIZE.default}).` }),
+  cursor: blankIsAbsent(
+    z
+      .string()
+      .max(1024, CURSOR_PROBLEM)
+      .regex(/^[A-Za-z0-9_-]+$/, CURSOR_PROBLEM),
+  ).meta({
+    description: "The previous page's `next_cursor`.",
+  }),
+};
+
+/** The request's query string, checked by the route's schema; a ValidationError names the parameter. */
+export function queryOf<T>(event: HttpEvent, schema: z.ZodType<T>): T {
+  return parseInput(schema, event.queryStringParameters ?? {});
 }

@@ -1,16 +1,41 @@
+import * as z from 'zod';
 import { ChannelReferenceError, type HealthchecksApi } from '../../shared/app/healthchecks-api';
-import { SpecError } from '../../shared/app/healthchecks-spec';
+import { parseSpec, SpecError } from '../../shared/app/healthchecks-spec';
 import { checkView, flipView, pingListView } from '../../shared/app/healthchecks-view';
 import { UUID_PATTERN } from '../../shared/app/validation';
 import { isUniqueKey } from '../../shared/domain/unique-key';
 import type { Job } from '../../shared/domain/job';
-import { CronSentryError, NotFoundError, ValidationError } from '../../shared/errors';
+import { CronSentryError, NotFoundError } from '../../shared/errors';
 import { json, jsonBody, type HttpResult } from '../http/responses';
-import type { Route, RouteRequest } from './route';
+import { blankIsAbsent, queryOf, type Route, type RouteRequest } from './route';
 import { httpStatusOf } from '../http/error-status';
 
 /** The project's badge URLs per tag (`*` = all), in the shape of Healthchecks' `GET /badges/`. */
 export type BadgesOf = (request: RouteRequest, tags: readonly string[]) => Promise<Record<string, unknown>>;
+
+/** `GET /api/v3/checks/`: `?tag=` (every one must match; repeat it) and `?slug=`. */
+export const checkListQuery = z.object({
+  tag: z
+    .string()
+    .optional()
+    // API Gateway joins repeated query parameters with commas.
+    .transform((raw) => (raw ? raw.split(',').filter((value) => value !== '') : []))
+    .meta({ description: 'Only checks with every one of these tags (repeat the parameter).' }),
+  slug: blankIsAbsent(z.string()),
+});
+
+const unixSeconds = z
+  .string()
+  .regex(/^\d{1,12}$/, 'must be a whole number (UNIX time or seconds)')
+  .transform(Number)
+  .optional();
+
+/** `GET /api/v3/checks/{code}/flips/`: `start`/`end` are UNIX times, `seconds` a look-back from now. */
+export const flipQuery = z.object({
+  start: unixSeconds.meta({ description: 'UNIX time' }),
+  end: unixSeconds.meta({ description: 'UNIX time' }),
+  seconds: unixSeconds,
+});
 
 interface V3Route extends Route {
   /** Healthchecks' `authorize_read` (any key) or `authorize` (read-write keys only). */
@@ -41,13 +66,12 @@ export function v3Routes(api: HealthchecksApi, badgesOf: BadgesOf): Route[] {
     return api.get(request.principal, code(request));
   };
   const listChecks = async (request: RouteRequest) => {
-    const tags = multiValue(request, 'tag');
-    const slug = request.event.queryStringParameters?.slug || undefined;
+    const { tag: tags, slug } = queryOf(request.event, checkListQuery);
     const jobs = await api.list(request.principal, { tags, slug }, request.now);
     return json(200, { checks: jobs.map((job) => view(job, request)) });
   };
   const createCheck = async (request: RouteRequest) => {
-    const { job, created } = await api.create(request.principal, jsonBody(request.event), request.now);
+    const { job, created } = await api.create(request.principal, parseSpec(jsonBody(request.event)), request.now);
     return json(created ? 201 : 200, view(job, request));
   };
 
@@ -70,7 +94,10 @@ export function v3Routes(api: HealthchecksApi, badgesOf: BadgesOf): Route[] {
       handle: async (request) =>
         json(
           200,
-          view(await api.update(request.principal, code(request), jsonBody(request.event), request.now), request),
+          view(
+            await api.update(request.principal, code(request), parseSpec(jsonBody(request.event)), request.now),
+            request,
+          ),
         ),
     },
     {
@@ -108,7 +135,7 @@ export function v3Routes(api: HealthchecksApi, badgesOf: BadgesOf): Route[] {
       access: 'read',
       handle: async (request) => {
         const jobId = (await readable(request)).state.id;
-        const flips = await api.flips(request.principal, jobId, flipFilter(request), request.now);
+        const flips = await api.flips(request.principal, jobId, queryOf(request.event, flipQuery), request.now);
         return json(200, { flips: flips.map(flipView) });
       },
     },
@@ -159,22 +186,4 @@ async function healthchecksErrors(
     if (error instanceof CronSentryError) return json(httpStatusOf(error), { error: error.message });
     throw error;
   }
-}
-
-function multiValue(request: RouteRequest, name: string): string[] {
-  const raw = request.event.queryStringParameters?.[name];
-  // API Gateway joins repeated query parameters with commas.
-  return raw ? raw.split(',').filter((value) => value !== '') : [];
-}
-
-function flipFilter(request: RouteRequest) {
-  const query = request.event.queryStringParameters ?? {};
-  const filter: Record<string, number> = {};
-  for (const name of ['start', 'end', 'seconds'] as const) {
-    const raw = query[name];
-    if (raw === undefined) continue;
-    if (!/^\d{1,12}$/.test(raw)) throw ValidationError.of(name, 'must be a whole number (UNIX time or seconds)');
-    filter[name] = Number(raw);
-  }
-  return filter;
 }

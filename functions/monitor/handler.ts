@@ -1,5 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { Principal } from '../../shared/app/access';
+import { parseJobCreate, parseJobUpdate } from '../../shared/app/job-input';
 import type { JobsService } from '../../shared/app/jobs-service';
 import { NotFoundError } from '../../shared/errors';
 
@@ -34,17 +35,22 @@ export function buildMonitorHandler(deps: MonitorHandlerDeps) {
     const now = deps.clock();
     switch (event.RequestType) {
       case 'Create': {
-        const job = await deps.jobs.create(principal, JSON.parse(props.Job), now);
+        const job = await deps.jobs.create(principal, parseJobCreate(JSON.parse(props.Job)), now);
         return { PhysicalResourceId: job.state.id, Data: { JobId: job.state.id } };
       }
       case 'Update': {
         const before = event.OldResourceProperties as unknown as MonitorResourceProperties;
         if (before.ProjectId !== props.ProjectId) {
           // Another project: a new job; CloudFormation then deletes the old one (a new physical id).
-          const job = await deps.jobs.create(principal, JSON.parse(props.Job), now);
+          const job = await deps.jobs.create(principal, parseJobCreate(JSON.parse(props.Job)), now);
           return { PhysicalResourceId: job.state.id, Data: { JobId: job.state.id } };
         }
-        const job = await deps.jobs.update(principal, event.PhysicalResourceId, JSON.parse(props.Job), now);
+        const job = await deps.jobs.update(
+          principal,
+          event.PhysicalResourceId,
+          parseJobUpdate(JSON.parse(props.Job)),
+          now,
+        );
         return { PhysicalResourceId: job.state.id, Data: { JobId: job.state.id } };
       }
       case 'Delete': {

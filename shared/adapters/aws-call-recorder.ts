@@ -12,13 +12,13 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 /**
  * One AWS call as IAM sees it: the IAM action (`dynamodb:Query`) and the ARN IAM authorizes it
  * against (`…:table/T/index/due`). `stackResource` says which resource of the stack the ARN stands
- * for where it is one (the table, the alerts topic), because local names differ from deployed ones.
+ * for where it is one (the table, the alerts or operator topic), because local names differ from deployed ones.
  */
 export interface AwsCall {
   readonly function: FunctionName;
   readonly action: string;
   readonly resource: string;
-  readonly stackResource?: 'table' | 'alerts-topic';
+  readonly stackResource?: 'table' | 'alerts-topic' | 'operator-topic';
 }
 
 export interface RecorderOptions {
@@ -27,9 +27,10 @@ export interface RecorderOptions {
   readonly sink: (call: AwsCall) => void;
   /** Account in the DynamoDB and SES ARNs (the SDK does not know it without asking STS). */
   readonly account: string;
-  /** The stack's own table and alerts topic as this process names them. */
+  /** The stack's own table and topics as this process names them. */
   readonly tableName?: string;
   readonly alertsTopicArn?: string;
+  readonly operatorTopicArn?: string;
 }
 
 /** The SDK clients CronSentry makes. */
@@ -98,9 +99,13 @@ function resourcesOf(
   }
   if (service === 'sns') {
     const topic = input.TopicArn ?? input.TargetArn ?? '';
-    return [
-      { resource: topic, ...(topic === options.alertsTopicArn ? { stackResource: 'alerts-topic' as const } : {}) },
-    ];
+    const stackResource =
+      topic === options.alertsTopicArn
+        ? ('alerts-topic' as const)
+        : topic === options.operatorTopicArn
+          ? ('operator-topic' as const)
+          : undefined;
+    return [{ resource: topic, ...(stackResource ? { stackResource } : {}) }];
   }
   // SES authorizes a send against the sender's identity.
   return [{ resource: `arn:aws:ses:${region}:${options.account}:identity/${input.Source ?? ''}` }];

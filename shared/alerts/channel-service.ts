@@ -5,6 +5,7 @@ import { parseInput } from '../app/validation';
 import { NotFoundError, ValidationError } from '../errors';
 import type { ChannelStore } from '../app/ports/channel-store';
 import type { JobStore } from '../app/ports/job-store';
+import { pagesOf } from '../app/pages';
 import { OPEN_CHANNEL_RULES, type ChannelRules } from './channel';
 import { CHANNEL_EVENTS, type ChannelRecord } from '../domain/channel';
 import { DESTINATION_MESSAGES, checkDestinationOnSave, type DestinationPolicy } from './destinations';
@@ -135,15 +136,12 @@ export class ChannelService {
     requireWrite(principal);
     await this.get(principal, channelId);
     await this.channels.delete(principal.projectId, channelId);
-    let cursor: string | undefined;
-    do {
-      const page = await this.jobs.listProfiles(principal.projectId, 200, cursor);
+    for await (const page of pagesOf((cursor) => this.jobs.listProfiles(principal.projectId, 200, cursor))) {
       for (const profile of page.items) {
         if (!profile.channelIds.includes(channelId)) continue;
         await this.jobs.saveProfile({ ...profile, channelIds: profile.channelIds.filter((id) => id !== channelId) });
       }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    }
   }
 
   async test(principal: Principal, channelId: string, publicUrl: string | undefined) {

@@ -7,6 +7,7 @@ import type { ProjectStore } from './ports/project-store';
 import type { Project } from '../domain/project';
 import type { ApiKeyRecord, Role } from '../domain/api-key';
 import { generatePingKey, slugify } from './slugs';
+import { pagesOf } from './pages';
 
 /** Who is calling: the project a key opens and what it may do there. */
 export interface Principal {
@@ -104,15 +105,13 @@ export class AccessService {
     }
     if (project.pingKey || !this.jobs) return;
     // The project's first ping key: its existing jobs get their slugs now.
-    let cursor: string | undefined;
-    do {
-      const page = await this.jobs.listProfiles(project.id, 200, cursor);
+    const jobs = this.jobs;
+    for await (const page of pagesOf((cursor) => jobs.listProfiles(project.id, 200, cursor))) {
       for (const profile of page.items) {
         const slug = slugify(profile.name);
         if (slug) await this.stores.pingKeys.claimSlug(next, slug, { projectId: project.id, jobId: profile.id });
       }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    }
   }
 
   /** Returns the stored record and the secret, which is never stored and shown only this once. */

@@ -4,9 +4,11 @@ import type { ChannelRecord } from '../domain/channel';
 import type { FlipRecord, PingRecord } from '../domain/history';
 import type { JobStore } from './ports/job-store';
 import { requireWrite, type Principal } from './access';
-import { nativeBodyOf, parseSpec, SpecError, specFieldOf, tagsOf, type CheckSpec } from './healthchecks-spec';
+import { nativeBodyOf, SpecError, specFieldOf, tagsOf, type CheckSpec } from './healthchecks-spec';
+import { parseJobCreate, parseJobUpdate } from './job-input';
 import type { JobsService } from './jobs-service';
 import { slugify } from './slugs';
+import { pagesOf } from './pages';
 
 /** Healthchecks lists at most 1,000 pings of a check. */
 const MAX_LISTED_PINGS = 1000;
@@ -53,19 +55,20 @@ export class HealthchecksApi {
    * CronSentry's addition `uuid` creates the job under that id, or updates it if it is already
    * this project's (what makes `cronsentry import` safe to run twice).
    */
-  async create(principal: Principal, body: unknown, now: number): Promise<{ job: Job; created: boolean }> {
+  async create(principal: Principal, spec: CheckSpec, now: number): Promise<{ job: Job; created: boolean }> {
     requireWrite(principal);
-    const spec = parseSpec(body);
     const existing = await this.lookup(principal, spec, now);
     if (existing) return { job: await this.apply(principal, existing, spec, now), created: false };
     const native = { ...nativeBodyOf(spec, 'create'), ...(await this.channelIds(principal, spec.channels)) };
-    const job = await translated(() => this.jobs.create(principal, native, now, spec.uuid ? { id: spec.uuid } : {}));
+    // The translation is checked as CronSentry's own body is, and its errors spoken back in the spec's names.
+    const job = await translated(() =>
+      this.jobs.create(principal, parseJobCreate(native), now, spec.uuid ? { id: spec.uuid } : {}),
+    );
     return { job, created: true };
   }
 
-  async update(principal: Principal, jobId: string, body: unknown, now: number): Promise<Job> {
+  async update(principal: Principal, jobId: string, spec: CheckSpec, now: number): Promise<Job> {
     requireWrite(principal);
-    const spec = parseSpec(body);
     return this.apply(principal, await this.jobs.get(principal, jobId), spec, now);
   }
 
@@ -104,12 +107,11 @@ export class HealthchecksApi {
   async pings(principal: Principal, jobId: string): Promise<PingRecord[]> {
     requireWrite(principal);
     const pings: PingRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.jobs.pings(principal, jobId, Math.min(PAGE, MAX_LISTED_PINGS - pings.length), cursor);
+    const pageSize = () => Math.min(PAGE, MAX_LISTED_PINGS - pings.length);
+    for await (const page of pagesOf((cursor) => this.jobs.pings(principal, jobId, pageSize(), cursor))) {
       pings.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor && pings.length < MAX_LISTED_PINGS);
+      if (pings.length >= MAX_LISTED_PINGS) break;
+    }
     return pings;
   }
 
@@ -121,14 +123,11 @@ export class HealthchecksApi {
     );
     const until = filter.end !== undefined ? filter.end * 1000 : Infinity;
     const flips: FlipRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.jobs.flips(principal, jobId, PAGE, cursor);
+    for await (const page of pagesOf((cursor) => this.jobs.flips(principal, jobId, PAGE, cursor))) {
       flips.push(...page.items.filter((flip) => flip.at >= from && flip.at < until));
-      cursor = page.nextCursor ?? undefined;
       // Newest first: once a page reaches past `from`, older pages hold nothing wanted.
       if (page.items.some((flip) => flip.at < from)) break;
-    } while (cursor);
+    }
     return flips;
   }
 
@@ -175,7 +174,7 @@ export class HealthchecksApi {
       ...(await this.channelIds(principal, spec.channels)),
     };
     if (Object.keys(native).length === 0) return job;
-    return translated(() => this.jobs.update(principal, job.state.id, native, now));
+    return translated(() => this.jobs.update(principal, job.state.id, parseJobUpdate(native), now));
   }
 
   /** Healthchecks' `channels`: `*` for all, empty for none, or channel ids and names, comma-separated. */

@@ -128,6 +128,21 @@ export const updateSchema = z
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: 'send at least one field to change' });
 
+/** `POST /api/jobs` as its schema leaves it (defaults filled in): what `JobsService.create` takes. */
+export type JobCreateInput = z.output<typeof createSchema>;
+/** `PATCH /api/jobs/{id}` as its schema leaves it: what `JobsService.update` takes. */
+export type JobUpdateInput = z.output<typeof updateSchema>;
+
+/** Checks a body against `POST /api/jobs`' schema; a ValidationError names the first bad field. */
+export function parseJobCreate(body: unknown): JobCreateInput {
+  return parseInput(createSchema, body);
+}
+
+/** Checks a body against `PATCH /api/jobs/{id}`' schema. */
+export function parseJobUpdate(body: unknown): JobUpdateInput {
+  return parseInput(updateSchema, body);
+}
+
 export interface JobDraft {
   readonly name: string;
   readonly description: string;
@@ -158,8 +173,8 @@ export interface JobPatch {
   readonly rules: SettingsChange;
 }
 
-export function parseJobDraft(body: unknown, minimumMs: number, now: number): JobDraft {
-  const input = parseInput(createSchema, body);
+/** What a checked create body means: the schedule parsed and bounded, durations in ms. */
+export function toJobDraft(input: JobCreateInput, minimumMs: number, now: number): JobDraft {
   return {
     name: input.name,
     description: input.description,
@@ -177,15 +192,14 @@ export function parseJobDraft(body: unknown, minimumMs: number, now: number): Jo
  * `current` supplies the schedule text or zone the patch leaves out, and the runtime bounds a
  * new bound is checked against.
  */
-export function parseJobPatch(
-  body: unknown,
+export function toJobPatch(
+  input: JobUpdateInput,
   current: Schedule,
   currentText: string,
   minimumMs: number,
   now: number,
   currentBounds: RuntimeBounds = {},
 ): JobPatch {
-  const input = parseInput(updateSchema, body);
   const scheduleChanged = input.schedule !== undefined || input.timezone !== undefined;
   return {
     ...(input.name !== undefined ? { name: input.name } : {}),
@@ -275,9 +289,10 @@ export const previewSchema = z.object({ schedule: fields.schedule, timezone: fie
  */
 export const SCHEDULE_STEPS = 3_000;
 
+export type SchedulePreviewInput = z.output<typeof previewSchema>;
+
 /** The schedule of `POST /api/schedule/preview` and its next `count` times, within one budget. */
-export function previewSchedule(body: unknown, minimumMs: number, now: number, count: number) {
-  const input = parseInput(previewSchema, body);
+export function previewSchedule(input: SchedulePreviewInput, minimumMs: number, now: number, count: number) {
   const budget = new StepBudget(SCHEDULE_STEPS);
   const schedule = toSchedule(input.schedule, input.timezone, minimumMs, now, budget);
   return { schedule, next: withinBudget(() => upcoming(schedule, now, count, budget)) };

@@ -6,9 +6,10 @@ import { createState, statusAt, transition, type SettingsChange, type Transition
 import { NotFoundError, ValidationError } from '../errors';
 import type { HistoryStore } from './ports/history-store';
 import { StatusIndexMissingError, type JobCounts, type JobStore } from './ports/job-store';
+import { allItems, pagesOf } from './pages';
 import type { Page } from './ports/page';
 import { requireWrite, type Principal } from './access';
-import { parseJobDraft, parseJobPatch } from './job-input';
+import { toJobDraft, toJobPatch, type JobCreateInput, type JobUpdateInput } from './job-input';
 import type { OutboxPublisher } from './outbox';
 import { UUID_PATTERN } from './validation';
 import { writeTransition } from './write-transition';
@@ -60,10 +61,13 @@ export class JobsService {
     this.watch = new AwsSourceWatch(options.awsSources);
   }
 
-  /** `id`: the job's id when the caller brings one (an imported Healthchecks check keeps its UUID). */
-  async create(principal: Principal, body: unknown, now: number, options: { id?: string } = {}): Promise<Job> {
+  /**
+   * `input`: a body checked by its schema (`parseJobCreate`); the schedule and durations are judged
+   * here. `id`: the job's id when the caller brings one (an imported Healthchecks check keeps its UUID).
+   */
+  async create(principal: Principal, input: JobCreateInput, now: number, options: { id?: string } = {}): Promise<Job> {
     requireWrite(principal);
-    const draft = parseJobDraft(body, this.options.minimumMs, now);
+    const draft = toJobDraft(input, this.options.minimumMs, now);
     const channelIds = draft.channelIds
       ? await this.checkChannels(principal.projectId, draft.channelIds)
       : await this.channels.defaultIds(principal.projectId);
@@ -154,35 +158,26 @@ export class JobsService {
       }
     }
     const matches: Job[] = [];
-    let next: string | null | undefined = cursor;
-    do {
-      const page: Page<JobProfile> = await this.jobs.listProfiles(principal.projectId, limit, next ?? undefined);
+    const pages = pagesOf((next) => this.jobs.listProfiles(principal.projectId, limit, next), cursor);
+    for await (const page of pages) {
       const states = new Map((await this.jobs.getStates(page.items.map((p) => p.id))).map((s) => [s.id, s]));
-      next = page.nextCursor;
       for (const profile of page.items) {
         const state = states.get(profile.id);
         if (!state || !matchesFilter({ state, profile }, filter, now)) continue;
         matches.push({ state, profile });
         if (matches.length === limit) {
           const isLast = profile === page.items[page.items.length - 1];
-          next = isLast ? page.nextCursor : this.jobs.profileCursorAfter(principal.projectId, profile.id);
+          const next = isLast ? page.nextCursor : this.jobs.profileCursorAfter(principal.projectId, profile.id);
           return { items: matches, nextCursor: next };
         }
       }
-    } while (next);
+    }
     return { items: matches, nextCursor: null };
   }
 
   /** Every job of the project, all pages (reads every job: for summaries, badges and exports). */
-  async all(principal: Principal, now: number): Promise<Job[]> {
-    const jobs: Job[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.list(principal, {}, 200, now, cursor);
-      jobs.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return jobs;
+  all(principal: Principal, now: number): Promise<Job[]> {
+    return allItems((cursor) => this.list(principal, {}, 200, now, cursor));
   }
 
   /** Counts per status and every tag in use, over the whole project, from its stored counts (status-reads.ts). */
@@ -196,11 +191,12 @@ export class JobsService {
     return this.jobs.recount(principal.projectId, now);
   }
 
-  async update(principal: Principal, jobId: string, body: unknown, now: number): Promise<Job> {
+  /** `input`: a body checked by its schema (`parseJobUpdate`), judged against the job as it is. */
+  async update(principal: Principal, jobId: string, input: JobUpdateInput, now: number): Promise<Job> {
     requireWrite(principal);
     const current = await this.get(principal, jobId);
-    const patch = parseJobPatch(
-      body,
+    const patch = toJobPatch(
+      input,
       current.state.schedule,
       scheduleText(current.state.schedule),
       this.options.minimumMs,

@@ -4,7 +4,7 @@ import type { MaintenanceWindow, WindowScope, WindowTiming } from '../domain/mai
 import { lineTextProblem } from '../domain/plain-text';
 import { parseSchedule, ScheduleError, shortestPeriodMs, StepBudget } from '../domain/schedule';
 import { ValidationError } from '../errors';
-import { parseInput, UUID_PATTERN } from './validation';
+import { UUID_PATTERN } from './validation';
 
 /**
  * The `/api/maintenance` request bodies. A window is one-off (`start`, `end`) or recurring (`cron`
@@ -99,6 +99,7 @@ export const maintenanceWindowViewSchema = z.object({
 });
 
 export type MaintenanceCreateBody = z.infer<typeof maintenanceCreateSchema>;
+export type MaintenancePatchBody = z.infer<typeof maintenancePatchSchema>;
 
 /** What a window body says, checked as a whole: exactly one kind of timing, at most one scope. */
 export interface WindowDraft {
@@ -107,17 +108,16 @@ export interface WindowDraft {
   readonly timing: WindowTiming;
 }
 
-export function parseWindowCreate(body: unknown, now: number): WindowDraft {
-  return toDraft(parseInput(maintenanceCreateSchema, body), now);
-}
-
 /**
  * A patch is applied to the window's own body and the result checked like a new one. Giving
  * `start`/`end` turns a recurring window into a one-off one (and `cron`/`duration` the other way);
  * giving `job_id` or `tag` replaces the scope.
  */
-export function parseWindowPatch(current: MaintenanceWindow, body: unknown, now: number): WindowDraft {
-  const patch = parseInput(maintenancePatchSchema, body);
+export function toPatchedWindowDraft(
+  current: MaintenanceWindow,
+  patch: MaintenancePatchBody,
+  now: number,
+): WindowDraft {
   const base = bodyOf(current);
   const timingGiven = ['start', 'end', 'cron', 'duration'].some(
     (key) => key in patch && patch[key as 'start'] !== null,
@@ -129,10 +129,11 @@ export function parseWindowPatch(current: MaintenanceWindow, body: unknown, now:
       : { start: null, end: null, cron: base.cron, duration: base.duration }
     : {};
   const scope = patch.job_id != null ? { tag: null } : patch.tag != null ? { job_id: null } : {};
-  return toDraft({ ...base, ...timing, ...scope, ...patch, timezone: patch.timezone ?? base.timezone }, now);
+  return toWindowDraft({ ...base, ...timing, ...scope, ...patch, timezone: patch.timezone ?? base.timezone }, now);
 }
 
-function toDraft(input: MaintenanceCreateBody, now: number): WindowDraft {
+/** A body checked by `maintenanceCreateSchema`, judged as a whole. */
+export function toWindowDraft(input: MaintenanceCreateBody, now: number): WindowDraft {
   if (input.job_id && input.tag) throw ValidationError.of('tag', 'give job_id or tag, not both');
   const scope: WindowScope = input.job_id
     ? { kind: 'job', jobId: input.job_id.toLowerCase() }

@@ -5,7 +5,14 @@ import { NotFoundError, ValidationError } from '../errors';
 import type { JobStore } from './ports/job-store';
 import type { MaintenanceStore } from './ports/maintenance-store';
 import { requireWrite, type Principal } from './access';
-import { MAINTENANCE_LIMITS, parseWindowCreate, parseWindowPatch, type WindowDraft } from './maintenance-input';
+import {
+  MAINTENANCE_LIMITS,
+  toPatchedWindowDraft,
+  toWindowDraft,
+  type MaintenanceCreateBody,
+  type MaintenancePatchBody,
+  type WindowDraft,
+} from './maintenance-input';
 
 /**
  * How long a process trusts the windows it read for a project. A window saved through another
@@ -35,9 +42,10 @@ export class MaintenanceService {
     return window;
   }
 
-  async create(principal: Principal, body: unknown, now: number): Promise<MaintenanceWindow> {
+  /** `input`: a body checked by `maintenanceCreateSchema`. */
+  async create(principal: Principal, input: MaintenanceCreateBody, now: number): Promise<MaintenanceWindow> {
     requireWrite(principal);
-    const draft = parseWindowCreate(body, now);
+    const draft = toWindowDraft(input, now);
     await this.refuseUnknownJob(principal, draft);
     const existing = await this.windows.list(principal.projectId);
     if (existing.length >= MAINTENANCE_LIMITS.windowsPerProject) {
@@ -58,10 +66,16 @@ export class MaintenanceService {
     return window;
   }
 
-  async update(principal: Principal, windowId: string, body: unknown, now: number): Promise<MaintenanceWindow> {
+  /** `patch`: a body checked by `maintenancePatchSchema`, applied to the window as it is. */
+  async update(
+    principal: Principal,
+    windowId: string,
+    patch: MaintenancePatchBody,
+    now: number,
+  ): Promise<MaintenanceWindow> {
     requireWrite(principal);
     const current = await this.get(principal, windowId);
-    const draft = parseWindowPatch(current, body, now);
+    const draft = toPatchedWindowDraft(current, patch, now);
     await this.refuseUnknownJob(principal, draft);
     const next: MaintenanceWindow = { ...current, ...draft, updatedAt: now };
     if (!(await this.windows.replace(next))) throw new NotFoundError('maintenance window');

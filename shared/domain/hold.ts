@@ -1,6 +1,6 @@
 import { MINUTE } from './durations';
 import { isAlertWorthy, isDown, type JobState, type Notice, type StoredStatus } from './job';
-import { deadlineOf, flipTo, noticeOf, transition, wakeTimeOf, type Transition } from './transitions';
+import { countOverdue, deadlineOf, flipTo, noticeOf, transition, wakeTimeOf, type Transition } from './transitions';
 
 /**
  * Holding alerts back: two reasons to record a job's status changes without telling anyone.
@@ -139,9 +139,12 @@ function judgeUnknown(state: JobState, now: number, context: JudgeContext): Tran
     );
     return { state: next };
   }
+  // The miss the outage held back is counted now, against failureThreshold like any other.
+  const released: JobState = { ...state, hold: undefined };
+  const recovered = "CronSentry's ping intake has recovered and the job has still not pinged";
+  const counted = countOverdue(released, now, state.hold!.heard, recovered);
   const since = state.lastPingAt ?? state.statusSince;
-  const reason = `no ping since ${iso(since)}; CronSentry's ping intake has recovered and the job has still not pinged`;
-  const transition = flipTo(state, { ...state, hold: undefined }, 'missing', now, reason);
+  const transition = counted ?? flipTo(state, released, 'missing', now, `no ping since ${iso(since)}; ${recovered}`);
   return withMaintenance(state, transition, context.quiet);
 }
 

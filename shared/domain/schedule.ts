@@ -253,6 +253,9 @@ function sampleCronRuns(
   const times: number[] = [];
   let cron = walkFrom(fromMs - CLOCK_CHANGE_WINDOW_MS);
   let last = fromMs;
+  // What cron-parser answered last: at Pacific/Chatham's fall-back it cycles through the same few
+  // times, all before `fromMs`, so skipping those must stop as soon as it stops advancing.
+  let walked = Number.NEGATIVE_INFINITY;
   while (times.length < count) {
     budget?.spend();
     let next: number;
@@ -262,10 +265,13 @@ function sampleCronRuns(
       if (error instanceof ScheduleError) throw error;
       next = Number.NaN;
     }
-    if (next <= fromMs && times.length === 0) continue;
+    const advancing = next > walked;
+    walked = next;
+    if (advancing && next <= fromMs && times.length === 0) continue;
     if (!(next > last)) {
       next = nextExpectedAt(schedule, last, budget);
       cron = walkFrom(next);
+      walked = next;
     }
     if (next > untilMs) break;
     times.push(next);

@@ -179,24 +179,41 @@ export function applySignal(state: JobState, signal: Signal): Transition {
 }
 
 /**
+ * Counts the job's earliest overdue run or expected ping, if one is overdue at `now`, as a bad run
+ * (going down at the failure threshold). `watchedAs` is the status whose expectations are judged:
+ * the job's own, or for an `unknown` job the one it had before the intake outage held it, so a
+ * miss found after the outage counts against `failureThreshold` like any other. `context` is added
+ * to the reason.
+ */
+export function countOverdue(
+  state: JobState,
+  now: number,
+  watchedAs: StoredStatus = state.status,
+  context?: string,
+): Transition | undefined {
+  const overdue = earliestOverdue({ ...state, status: watchedAs });
+  if (overdue === undefined || now < overdue.at) return undefined;
+  const next: Mutable<JobState> = { ...state };
+  const to = downStatusOf(state, overdue);
+  if (countBad(state, to).to === 'failing') {
+    // Counted, and the job stays up: judge the next run, not this one again. A missed ping
+    // moves the expectation on one scheduled time; an overdue run is closed.
+    if (overdue.run) next.runs = withoutRun(state.runs, overdue.run.key);
+    else if (state.expectedAt !== undefined) next.expectedAt = nextExpectedAt(state.schedule, state.expectedAt);
+  }
+  const reason = overdueReason(state, overdue);
+  return countBadRun(state, next, now, to, context ? `${reason}; ${context}` : reason);
+}
+
+/**
  * What the checker does with a job whose wake-up time has passed, judged against one `now` for the
  * whole sweep: count an overdue run or expected ping (going down at the failure threshold), send
  * a late notice, sum up a flapping job that settled, send a reminder, or only re-arm the wake-up
  * time. One notice per call: a second one due is found by the next sweep.
  */
 export function evaluate(state: JobState, now: number): Transition {
-  const overdue = earliestOverdue(state);
-  if (overdue !== undefined && now >= overdue.at) {
-    const next: Mutable<JobState> = { ...state };
-    const to = downStatusOf(state, overdue);
-    if (countBad(state, to).to === 'failing') {
-      // Counted, and the job stays up: judge the next run, not this one again. A missed ping
-      // moves the expectation on one scheduled time; an overdue run is closed.
-      if (overdue.run) next.runs = withoutRun(state.runs, overdue.run.key);
-      else if (state.expectedAt !== undefined) next.expectedAt = nextExpectedAt(state.schedule, state.expectedAt);
-    }
-    return countBadRun(state, next, now, to, overdueReason(state, overdue));
-  }
+  const counted = countOverdue(state, now);
+  if (counted) return counted;
   const lateAt = lateNoticeAt(state);
   if (lateAt !== undefined && now >= lateAt) {
     return withNotice(

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { JobCounts, JobStore } from '../app/ports/job-store';
 import type { Page } from '../app/ports/page';
+import { pagesOf } from '../app/pages';
 import type { JobProfile, JobState, Notice, StoredStatus } from '../domain/job';
 import type { Schedule } from '../domain/schedule';
 import type { AwsSource } from '../domain/aws-events/source';
@@ -130,12 +131,9 @@ export class JobRepository implements JobStore {
       new GetCommand({ TableName: this.tableName, Key: keys.uniqueKeysIndexed(projectId), ConsistentRead: true }),
     );
     if (marker.Item) return false;
-    let cursor: string | undefined;
-    do {
-      const page = await this.listProfiles(projectId, 200, cursor);
+    for await (const page of pagesOf((cursor) => this.listProfiles(projectId, 200, cursor))) {
       await Promise.all(page.items.map((profile) => this.putUniqueKey(projectId, profile.id)));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    }
     await this.documents.send(new PutCommand({ TableName: this.tableName, Item: keys.uniqueKeysIndexed(projectId) }));
     return true;
   }
@@ -377,9 +375,7 @@ export class JobRepository implements JobStore {
     for (let attempt = 1; ; attempt += 1) {
       const seen = await this.counters.changesSeen(projectId);
       const jobs: ({ id: string } & Counted)[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await this.listProfiles(projectId, 200, cursor);
+      for await (const page of pagesOf((cursor) => this.listProfiles(projectId, 200, cursor))) {
         const items = (await batchGetAll(
           this.documents,
           this.tableName,
@@ -392,8 +388,7 @@ export class JobRepository implements JobStore {
           jobs.push({ id: profile.id, status: item.status, tags: profile.tags });
           await this.indexStatus(item);
         }
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
+      }
       if (await this.counters.replace(projectId, jobs, seen, now)) return countsOf(jobs);
       if (attempt >= RECOUNT_ATTEMPTS)
         throw new Error(`the counts of project ${projectId} kept changing during ${attempt} recounts`);

@@ -19,6 +19,7 @@ import { BadgeService } from '../app/badges';
 import { HealthchecksApi } from '../app/healthchecks-api';
 import { LoggedDeadLetters } from '../app/dead-letters';
 import { JobsService } from '../app/jobs-service';
+import { parseJobCreate } from '../app/job-input';
 import { OutboxPublisher } from '../app/outbox';
 import { PingService } from '../app/ping-service';
 import { AwsEventsService } from '../app/aws-events-service';
@@ -100,7 +101,8 @@ export function createServices(deps: ServiceDeps) {
     jobRepository,
     history,
     deps.bus,
-    () => publicUrl,
+    // Alert links open the job in the dashboard; without one (-c dashboard=false) they would lead nowhere.
+    () => (settings.CRONSENTRY_DASHBOARD_LINKS === 'on' ? publicUrl : undefined),
     new LoggedDeadLetters(alerts.deliveries, deps.logger),
   );
   const jobs = new JobsService(jobRepository, history, outbox, channelDirectoryOf(alerts.channelRepository), {
@@ -119,7 +121,8 @@ export function createServices(deps: ServiceDeps) {
       pingKeys: access.pingKeys,
       windows: new WindowCounterRepository(documents, settings.TABLE_NAME),
     },
-    async (principal, slug, now) => (await jobs.create(principal, { name: slug, ...AUTO_CREATED_JOB }, now)).state.id,
+    async (principal, slug, now) =>
+      (await jobs.create(principal, parseJobCreate({ name: slug, ...AUTO_CREATED_JOB }), now)).state.id,
     (principal, jobId) => jobs.remove(principal, jobId),
   );
   const pings = new PingService(jobRepository, history, outbox, deps.logger, {

@@ -11,6 +11,7 @@ import type { Route } from '../../functions/api/route';
 import { freshTable } from '../support/stores';
 import { T0, quietLogger, transports } from './support/fixtures';
 import { startReceiver, type Receiver } from './support/receiver';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 // Response bodies are read loosely: the assertions say what they must hold.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -152,12 +153,21 @@ describe('channel and delivery routes', () => {
   it('gives new jobs the default channels, and takes a deleted channel out of its jobs', async () => {
     const byDefault = (await createWebhook({ is_default: true })).body!.id as string;
     await createWebhook({ name: 'not default' });
-    const job = await services.jobs.create(writer, { name: 'Backup', schedule: 'every 1h', grace_time: 5 }, T0);
+    const job = await services.jobs.create(
+      writer,
+      parseJobCreate({ name: 'Backup', schedule: 'every 1h', grace_time: 5 }),
+      T0,
+    );
     expect(job.profile.channelIds).toEqual([byDefault]);
     await expect(
       services.jobs.create(
         writer,
-        { name: 'B', schedule: 'every 1h', grace_time: 5, channels: ['00000000-0000-4000-8000-000000000000'] },
+        parseJobCreate({
+          name: 'B',
+          schedule: 'every 1h',
+          grace_time: 5,
+          channels: ['00000000-0000-4000-8000-000000000000'],
+        }),
         T0,
       ),
     ).rejects.toBeInstanceOf(ValidationError);
@@ -198,6 +208,13 @@ describe('channel and delivery routes', () => {
     await expect(call(writer, 'GET', '/api/deliveries', { query: { job_id: 'abc' } })).rejects.toBeInstanceOf(
       ValidationError,
     );
+    await expect(call(writer, 'GET', '/api/deliveries', { query: { channel_id: 'abc' } })).rejects.toMatchObject({
+      field: 'channel_id',
+      message: 'channel_id: must be an id this API returned',
+    });
+    // An id in capitals is the same id.
+    const shouted = await call(writer, 'GET', '/api/deliveries', { query: { channel_id: id.toUpperCase() } });
+    expect(shouted.body!.deliveries).toHaveLength(3);
   });
   /** Valid settings of each on-call kind, with secrets long enough to show a masked tail. */
   const ON_CALL_KINDS: [string, Record<string, unknown>][] = [

@@ -12,7 +12,7 @@ import type { ChannelKind } from '../../shared/alerts/channel';
 import { channelKindOf } from '../../shared/alerts/registry';
 import { renderAlert } from '../../shared/alerts/render';
 import { ALERT_EVENTS, type AlertEvent, type AlertMessage } from '../../shared/app/alert-bus';
-import { parseJobDraft } from '../../shared/app/job-input';
+import { parseJobCreate, toJobDraft } from '../../shared/app/job-input';
 import { MAX_PING_BODY_BYTES, truncateUtf8 } from '../../shared/app/ping-service';
 import { lineTextProblem } from '../../shared/domain/plain-text';
 import { ValidationError } from '../../shared/errors';
@@ -153,9 +153,13 @@ describe('every alert the API accepts is deliverable everywhere (strict AWS, Sla
         fc.oneof(carriableJob, fc.tuple(text(8), text(20), fc.array(tag, { maxLength: 20 }))),
         text(60),
         async ([name, description, tags], output) => {
-          let draft: ReturnType<typeof parseJobDraft>;
+          let draft: ReturnType<typeof toJobDraft>;
           try {
-            draft = parseJobDraft({ name, description, tags, schedule: '0 3 * * *', grace_time: 15 }, 60_000, T0);
+            draft = toJobDraft(
+              parseJobCreate({ name, description, tags, schedule: '0 3 * * *', grace_time: 15 }),
+              60_000,
+              T0,
+            );
           } catch (error) {
             expect(error).toBeInstanceOf(ValidationError);
             refused += 1;

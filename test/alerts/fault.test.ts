@@ -8,6 +8,7 @@ import { readSettings } from '../../shared/config';
 import { STORES, freshTable } from '../support/stores';
 import { T0, quietLogger, transports } from './support/fixtures';
 import { startReceiver, type Receiver } from './support/receiver';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 const principal: Principal = { projectId: 'fault-project', keyId: 'key', role: 'read-write' };
 
@@ -70,7 +71,7 @@ describe.each(STORES)('alert delivery faults on %s', (store) => {
     );
     const job = await services.jobs.create(
       principal,
-      { name: 'Database Backup', schedule: 'every 2s', grace_time: '1s' },
+      parseJobCreate({ name: 'Database Backup', schedule: 'every 2s', grace_time: '1s' }),
       T0,
     );
     await services.pings.record(

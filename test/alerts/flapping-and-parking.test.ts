@@ -6,6 +6,7 @@ import { MINUTE, SECOND } from '../../shared/domain/durations';
 import { FLAP_POLICY } from '../../shared/domain/flapping';
 import { servicesFor, silentLogger } from '../support/services';
 import { STORES } from '../support/stores';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -23,7 +24,7 @@ describe.each(STORES)('alerts that can neither flood nor get stuck, on %s', (sto
     const { services, principal, bus } = await servicesFor(store, { MAX_PINGS_PER_MINUTE: '30' });
     const { state } = await services.jobs.create(
       principal,
-      { name: 'flappy', schedule: 'every 1m', grace_time: 30 },
+      parseJobCreate({ name: 'flappy', schedule: 'every 1m', grace_time: 30 }),
       T0,
     );
     let now = T0;
@@ -50,7 +51,11 @@ describe.each(STORES)('alerts that can neither flood nor get stuck, on %s', (sto
   it('a notice the alerts topic keeps refusing is parked after a few tries, and the next one flows', async () => {
     const { services, principal, bus } = await servicesFor(store);
     const errors = vi.spyOn(silentLogger, 'error');
-    const { state } = await services.jobs.create(principal, { name: 'stuck', schedule: 'every 1m', grace_time: 1 }, T0);
+    const { state } = await services.jobs.create(
+      principal,
+      parseJobCreate({ name: 'stuck', schedule: 'every 1m', grace_time: 1 }),
+      T0,
+    );
     await services.pings.record(ping(state.id, 'success'), T0);
 
     const refusing = bus.publish.bind(bus);
@@ -93,7 +98,7 @@ describe.each(STORES)('alerts that can neither flood nor get stuck, on %s', (sto
     const { services, principal, bus } = await servicesFor(store);
     const { state } = await services.jobs.create(
       principal,
-      { name: 'patient', schedule: 'every 1m', grace_time: 1 },
+      parseJobCreate({ name: 'patient', schedule: 'every 1m', grace_time: 1 }),
       T0,
     );
     await services.pings.record(ping(state.id, 'success'), T0);

@@ -166,7 +166,9 @@ describe('Healthchecks Management API v3 (/api/v3/…)', () => {
     expect(flips.map((flip) => flip.up)).toEqual([0, 1]);
     expect(flips[0]!.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
     expect((await v3('GET', `checks/${uuid}/flips/?seconds=0`)).json.flips).toEqual([]);
-    expect((await v3('GET', `checks/${uuid}/flips/?start=abc`)).status).toBe(400);
+    const refused = await v3('GET', `checks/${uuid}/flips/?start=abc`);
+    expect(refused.status).toBe(400);
+    expect(refused.json).toEqual({ error: 'start: must be a whole number (UNIX time or seconds)' });
   });
 
   it('read-only keys get unique_key and nothing that pings or changes (api.md "Example Read-Only Response")', async () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createServices } from '../../shared/wiring/services';
 import { MINUTE, SECOND } from '../../shared/domain/durations';
 import { servicesFor, silentLogger, successPing } from '../support/services';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
 
@@ -16,7 +17,7 @@ describe('an api without an alert bus', () => {
     const api = createServices({ documents, settings, logger: silentLogger }); // no bus, as on AWS
     const { state } = await services.jobs.create(
       principal,
-      { name: 'nightly', schedule: 'every 1m', grace_time: 1 },
+      parseJobCreate({ name: 'nightly', schedule: 'every 1m', grace_time: 1 }),
       T0,
     );
     await services.pings.record(successPing(state.id), T0);

@@ -3,6 +3,7 @@ import { Checker } from '../../shared/app/checker';
 import { MINUTE } from '../../shared/domain/durations';
 import { servicesFor, silentLogger, successPing } from '../support/services';
 import { STORES, type StoreName } from '../support/stores';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
 const ROUNDS = 8;
@@ -15,7 +16,11 @@ const ROUNDS = 8;
 async function minutelyJobWithTwoCheckers(store: StoreName) {
   const context = await servicesFor(store);
   const { services, principal } = context;
-  const { state } = await services.jobs.create(principal, { name: 'race', schedule: 'every 1m', grace_time: 1 }, T0);
+  const { state } = await services.jobs.create(
+    principal,
+    parseJobCreate({ name: 'race', schedule: 'every 1m', grace_time: 1 }),
+    T0,
+  );
   await services.pings.record(successPing(state.id), T0);
   const second = new Checker(services.jobRepository, services.outbox, silentLogger);
   return { ...context, state, second };

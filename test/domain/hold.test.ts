@@ -15,8 +15,9 @@ const DEADLINE = EXPECTED + GRACE;
 const WINDOW_END = T0 + 2 * HOUR + 30 * MINUTE;
 const quiet: Quiet = { until: WINDOW_END, name: 'upgrade' };
 
-function healthyJob(): JobState {
-  const created = createState({ id: 'job-1', projectId: 'p-1', schedule: HOURLY, graceMs: GRACE, now: T0 });
+/** An hourly job (5 min grace) that pinged 30 s after it was created, with the alert rules given. */
+function healthyJob(rules: { failureThreshold?: number; maxRuntimeMs?: number } = {}): JobState {
+  const created = createState({ id: 'job-1', projectId: 'p-1', schedule: HOURLY, graceMs: GRACE, now: T0, ...rules });
   return applySignal(created, { kind: 'success', at: T0 + 30 * SECOND }).state;
 }
 
@@ -178,6 +179,34 @@ describe('outage guard: intake failing', () => {
     expect(judged.notice?.reason).toContain('intake has recovered');
     expect(heard(judged)).toBe(true);
     expect(judged.state.hold).toBeUndefined();
+  });
+
+  it('when the intake recovers, the held miss counts against failureThreshold like any other', () => {
+    const pinged = healthyJob({ failureThreshold: 2 });
+    const held = sweep(pinged, DEADLINE, { intakeFailing: true }).state;
+    const first = sweep(held, DEADLINE + INTAKE_RECHECK_MS);
+    // One miss of two: failing, recorded, not alerted; the next expected run is judged next.
+    expect(first.state.status).toBe('failing');
+    expect(first.notice).toMatchObject({ kind: 'flip', from: 'unknown', to: 'failing' });
+    expect(first.notice?.reason).toContain('1 of 2');
+    expect(first.notice?.reason).toContain('intake has recovered');
+    expect(heard(first)).toBe(false);
+    expect(first.state.hold).toBeUndefined();
+    expect(first.state.expectedAt).toBe(EXPECTED + HOUR);
+    // The second miss in a row reaches the threshold and alerts.
+    const second = sweep(first.state, DEADLINE + HOUR);
+    expect(second.state.status).toBe('missing');
+    expect(heard(second)).toBe(true);
+  });
+
+  it('an unknown job whose held deadline was a run past its maximum runtime recovers as overrunning', () => {
+    const started = applySignal(healthyJob({ maxRuntimeMs: 10 * MINUTE }), { kind: 'start', at: T0 + MINUTE }).state;
+    const overrunAt = T0 + MINUTE + 10 * MINUTE;
+    const held = sweep(started, overrunAt, { intakeFailing: true }).state;
+    expect(held.status).toBe('unknown');
+    const judged = sweep(held, overrunAt + INTAKE_RECHECK_MS);
+    expect(judged.state.status).toBe('overrunning');
+    expect(heard(judged)).toBe(true);
   });
 
   it('a paused unknown job drops its intake hold and stops waking the checker', () => {

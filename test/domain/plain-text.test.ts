@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJobDraft, parseJobPatch } from '../../shared/app/job-input';
+import { parseJobCreate, parseJobUpdate, toJobDraft, toJobPatch } from '../../shared/app/job-input';
 import { clipText, lineTextProblem, oneLine, printableAscii, tailText } from '../../shared/domain/plain-text';
 import { parseSchedule } from '../../shared/domain/schedule';
 import { ValidationError } from '../../shared/errors';
 
 const T0 = Date.UTC(2026, 0, 5);
 const draft = (body: Record<string, unknown>) => () =>
-  parseJobDraft({ name: 'Backup', schedule: '0 3 * * *', grace_time: 15, ...body }, 60_000, T0);
+  toJobDraft(parseJobCreate({ name: 'Backup', schedule: '0 3 * * *', grace_time: 15, ...body }), 60_000, T0);
 
 function refusedField(run: () => unknown): string | undefined {
   try {
@@ -32,9 +32,9 @@ describe('text a job may be saved with', () => {
     ['a lone surrogate', 'Backup \ud83d'],
   ])('refuses a name with %s, naming the field', (_what, name) => {
     expect(refusedField(draft({ name }))).toBe('name');
-    expect(refusedField(() => parseJobPatch({ name }, parseSchedule('0 3 * * *'), '0 3 * * *', 60_000, T0))).toBe(
-      'name',
-    );
+    expect(
+      refusedField(() => toJobPatch(parseJobUpdate({ name }), parseSchedule('0 3 * * *'), '0 3 * * *', 60_000, T0)),
+    ).toBe('name');
   });
 
   it('accepts emoji, accents, right-to-left text with its marks, and trims breaks at the ends', () => {

@@ -277,6 +277,19 @@ describe('shortestPeriodMs', () => {
   ])('%s (%s) → %d ms', (text, timezone, ms) => {
     expect(shortestPeriodMs(parseSchedule(text, timezone), at('2026-01-01T00:00:00Z'))).toBe(ms);
   });
+
+  it.each<[string, string, number]>([
+    ['*/15 * * * *', '2026-04-04T13:40:00Z', 15 * MINUTE],
+    ['15,45 * * * *', '2026-04-04T13:35:00Z', 30 * MINUTE],
+    ['45 2 * * *', '2026-04-04T13:20:00Z', DAY],
+  ])(
+    'Pacific/Chatham fall-back: %s sampled from %s ends (cron-parser cycles before the start there)',
+    (text, from, ms) => {
+      // The budget turns the endless walk this once was (a whole test run hung on it) into a failure.
+      const budget = new StepBudget(10_000);
+      expect(shortestPeriodMs(parseSchedule(text, 'Pacific/Chatham'), at(from), budget)).toBe(ms);
+    },
+  );
 });
 
 describe('describeSchedule', () => {

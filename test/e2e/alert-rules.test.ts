@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../alerts/support/alerting';
-import { startReceiver, type Receiver } from '../alerts/support/receiver';
-import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
+import { sandboxWithReceiver } from '../support/sandbox-with-receiver';
 
 /**
  * Issue 12 end to end over HTTP, in the real sandbox process (1 s sweeps, 1 s minimum): the
@@ -9,37 +8,18 @@ import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-pro
  * still going. Alerts are observed where people get them: a webhook receiver.
  */
 describe('failure threshold and max runtime in the sandbox', () => {
-  let sandbox: SandboxProcess;
-  let receiver: Receiver;
+  const world = sandboxWithReceiver();
+  const { api } = world;
   let channelId: string;
 
   beforeAll(async () => {
-    receiver = await startReceiver();
-    sandbox = await startSandboxProcess();
-    const channel = await api('POST', '/api/channels', {
-      kind: 'webhook',
-      name: 'receiver',
-      settings: { url: `${receiver.url}/cronsentry` },
-    });
-    channelId = String(channel.body.id);
-  }, 90_000);
-  afterAll(async () => {
-    await sandbox?.stop();
-    await receiver?.close();
+    channelId = await world.webhookChannel('receiver');
   });
 
-  async function api(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${sandbox.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> };
-  }
   /** The alerts the receiver got for one job: [event, subject]. */
   const alertsFor = (jobId: string) =>
-    receiver.requests
-      .map((_, i) => receiver.json(i) as { event: string; subject: string; job: { id: string } })
+    world.receiver.requests
+      .map((_, i) => world.receiver.json(i) as { event: string; subject: string; job: { id: string } })
       .filter((alert) => alert.job.id === jobId)
       .map((alert) => [alert.event, alert.subject]);
   /** A few sweeps: long enough for an alert that should not come to have come. */

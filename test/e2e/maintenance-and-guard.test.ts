@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../alerts/support/alerting';
-import { startReceiver, type Receiver } from '../alerts/support/receiver';
-import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
+import { sandboxWithReceiver } from '../support/sandbox-with-receiver';
 
 /**
  * The real sandbox process (1 s sweeps, the outage guard judging every second): a maintenance
@@ -13,37 +13,15 @@ import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-pro
  * `unknown`, with one operator message, until the route is back.
  */
 describe('maintenance windows and the outage guard, end to end in the sandbox', () => {
-  let sandbox: SandboxProcess;
-  let receiver: Receiver;
-  let folder: string;
-  let outageFile: string;
+  const folder = mkdtempSync(path.join(tmpdir(), 'cronsentry-outage-'));
+  const outageFile = path.join(folder, 'ping-route-down');
+  const world = sandboxWithReceiver({ CRONSENTRY_CANARY_SECONDS: '1', CRONSENTRY_TEST_PING_OUTAGE_FILE: outageFile });
+  const { api } = world;
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  beforeAll(async () => {
-    folder = await mkdtemp(path.join(tmpdir(), 'cronsentry-outage-'));
-    outageFile = path.join(folder, 'ping-route-down');
-    receiver = await startReceiver();
-    sandbox = await startSandboxProcess({
-      CRONSENTRY_CANARY_SECONDS: '1',
-      CRONSENTRY_TEST_PING_OUTAGE_FILE: outageFile,
-    });
-  }, 90_000);
-  afterAll(async () => {
-    await sandbox?.stop();
-    await receiver?.close();
-    await rm(folder, { recursive: true, force: true });
-  });
-
-  const api = async (method: string, url: string, body?: unknown) => {
-    const response = await fetch(`${sandbox.url}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> };
-  };
   const alertsFor = (jobId: string) =>
-    receiver.requests
-      .map((_, index) => receiver.json(index) as { event: string; job: { id: string } })
+    world.receiver.requests
+      .map((_, index) => world.receiver.json(index) as { event: string; job: { id: string } })
       .filter((alert) => alert.job.id === jobId)
       .map((alert) => alert.event);
   const flipsOf = async (jobId: string) =>
@@ -55,16 +33,12 @@ describe('maintenance windows and the outage guard, end to end in the sandbox', 
   const settle = () => new Promise((resolve) => setTimeout(resolve, 3_000));
 
   async function watchedJob(name: string): Promise<string> {
-    const channel = await api('POST', '/api/channels', {
-      kind: 'webhook',
-      name: `receiver for ${name}`,
-      settings: { url: `${receiver.url}/cronsentry` },
-    });
+    const channelId = await world.webhookChannel(`receiver for ${name}`);
     const job = await api('POST', '/api/jobs', {
       name,
       schedule: 'every 2s',
       grace_time: '1s',
-      channels: [channel.body.id],
+      channels: [channelId],
     });
     expect(job.status).toBe(201);
     return job.body.id as string;
@@ -81,7 +55,7 @@ describe('maintenance windows and the outage guard, end to end in the sandbox', 
     });
     expect(window.status).toBe(201);
     expect(window.body.active).toBe(true);
-    expect((await fetch(`${sandbox.url}/api/ping/${jobId}`)).status).toBe(200);
+    expect((await fetch(`${world.sandbox.url}/api/ping/${jobId}`)).status).toBe(200);
 
     // Missing 3 s after the ping, inside the window: recorded, not alerted.
     await eventually(async () => (await flipsOf(jobId)).includes('missing(maintenance)'), 'the held flip', 400);
@@ -97,7 +71,7 @@ describe('maintenance windows and the outage guard, end to end in the sandbox', 
 
   it('the canary holds missing alerts during a ping intake outage; a job still silent after it alerts', async () => {
     const jobId = await watchedJob('during an outage');
-    expect((await fetch(`${sandbox.url}/api/ping/${jobId}`)).status).toBe(200);
+    expect((await fetch(`${world.sandbox.url}/api/ping/${jobId}`)).status).toBe(200);
     await writeFile(outageFile, 'down');
     // (The switch answers 503, which the API contract does not list, so this test sends no ping through it.)
 
@@ -105,7 +79,7 @@ describe('maintenance windows and the outage guard, end to end in the sandbox', 
     expect(await flipsOf(jobId)).toContain('unknown(intake)');
     await settle();
     expect(alertsFor(jobId)).toEqual([]);
-    const told = sandbox.output().split("CronSentry's own ping intake is failing").length - 1;
+    const told = world.sandbox.output().split("CronSentry's own ping intake is failing").length - 1;
     expect(told).toBe(1);
 
     await rm(outageFile);
@@ -113,6 +87,6 @@ describe('maintenance windows and the outage guard, end to end in the sandbox', 
     await settle();
     expect(alertsFor(jobId)).toEqual(['down']);
     expect(await statusOf(jobId)).toBe('missing');
-    expect(sandbox.output()).toContain("CronSentry's own ping intake has recovered");
+    expect(world.sandbox.output()).toContain("CronSentry's own ping intake has recovered");
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import type { Principal } from '../../shared/app/access';
 import { servicesFor } from '../support/services';
 import { STORES } from '../support/stores';
 import { fixture } from './fixtures';
+import { parseJobCreate, parseJobUpdate } from '../../shared/app/job-input';
 
 const NOW = Date.UTC(2026, 0, 1, 2, 0);
 const ECS = { kind: 'ecs', cluster: 'default', task_definition_family: 'nightly-report' };
@@ -13,8 +14,8 @@ const ECS = { kind: 'ecs', cluster: 'default', task_definition_family: 'nightly-
 describe.each(STORES)('AWS events through the ping service on %s', (store) => {
   async function setup() {
     const ctx = await servicesFor(store);
-    const create = (body: Record<string, unknown>, principal: Principal = ctx.principal) =>
-      ctx.services.jobs.create(principal, { schedule: '0 2 * * *', grace_time: 30, ...body }, NOW);
+    const create = async (body: Record<string, unknown>, principal: Principal = ctx.principal) =>
+      ctx.services.jobs.create(principal, parseJobCreate({ schedule: '0 2 * * *', grace_time: 30, ...body }), NOW);
     return { ...ctx, create };
   }
 
@@ -81,7 +82,12 @@ describe.each(STORES)('AWS events through the ping service on %s', (store) => {
       field: 'aws_source',
     });
 
-    await services.jobs.update(principal, first.state.id, { aws_source: { kind: 'glue', job_name: 'etl' } }, NOW);
+    await services.jobs.update(
+      principal,
+      first.state.id,
+      parseJobUpdate({ aws_source: { kind: 'glue', job_name: 'etl' } }),
+      NOW,
+    );
     const second = await create({ name: 'Second', aws_source: ECS }, otherPrincipal);
     // Project A's key cannot move project B's job through the API scope either.
     expect(
@@ -91,7 +97,7 @@ describe.each(STORES)('AWS events through the ping service on %s', (store) => {
 
     await services.jobs.remove(otherPrincipal, second.state.id);
     expect(await services.awsEvents.handle(fixture('ecs/running'), NOW)).toMatchObject({ outcome: 'unmatched' });
-    await services.jobs.update(principal, first.state.id, { aws_source: null }, NOW);
+    await services.jobs.update(principal, first.state.id, parseJobUpdate({ aws_source: null }), NOW);
     expect((await services.jobs.get(principal, first.state.id)).profile.awsSource).toBeUndefined();
     expect(await services.awsEvents.handle(fixture('glue/failed'), NOW)).toMatchObject({ outcome: 'unmatched' });
     expect(matchKeyOf({ kind: 'glue', jobName: 'etl' })).toBe('["glue","etl"]');

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../alerts/support/alerting';
-import { startReceiver, type Receiver } from '../alerts/support/receiver';
-import { startSandboxProcess, type SandboxProcess } from '../support/sandbox-process';
+import { sandboxWithReceiver } from '../support/sandbox-with-receiver';
 import { decodeAwsEvent } from '../../shared/domain/aws-events';
 import { fixture } from './fixtures';
 
@@ -40,35 +39,13 @@ const RUNS: { end: string; start?: string; status: 'healthy' | 'failed'; exitCod
 ];
 
 describe('AWS events drive the sandbox over POST /api/aws-events', () => {
-  let sandbox: SandboxProcess;
-  let receiver: Receiver;
+  const world = sandboxWithReceiver();
+  const { api } = world;
   let channelId: string;
 
   beforeAll(async () => {
-    receiver = await startReceiver();
-    sandbox = await startSandboxProcess();
-    const channel = await api('POST', '/api/channels', {
-      kind: 'webhook',
-      name: 'receiver',
-      settings: { url: `${receiver.url}/hook` },
-    });
-    expect(channel.status).toBe(201);
-    channelId = channel.body.id as string;
-  }, 90_000);
-  afterAll(async () => {
-    await sandbox?.stop();
-    await receiver?.close();
+    channelId = await world.webhookChannel('receiver', '/hook');
   });
-
-  async function api(method: string, path: string, body?: unknown, key = sandbox.apiKey) {
-    const response = await fetch(`${sandbox.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-  }
 
   const watching = async (name: string, service: keyof typeof SOURCES) => {
     const job = await api('POST', '/api/jobs', {
@@ -82,7 +59,9 @@ describe('AWS events drive the sandbox over POST /api/aws-events', () => {
     return job.body.id as string;
   };
   const alertsFor = (jobId: string) =>
-    receiver.requests.filter((r) => r.body.includes(jobId)).map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    world.receiver.requests
+      .filter((r) => r.body.includes(jobId))
+      .map((r) => JSON.parse(r.body) as Record<string, unknown>);
 
   it('an ECS task that exits 1 fails with its exit code, its run time and an alert naming the stopped reason', async () => {
     const jobId = await watching('Nightly report', 'ecs');

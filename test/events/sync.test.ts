@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
 import { servicesFor } from '../support/services';
 import { endpointOf } from '../support/stores';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -50,7 +51,7 @@ describe('cronsentry sync against DynamoDB Local', () => {
     const { write, where, names, services, principal } = await setup();
     const manual = await services.jobs.create(
       principal,
-      { name: 'Made by hand', schedule: '0 1 * * *', grace_time: 5 },
+      parseJobCreate({ name: 'Made by hand', schedule: '0 1 * * *', grace_time: 5 }),
       Date.now(),
     );
     const file = await write('monitors.yaml', MONITORS);

@@ -150,6 +150,9 @@ describe.each(STORES)('management API on %s', (store) => {
     expect(summary.json).toMatchObject({ total: 5, tags: ['a', 'b'], counts: { healthy: 1, new: 4 } });
     for (const bad of [
       'status=sleepy',
+      'status=',
+      `tag=${'t'.repeat(41)}`,
+      `q=${'q'.repeat(101)}`,
       'limit=0',
       'limit=abc',
       'limit=201',

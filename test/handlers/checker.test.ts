@@ -6,6 +6,7 @@ import type { Services } from '../../shared/wiring/services';
 import { asFunction } from '../support/aws-calls';
 import { servicesFor, successPing } from '../support/services';
 import { STORES } from '../support/stores';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 const T0 = Date.UTC(2026, 6, 1, 0, 0, 0);
 const WINDOW = 60 * SECOND;
@@ -47,7 +48,11 @@ describe.each(STORES)('checker invocation on %s', (store) => {
     expect(await handler(event)).toEqual({ sweeps: 0 });
 
     // A healthy job whose deadline lies beyond this invocation changes nothing.
-    const { state } = await services.jobs.create(principal, { name: 'hourly', schedule: '@hourly', grace_time: 5 }, T0);
+    const { state } = await services.jobs.create(
+      principal,
+      parseJobCreate({ name: 'hourly', schedule: '@hourly', grace_time: 5 }),
+      T0,
+    );
     await services.pings.record(successPing(state.id), T0);
     expect(await handler(event)).toEqual({ sweeps: 0 });
     expect(time.sleeps).toEqual([]);
@@ -57,7 +62,7 @@ describe.each(STORES)('checker invocation on %s', (store) => {
     const { services, principal } = await servicesFor(store);
     const { state } = await services.jobs.create(
       principal,
-      { name: 'minutely', schedule: 'every 1m', grace_time: 1 },
+      parseJobCreate({ name: 'minutely', schedule: 'every 1m', grace_time: 1 }),
       T0,
     );
     const lastPing = T0 - 2 * MINUTE + 25 * SECOND; // deadline = lastPing + 2 min = T0 + 25 s
@@ -77,7 +82,7 @@ describe.each(STORES)('checker invocation on %s', (store) => {
     const { services, principal } = await servicesFor(store);
     const { state } = await services.jobs.create(
       principal,
-      { name: 'minutely', schedule: 'every 1m', grace_time: 1 },
+      parseJobCreate({ name: 'minutely', schedule: 'every 1m', grace_time: 1 }),
       T0,
     );
     await services.pings.record(successPing(state.id), T0 - MINUTE - 30 * SECOND);

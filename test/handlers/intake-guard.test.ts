@@ -5,6 +5,7 @@ import { createServices } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { RecordingBus, silentLogger, successPing } from '../support/services';
 import { STORES, freshTable } from '../support/stores';
+import { parseJobCreate } from '../../shared/app/job-input';
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 
@@ -34,7 +35,8 @@ async function setup(store: (typeof STORES)[number]) {
   const project = await services.access.createProject('P', NOW);
   const principal = { projectId: project.id, keyId: 'k', role: 'read-write' as const };
   const job = async (name: string) =>
-    (await services.jobs.create(principal, { name, schedule: 'every 5m', grace_time: 1 }, NOW)).state.id;
+    (await services.jobs.create(principal, parseJobCreate({ name, schedule: 'every 5m', grace_time: 1 }), NOW)).state
+      .id;
   const sweep = (at: number) => {
     clock = at;
     return services.checker.sweep(at);

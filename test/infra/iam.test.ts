@@ -78,11 +78,12 @@ async function evaluate(fn: FunctionName, statements: readonly Statement[], acti
 }
 
 /**
- * The recorded call's resource as it would be on AWS: the stack's own table and alerts topic carry
+ * The recorded call's resource as it would be on AWS: the stack's own table and topics carry
  * local names in tests, so they become the template's; every other ARN is taken as recorded.
  */
 function onAws(call: AwsCall, d: Deployment): string {
   if (call.stackResource === 'alerts-topic') return d.alertsTopic;
+  if (call.stackResource === 'operator-topic') return d.operatorTopic;
   if (call.stackResource === 'table') {
     const index = /\/index\/(.+)$/.exec(call.resource)?.[1];
     return index ? d.indexArn(index) : d.tableArn;
@@ -117,12 +118,6 @@ const NOT_RECORDABLE: readonly { fns: readonly FunctionName[]; action: string; r
     fns: FUNCTION_NAMES,
     action: 'logs:PutLogEvents',
     why: "Lambda's runtime writes the function's logs with the role, not our code",
-  },
-  {
-    fns: ['checker'],
-    action: 'sns:Publish',
-    resource: /OperatorTopic/,
-    why: "the outage guard's one operator alert goes out only while CronSentry's own ping intake fails; the handler and sandbox tests drive it through the operator port, and no bundled or recorded test stages an intake outage on SNS yet",
   },
   {
     fns: ['notifier'],

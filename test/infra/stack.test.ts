@@ -650,13 +650,15 @@ describe('without the dashboard (-c dashboard=false)', () => {
     );
   });
 
-  it('puts ping URLs and links on the HTTP API endpoint, with no origin secret to trust', () => {
+  it('puts ping URLs on the HTTP API endpoint, with no origin secret to trust and no dashboard links in alerts', () => {
     const endpoint = { 'Fn::GetAtt': [s.logicalId(s.stack.api.httpApi), 'ApiEndpoint'] };
     const resources = s.template.toJSON().Resources;
     for (const handler of Object.values(functionsOf(s))) {
       const env = resources[s.logicalId(handler.function)].Properties.Environment.Variables;
       expect(env.CRONSENTRY_PUBLIC_URL).toEqual(endpoint);
       expect(env.CRONSENTRY_ORIGIN_SECRET).toBeUndefined();
+      // No dashboard answers at the API endpoint: alerts carry no "Open in CronSentry" link.
+      expect(env.CRONSENTRY_DASHBOARD_LINKS).toBe('off');
     }
     const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(outputs.DashboardUrl).toBeUndefined();

@@ -8,6 +8,7 @@ import { runCli } from '../../cli/main';
 import { AccessService } from '../../shared/app/access';
 import { accessStores } from '../../shared/wiring/access-stores';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { parseJobCreate } from '../../shared/app/job-input';
 import { keys } from '../../shared/storage/keys';
 import { startSandboxProcess } from '../support/sandbox-process';
 import { servicesFor } from '../support/services';
@@ -54,7 +55,11 @@ describe.each(STORES)('cronsentry CLI against a table on %s', (store) => {
   it('recounts a project’s jobs and repairs the counts the summary reads', async () => {
     const { services, principal, documents, tableName } = await servicesFor(store);
     const where = ['--table', tableName, '--endpoint', endpointOf(store)];
-    await services.jobs.create(principal, { name: 'a', schedule: 'every 1m', grace_time: 1, tags: ['db'] }, Date.now());
+    await services.jobs.create(
+      principal,
+      parseJobCreate({ name: 'a', schedule: 'every 1m', grace_time: 1, tags: ['db'] }),
+      Date.now(),
+    );
     await services.jobs.summary(principal, Date.now());
     // Drift, as a writer that died between its job write and its counter write leaves it.
     await documents.send(

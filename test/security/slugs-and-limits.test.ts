@@ -1,5 +1,6 @@
 import { createSchema } from '../../shared/alerts/channel-service';
 import { parseInput } from '../../shared/app/validation';
+import { parseJobCreate, parseJobUpdate } from '../../shared/app/job-input';
 import { describe, expect, it } from 'vitest';
 import { buildPingHandler } from '../../functions/ping/handler';
 import { toApiGatewayEvent, fromApiGatewayResult } from '../../sandbox/api-gateway-event';
@@ -10,7 +11,7 @@ import { servicesFor, silentLogger } from '../support/services';
 import { STORES } from '../support/stores';
 
 const T0 = Date.UTC(2026, 0, 1);
-const job = (name: string) => ({ name, schedule: 'every 1h', grace_time: 5 });
+const job = (name: string) => parseJobCreate({ name, schedule: 'every 1h', grace_time: 5 });
 
 function pingVia(services: Awaited<ReturnType<typeof servicesFor>>['services'], clock: () => number) {
   const handler = buildPingHandler({ pings: services.pings, clock, logger: silentLogger }) as unknown as (
@@ -126,7 +127,7 @@ describe.each(STORES)('slug pings and limits on %s', (store) => {
     const ping = pingVia(services, () => T0);
     const { state } = await services.jobs.create(principal, job('Alpha'), T0);
     const old = (await services.access.getProject(principal))!.pingKey!;
-    await services.jobs.update(principal, state.id, { name: 'Beta' }, T0);
+    await services.jobs.update(principal, state.id, parseJobUpdate({ name: 'Beta' }), T0);
     expect((await ping(`/api/ping/${old}/alpha`)).status).toBe(404);
     expect((await ping(`/api/ping/${old}/beta`)).status).toBe(200);
 
@@ -150,8 +151,9 @@ describe.each(STORES)('slug pings and limits on %s', (store) => {
       name: 'ForbiddenError',
       message: expect.stringContaining('2 jobs'),
     });
-    // A rejected (invalid) create takes no place either.
-    await expect(services.jobs.create(principal, { name: '' }, T0)).rejects.toMatchObject({ name: 'ValidationError' });
+    // A rejected (invalid) create takes no place either: one its schema lets through, judged by the service.
+    const tooOften = parseJobCreate({ name: 'often', schedule: 'every 1s', grace_time: 5 });
+    await expect(services.jobs.create(principal, tooOften, T0)).rejects.toMatchObject({ name: 'ValidationError' });
     await services.jobs.remove(principal, a.state.id);
     await services.jobs.create(principal, job('three'), T0);
 

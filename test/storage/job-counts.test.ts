@@ -1,6 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { Checker } from '../../shared/app/checker';
+import { parseJobCreate, parseJobUpdate } from '../../shared/app/job-input';
 import type { JobCounts } from '../../shared/app/ports/job-store';
 import { STATUSES, STORED_STATUSES, type Status, type StoredStatus } from '../../shared/domain/job';
 import { MINUTE } from '../../shared/domain/durations';
@@ -18,12 +19,8 @@ import { RecordingBus, servicesFor, silentLogger, successPing } from '../support
 import { endpointOf, STORES } from '../support/stores';
 
 const T0 = Date.UTC(2026, 2, 1, 12, 0, 0);
-const minutely = (over: Record<string, unknown> = {}) => ({
-  name: 'job',
-  schedule: 'every 1m',
-  grace_time: 1,
-  ...over,
-});
+const minutely = (over: Record<string, unknown> = {}) =>
+  parseJobCreate({ name: 'job', schedule: 'every 1m', grace_time: 1, ...over });
 
 type Context = Awaited<ReturnType<typeof servicesFor>>;
 
@@ -70,7 +67,7 @@ describe.each(STORES)('job counts and the status index on %s', (store) => {
     await services.pings.record(successPing(a.state.id), T0);
     await services.pings.record(successPing(b.state.id), T0);
     await services.jobs.pause(principal, c.state.id, T0);
-    await services.jobs.update(principal, b.state.id, { tags: ['web'] }, T0);
+    await services.jobs.update(principal, b.state.id, parseJobUpdate({ tags: ['web'] }), T0);
     const down = T0 + 2 * MINUTE;
     await services.checker.sweep(down); // a and b go missing
     await services.pings.record(successPing(a.state.id), down); // a recovers

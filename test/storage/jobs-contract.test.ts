@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { parseJobCreate } from '../../shared/app/job-input';
 import { MINUTE } from '../../shared/domain/durations';
 import { WriteConflictError } from '../../shared/errors';
 import { servicesFor, successPing } from '../support/services';
 import { STORES } from '../support/stores';
 
 const T0 = Date.UTC(2026, 2, 1, 12, 0, 0);
-const body = (over: Record<string, unknown> = {}) => ({
-  name: 'Database Backup',
-  description: 'Daily database backup job',
-  schedule: 'every 1m',
-  grace_time: 5,
-  ...over,
-});
+const body = (over: Record<string, unknown> = {}) =>
+  parseJobCreate({
+    name: 'Database Backup',
+    description: 'Daily database backup job',
+    schedule: 'every 1m',
+    grace_time: 5,
+    ...over,
+  });
 
 /** One contract, both stores: everything here must hold on DynamoDB Local and on dynalite. */
 describe.each(STORES)('jobs storage contract on %s', (store) => {
