@@ -2,7 +2,7 @@ import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { STORED_STATUSES, type StoredStatus } from '../domain/job';
 import type { JobCounts } from '../app/ports/job-store';
 import { batchGetAll } from './bulk-reads';
-import { isConditionFailure } from './document-client';
+import { sendConditional } from './document-client';
 import { allShards, keys, shardOf } from './keys';
 
 /** What the counters know of one job: its stored status and its tags (either may be left out). */
@@ -89,26 +89,21 @@ export class JobCounters {
     const replaced = await Promise.all(
       counterKeys(projectId).map(async (key) => {
         const before = seen.get(key.pk);
-        try {
-          await this.documents.send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: {
-                ...key,
-                projectId,
-                ...Object.fromEntries(tallies.get(key.pk)!),
-                changes: (before ?? 0) + 1,
-                recountedAt: now,
-              },
-              ConditionExpression: before === undefined ? 'attribute_not_exists(pk)' : 'changes = :seen',
-              ...(before === undefined ? {} : { ExpressionAttributeValues: { ':seen': before } }),
-            }),
-          );
-          return true;
-        } catch (error) {
-          if (isConditionFailure(error)) return false;
-          throw error;
-        }
+        return sendConditional(
+          this.documents,
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...key,
+              projectId,
+              ...Object.fromEntries(tallies.get(key.pk)!),
+              changes: (before ?? 0) + 1,
+              recountedAt: now,
+            },
+            ConditionExpression: before === undefined ? 'attribute_not_exists(pk)' : 'changes = :seen',
+            ...(before === undefined ? {} : { ExpressionAttributeValues: { ':seen': before } }),
+          }),
+        );
       }),
     );
     return replaced.every(Boolean);
