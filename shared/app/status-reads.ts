@@ -69,7 +69,10 @@ export async function listInStatus(
   let chunk: string[] = [];
   let more = false;
   const take = async () => {
-    const [states, profiles] = await Promise.all([jobs.getStates(chunk), jobs.getProfiles(projectId, chunk)]);
+    const [states, profiles] = await Promise.all([
+      jobs.getStates(chunk),
+      jobs.getProfiles(chunk.map((jobId) => ({ projectId, jobId }))),
+    ]);
     const stateById = new Map(states.map((state) => [state.id, state]));
     const profileById = new Map(profiles.map((profile) => [profile.id, profile]));
     for (const id of chunk) {

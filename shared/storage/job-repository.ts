@@ -357,16 +357,6 @@ export class JobRepository implements JobStore {
     await this.counters.record(profile.projectId, profile.id, { tags: before }, { tags: profile.tags });
   }
 
-  async getProfiles(projectId: string, jobIds: readonly string[]): Promise<JobProfile[]> {
-    const items = await batchGetAll(
-      this.documents,
-      this.tableName,
-      jobIds.map((id) => keys.jobProfile(projectId, id)),
-      { consistent: false },
-    );
-    return items.map((item) => fromProfileItem(item as unknown as ProfileItem));
-  }
-
   jobIdAfter(projectId: string, cursor: string | undefined): string | undefined {
     const start = decodeCursor(cursor);
     if (!start) return undefined;

@@ -51,8 +51,6 @@ export interface JobStore {
   earliestWake(): Promise<number | undefined>;
   earliestOutbox(): Promise<number | undefined>;
   delete(projectId: string, jobId: string): Promise<void>;
-  /** Profiles of many of the project's jobs (any order); missing ones are left out. */
-  getProfiles(projectId: string, jobIds: readonly string[]): Promise<JobProfile[]>;
   /** The job id a listing cursor continues after (undefined: from the start); a foreign cursor throws. */
   jobIdAfter(projectId: string, cursor: string | undefined): string | undefined;
   /**
