@@ -17,6 +17,8 @@ Usage:
   cronsentry keys create --project <id> --role <read-write|read-only> --name <name>
   cronsentry keys list   --project <id>
   cronsentry keys revoke --project <id> --key <key id>
+  cronsentry jobs recount --project <id>  counts the project's jobs again and repairs the counts
+                                        the summary reads (after a crash between two writes)
   cronsentry import healthchecks --url <site> --api-key <key> [--dry-run]   (see --help there)
   cronsentry exec [--job <uuid> | --slug <slug> --ping-key <key>] -- <command>  (see --help there)
   cronsentry sync <monitors.yaml|.json> --project <id> [--prune] [--check]
@@ -92,7 +94,7 @@ export async function runCli(
       accessStores(target.documents, target.tableName),
       new JobRepository(target.documents, target.tableName),
     );
-    await command!(access, values, io);
+    await command!(access, values, io, target);
     return 0;
   } catch (error) {
     if (error instanceof CliError) {
@@ -130,7 +132,7 @@ async function openTarget(values: Values, env: Record<string, string | undefined
   });
 }
 
-type Command = (access: AccessService, values: Values, io: Io) => Promise<void>;
+type Command = (access: AccessService, values: Values, io: Io, target: Target) => Promise<void>;
 
 const iso = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
 
@@ -211,6 +213,15 @@ const COMMANDS: Record<string, Command> = {
     }
     if (values.json) return io.out(JSON.stringify({ revoked: keyId }));
     io.out(`Revoked key ${keyId}; it stops working now.`);
+  },
+  'jobs recount': async (access, values, io, target) => {
+    const project = await existingProject(access, required(values, 'project'));
+    const counts = await new JobRepository(target.documents, target.tableName).recount(project.id, Date.now());
+    if (values.json) return io.out(JSON.stringify(counts));
+    const statuses = Object.entries(counts.statuses).filter(([, count]) => count > 0);
+    io.out(`Recounted the jobs of project "${project.name}":`);
+    io.out(`  ${statuses.map(([status, count]) => `${status} ${count}`).join(', ') || 'no jobs'}`);
+    io.out(`  tags: ${Object.keys(counts.tags).sort().join(', ') || 'none'}`);
   },
 };
 

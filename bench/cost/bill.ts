@@ -48,6 +48,8 @@ export interface Bill {
   readonly pingUnits: { scenario: string; write: number; read: number };
   readonly lines: BillLine[];
   readonly total: number;
+  /** What one dashboard overview open for one hour costs (its refreshes' requests, duration and reads). */
+  readonly dashboardPerOpenHour: number;
 }
 
 const GB = 1e9;
@@ -126,8 +128,9 @@ export function monthlyBill(input: CostInput, units: MeasuredUnits, prices: Pric
   if (polls > 0) {
     const readsPerPoll =
       units.poll.summaryReadUnitsPerJob * input.jobs + units.poll.summaryFixedReadUnits + units.poll.firstPageReadUnits;
-    const billedSeconds =
-      (units.poll.apiRequests * ASSUMED.apiBaseBilledMs + units.summaryMsPerJob * input.jobs) / 1000;
+    // The summary's own time: measured once it stopped growing with the fleet, else per job (sandbox).
+    const summaryMs = units.poll.summaryMedianMs ?? units.summaryMsPerJob * input.jobs;
+    const billedSeconds = (units.poll.apiRequests * ASSUMED.apiBaseBilledMs + summaryMs) / 1000;
     add(
       `Dashboard: requests (API Gateway, ${input.cloudFront ? 'CloudFront, ' : ''}Lambda, logs)`,
       `${n(polls)} refreshes × ${units.poll.apiRequests} requests`,
@@ -143,7 +146,9 @@ export function monthlyBill(input: CostInput, units: MeasuredUnits, prices: Pric
       polls * billedSeconds * gbSecond,
     );
     add(
-      'Dashboard: DynamoDB reads (every refresh reads every job)',
+      units.poll.summaryReadUnitsPerJob > 0
+        ? 'Dashboard: DynamoDB reads (every refresh reads every job)'
+        : 'Dashboard: DynamoDB reads (summary counts and the first page)',
       `${n(polls)} × ${n(Math.round(readsPerPoll))} RCU × ${usd(prices.dynamoDb.perMillionReadUnits)}/M`,
       ((polls * readsPerPoll) / MILLION) * prices.dynamoDb.perMillionReadUnits,
     );
@@ -156,7 +161,17 @@ export function monthlyBill(input: CostInput, units: MeasuredUnits, prices: Pric
   );
 
   const total = lines.reduce((sum, line) => sum + line.dollars, 0);
-  return { pingsPerMonth: pings, pingUnits: kind, lines, total };
+  const dashboard = lines
+    .filter((line) => line.item.startsWith('Dashboard'))
+    .reduce((sum, line) => sum + line.dollars, 0);
+  const openHours = input.dashboardHours * ASSUMED.days;
+  return {
+    pingsPerMonth: pings,
+    pingUnits: kind,
+    lines,
+    total,
+    dashboardPerOpenHour: openHours > 0 ? dashboard / openHours : 0,
+  };
 }
 
 /** The bill as a Markdown table (what docs/deploy.md shows). */

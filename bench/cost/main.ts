@@ -37,6 +37,9 @@ async function main(argv: string[]): Promise<void> {
       `Prices: ${PRICES.region}, ${PRICES.date}.\n`,
   );
   console.log(billTable(bill));
+  if (input.dashboardHours > 0) {
+    console.log(`\nOne dashboard overview open for an hour: $${bill.dashboardPerOpenHour.toFixed(4)}.`);
+  }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -36,6 +36,8 @@ const pollResult = z.object({
     summaryFixedReadUnits: z.number(),
     firstPageReadUnits: z.number(),
     apiRequests: z.number(),
+    /** The summary's local median at the largest fleet measured, once it no longer reads every job. */
+    summaryMedianMs: z.number().optional(),
   }),
 });
 const overviewResult = z.object({ jobs: z.number(), requestMs: z.object({ summary: z.object({ p50: z.number() }) }) });

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_THROTTLE } from '../settings';
 import { HANDLER_ENTRIES, HandlerFunction } from './handler-function';
 import type { CronSentryTable } from './table';
+import { DUE_INDEX, STATUS_INDEX } from '../../shared/storage/table-definition';
 
 export interface CronSentryApiProps {
   readonly table: CronSentryTable;
@@ -76,10 +77,17 @@ export class CronSentryApi extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     });
-    // The api lists through the table's own keys (project partitions), never through the GSIs,
-    // so it gets no index ARN at all.
+    // The api lists through the table's own keys (project partitions); a status filter and the
+    // summary also query the status index and the checker's due index (jobs not judged yet), and
+    // no other index.
     this.apiFunction.role.addToPolicy(
       onItems(table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem']),
+    );
+    this.apiFunction.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [STATUS_INDEX, DUE_INDEX].map((name) => props.table.indexArns[name]!),
+      }),
     );
     // No sns:Publish on the alerts topic: notices an api request meets are left in the outbox for
     // the checker (functions/aws-wiring.ts), and the topic is denied to the api explicitly.

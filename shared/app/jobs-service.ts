@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { STATUSES, type Job, type JobProfile, type JobState, type Status } from '../domain/job';
+import { type Job, type JobProfile, type JobState, type Status } from '../domain/job';
 import { scheduleText } from '../domain/schedule';
 import { isUniqueKey } from '../domain/unique-key';
 import { createState, statusAt, transition, type SettingsChange, type Transition } from '../domain/transitions';
 import { NotFoundError, ValidationError } from '../errors';
 import type { HistoryStore } from './ports/history-store';
-import type { JobStore } from './ports/job-store';
+import { StatusIndexMissingError, type JobCounts, type JobStore } from './ports/job-store';
 import { allItems, pagesOf } from './pages';
 import type { Page } from './ports/page';
 import { requireWrite, type Principal } from './access';
@@ -14,6 +14,7 @@ import type { OutboxPublisher } from './outbox';
 import { UUID_PATTERN } from './validation';
 import { writeTransition } from './write-transition';
 import { AwsSourceWatch, type AwsSourceClaims } from './aws-source-watch';
+import { listInStatus, summarize, type JobSummary } from './status-reads';
 
 /** Channels a job may name, and the ones a new job gets when it names none (the alerts feature). */
 export interface ChannelDirectory {
@@ -47,6 +48,8 @@ export interface JobsServiceOptions {
 /** The management use cases for jobs. Every call is scoped to the caller's project. */
 export class JobsService {
   private readonly watch: AwsSourceWatch;
+  /** False once the table turned out to have no status index (an old sandbox data folder). */
+  private statusIndex = true;
 
   constructor(
     private readonly jobs: JobStore,
@@ -133,9 +136,27 @@ export class JobsService {
   /**
    * Pages through the project's jobs, filtering by status (as of `now`), tag and name. A filtered
    * page is filled from as many store pages as it takes, and its cursor points just after the last
-   * job returned, so no job is skipped or repeated.
+   * job returned, so no job is skipped or repeated. A status filter reads the status index instead
+   * (status-reads.ts): only the jobs stored in that status, not the whole project.
    */
   async list(principal: Principal, filter: JobFilter, limit: number, now: number, cursor?: string): Promise<Page<Job>> {
+    if (filter.status && this.statusIndex) {
+      const rest = { ...filter, status: undefined };
+      try {
+        return await listInStatus(
+          this.jobs,
+          principal.projectId,
+          filter.status,
+          (job) => matchesFilter(job, rest, now),
+          limit,
+          now,
+          cursor,
+        );
+      } catch (error) {
+        if (!(error instanceof StatusIndexMissingError)) throw error;
+        this.statusIndex = false; // an old sandbox table: read the project, as before the index
+      }
+    }
     const matches: Job[] = [];
     const pages = pagesOf((next) => this.jobs.listProfiles(principal.projectId, limit, next), cursor);
     for await (const page of pages) {
@@ -159,16 +180,15 @@ export class JobsService {
     return allItems((cursor) => this.list(principal, {}, 200, now, cursor));
   }
 
-  /** Counts per status and every tag in use, over the whole project. */
-  async summary(principal: Principal, now: number) {
-    const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
-    const tags = new Set<string>();
-    const jobs = await this.all(principal, now);
-    for (const job of jobs) {
-      counts[statusAt(job.state, now)] += 1;
-      job.profile.tags.forEach((tag) => tags.add(tag));
-    }
-    return { counts, total: jobs.length, tags: [...tags].sort() };
+  /** Counts per status and every tag in use, over the whole project, from its stored counts (status-reads.ts). */
+  async summary(principal: Principal, now: number): Promise<JobSummary> {
+    return summarize(this.jobs, principal.projectId, now);
+  }
+
+  /** Counts every job of the project again and repairs its stored counts (`cronsentry jobs recount`). */
+  async recount(principal: Principal, now: number): Promise<JobCounts> {
+    requireWrite(principal);
+    return this.jobs.recount(principal.projectId, now);
   }
 
   /** `input`: a body checked by its schema (`parseJobUpdate`), judged against the job as it is. */

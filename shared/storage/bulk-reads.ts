@@ -5,18 +5,20 @@ import { backoffDelay, type BackoffPolicy } from '../app/backoff';
 const BATCH_SIZE = 100;
 
 /**
- * Strongly consistent reads of many items of one table, 100 keys a call, retrying what the store
- * left unprocessed with backoff. Items come back in no particular order; missing ones are left out.
+ * Reads of many items of one table, 100 keys a call, retrying what the store left unprocessed with
+ * backoff; strongly consistent unless `consistent: false` (half the read units). Items come back
+ * in no particular order; missing ones are left out.
  */
 export async function batchGetAll(
   documents: DynamoDBDocumentClient,
   tableName: string,
   itemKeys: readonly Record<string, unknown>[],
+  { consistent = true }: { consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < itemKeys.length; i += BATCH_SIZE) {
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
-      [tableName]: { Keys: itemKeys.slice(i, i + BATCH_SIZE), ConsistentRead: true },
+      [tableName]: { Keys: itemKeys.slice(i, i + BATCH_SIZE), ConsistentRead: consistent },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
       if (attempt > 0) await backoff(attempt);

@@ -7,10 +7,10 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { JobStore } from '../app/ports/job-store';
+import type { JobCounts, JobStore } from '../app/ports/job-store';
 import type { Page } from '../app/ports/page';
 import { pagesOf } from '../app/pages';
-import type { JobProfile, JobState, Notice } from '../domain/job';
+import type { JobProfile, JobState, Notice, StoredStatus } from '../domain/job';
 import type { Schedule } from '../domain/schedule';
 import type { AwsSource } from '../domain/aws-events/source';
 import { uniqueKeyOf } from '../domain/unique-key';
@@ -21,6 +21,8 @@ import { dueAttributes, DueIndex, wakeFromItem } from './due-index';
 import { phaseVisitStart } from '../domain/wake-phase';
 import { batchGetAll } from './bulk-reads';
 import { isConditionFailure } from './document-client';
+import { countsOf, JobCounters, type Counted } from './job-counters';
+import { jobIdsInStatuses } from './status-index';
 
 /** The hot item as stored. Attribute names stay readable; the item stays well under 1 KB. */
 interface StateItem {
@@ -58,6 +60,8 @@ interface StateItem {
   dueAt?: number;
   outboxShard?: string;
   outboxAt?: number;
+  /** The status index's key: project, stored status and shard (see `keys.jobStatusKey`). */
+  statusKey?: string;
 }
 
 interface ProfileItem {
@@ -80,12 +84,14 @@ interface ProfileItem {
  */
 export class JobRepository implements JobStore {
   private readonly due: DueIndex;
+  private readonly counters: JobCounters;
 
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {
     this.due = new DueIndex(documents, tableName);
+    this.counters = new JobCounters(documents, tableName);
   }
 
   async create(state: JobState, profile: JobProfile): Promise<void> {
@@ -105,6 +111,7 @@ export class JobRepository implements JobStore {
       }),
     );
     await this.putUniqueKey(profile.projectId, profile.id);
+    await this.counters.record(profile.projectId, profile.id, undefined, { status: state.status, tags: profile.tags });
   }
 
   /** The id of the project's job whose `uniqueKeyOf(id)` is `uniqueKey`, if its lookup item exists. */
@@ -188,22 +195,29 @@ export class JobRepository implements JobStore {
   /**
    * Writes a new state if nobody wrote since `expectedVersion` was read; throws WriteConflictError
    * otherwise. A Put (not an Update) because the whole small item is rewritten anyway; index
-   * keys that did not change cost no index write.
+   * keys that did not change cost no index write. The old item comes back at no capacity cost: a
+   * write that changed the status moves the project's counts, one that kept it writes nothing more.
    */
   async saveState(state: JobState, expectedVersion: number): Promise<void> {
+    let before: StoredStatus | undefined;
     try {
-      await this.documents.send(
+      const result = await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: toStateItem(state),
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':expected': expectedVersion },
+          ReturnValues: 'ALL_OLD',
         }),
       );
+      before = (result.Attributes as StateItem | undefined)?.status;
     } catch (error) {
       if (isConditionFailure(error)) throw new WriteConflictError({ cause: error });
       throw error;
+    }
+    if (before !== state.status) {
+      await this.counters.record(state.projectId, state.id, { status: before }, { status: state.status });
     }
   }
 
@@ -335,13 +349,81 @@ export class JobRepository implements JobStore {
   }
 
   async saveProfile(profile: JobProfile): Promise<void> {
-    await this.documents.send(
+    const result = await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
         Item: toProfileItem(profile),
         ConditionExpression: 'attribute_exists(pk)',
+        ReturnValues: 'ALL_OLD',
       }),
     );
+    const before = (result.Attributes as ProfileItem | undefined)?.tags ?? [];
+    await this.counters.record(profile.projectId, profile.id, { tags: before }, { tags: profile.tags });
+  }
+
+  jobIdAfter(projectId: string, cursor: string | undefined): string | undefined {
+    const start = decodeCursor(cursor);
+    if (!start) return undefined;
+    if (start.pk !== keys.projectPartition(projectId) || !start.sk.startsWith(keys.jobProfilePrefix)) {
+      throw new CursorError();
+    }
+    return start.sk.slice(keys.jobProfilePrefix.length);
+  }
+
+  jobIdsInStatuses(projectId: string, statuses: readonly StoredStatus[], afterId?: string): AsyncIterable<string> {
+    return jobIdsInStatuses(this.documents, this.tableName, projectId, statuses, afterId);
+  }
+
+  counts(projectId: string): Promise<JobCounts | undefined> {
+    return this.counters.read(projectId);
+  }
+
+  /**
+   * Tallies every job of the project and replaces its counts; retried when a counter write lands
+   * meanwhile. Jobs stored before the status index existed get their index key on the way.
+   */
+  async recount(projectId: string, now: number): Promise<JobCounts> {
+    for (let attempt = 1; ; attempt += 1) {
+      const seen = await this.counters.changesSeen(projectId);
+      const jobs: ({ id: string } & Counted)[] = [];
+      for await (const page of pagesOf((cursor) => this.listProfiles(projectId, 200, cursor))) {
+        const items = (await batchGetAll(
+          this.documents,
+          this.tableName,
+          page.items.map((profile) => keys.jobState(profile.id)),
+        )) as unknown as StateItem[];
+        const states = new Map(items.map((item) => [item.pk, item]));
+        for (const profile of page.items) {
+          const item = states.get(keys.jobPartition(profile.id));
+          if (!item) continue;
+          jobs.push({ id: profile.id, status: item.status, tags: profile.tags });
+          await this.indexStatus(item);
+        }
+      }
+      if (await this.counters.replace(projectId, jobs, seen, now)) return countsOf(jobs);
+      if (attempt >= RECOUNT_ATTEMPTS)
+        throw new Error(`the counts of project ${projectId} kept changing during ${attempt} recounts`);
+    }
+  }
+
+  /** Gives a state item written before the status index existed its key (only if its status is still the one read). */
+  private async indexStatus(item: StateItem): Promise<void> {
+    const statusKey = keys.jobStatusKey(item.projectId, item.status, shardOf(item.pk.slice('JOB#'.length)));
+    if (item.statusKey === statusKey) return;
+    await this.documents
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET statusKey = :key',
+          ConditionExpression: '#status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':key': statusKey, ':status': item.status },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   async listProfiles(projectId: string, limit: number, cursor?: string): Promise<Page<JobProfile>> {
@@ -410,14 +492,23 @@ export class JobRepository implements JobStore {
     return (await Promise.all(allShards().map(read))).flat();
   }
 
-  /** Deletes a job and everything recorded under it. */
+  /** Deletes a job and everything recorded under it; the counts lose what this call removed. */
   async delete(projectId: string, jobId: string): Promise<void> {
-    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.jobState(jobId) }));
+    const state = await this.documents.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.jobState(jobId), ReturnValues: 'ALL_OLD' }),
+    );
     await this.deletePartition(keys.jobPartition(jobId));
-    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.jobProfile(projectId, jobId) }));
+    const profile = await this.documents.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.jobProfile(projectId, jobId), ReturnValues: 'ALL_OLD' }),
+    );
     await this.documents.send(
       new DeleteCommand({ TableName: this.tableName, Key: keys.jobByUniqueKey(projectId, uniqueKeyOf(jobId)) }),
     );
+    const before = {
+      status: (state.Attributes as StateItem | undefined)?.status,
+      tags: (profile.Attributes as ProfileItem | undefined)?.tags,
+    };
+    await this.counters.record(projectId, jobId, before, undefined);
   }
 
   private async deletePartition(partition: string): Promise<void> {
@@ -499,6 +590,7 @@ function toStateItem(state: JobState): StateItem {
     ...(state.flap ? { flap: state.flap } : {}),
     ...alertRulesOf(state),
     ...(state.hold ? { hold: state.hold } : {}),
+    statusKey: keys.jobStatusKey(state.projectId, state.status, shard),
     // Sparse indexes: a job appears in them only while it has something for the checker.
     ...dueAttributes(state, shard),
     ...(state.pending.length > 0
@@ -555,6 +647,9 @@ const ALERT_RULE_FIELDS = [
   'lateNoticedFor',
 ] as const;
 type AlertRuleField = (typeof ALERT_RULE_FIELDS)[number];
+
+/** A recount tries this often before it gives up on a project whose counts never stop moving. */
+const RECOUNT_ATTEMPTS = 5;
 
 function toProfileItem(profile: JobProfile): ProfileItem {
   return {

@@ -17,6 +17,15 @@ export const keys = {
   jobByUniqueKey: (projectId: string, uniqueKey: string) => ({ pk: `PROJECT#${projectId}`, sk: `UKEY#${uniqueKey}` }),
   /** Present once every job of the project has its unique-key item (jobs made before the items get them once). */
   uniqueKeysIndexed: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'UKEY-INDEXED' }),
+  /**
+   * One of a project's job counters (per stored status, per tag). Sharded like the indexes, each
+   * shard in its own partition, so a mass outage's flips spread their counter writes over several.
+   */
+  jobCounts: (projectId: string, shard: string) => ({ pk: `COUNTS#${projectId}#${shard}`, sk: 'COUNTS' }),
+  /** A project's tag counts: one item, as tags change only with a create, an update or a delete. */
+  jobTagCounts: (projectId: string) => ({ pk: `COUNTS#${projectId}#TAGS`, sk: 'COUNTS' }),
+  /** The status index's partition of a project's jobs in one stored status, for one shard. */
+  jobStatusKey: (projectId: string, status: string, shard: string) => `${projectId}#${status}#${shard}`,
   project: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' }),
   projectPartition: (projectId: string) => `PROJECT#${projectId}`,
   jobPartition: (jobId: string) => `JOB#${jobId}`,

@@ -35,6 +35,7 @@ export const INDEX_SHARDS = 4;
 
 export const DUE_INDEX = 'due';
 export const OUTBOX_INDEX = 'outbox';
+export const STATUS_INDEX = 'status';
 
 export const TABLE_DEFINITION: TableDefinition = {
   partitionKey: { name: 'pk', type: 'S' },
@@ -53,6 +54,14 @@ export const TABLE_DEFINITION: TableDefinition = {
       name: OUTBOX_INDEX,
       partitionKey: { name: 'outboxShard', type: 'S' },
       sortKey: { name: 'outboxAt', type: 'N' },
+      projection: 'KEYS_ONLY',
+    },
+    // A project's jobs by stored status (and shard), in job-id order: status filters read this, not
+    // every job. The key moves only when the status does, so a ping that keeps it writes no index item.
+    {
+      name: STATUS_INDEX,
+      partitionKey: { name: 'statusKey', type: 'S' },
+      sortKey: { name: 'pk', type: 'S' },
       projection: 'KEYS_ONLY',
     },
   ],

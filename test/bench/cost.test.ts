@@ -45,10 +45,15 @@ describe('npm run cost', () => {
     expect(everyMinute.arithmetic).toContain(`${units.graceFivePeriods.write.toFixed(2)} WCU`);
   });
 
-  it('makes the dashboard read every job on every refresh', () => {
+  it('prices a dashboard refresh the same whatever the fleet size (the summary reads counts), and one open hour', () => {
     const reads = (jobs: number) => line({ ...hourly, jobs }, /Dashboard: DynamoDB reads/).dollars;
-    expect(reads(1000)).toBeGreaterThan(5 * reads(100));
+    expect(units.poll.summaryReadUnitsPerJob).toBe(0);
+    expect(reads(100_000)).toBeCloseTo(reads(100), 9);
+    const bill = monthlyBill(hourly, units);
+    const dashboard = bill.lines.filter((l) => l.item.startsWith('Dashboard')).reduce((sum, l) => sum + l.dollars, 0);
+    expect(bill.dashboardPerOpenHour).toBeCloseTo(dashboard / (hourly.dashboardHours * 30), 9);
     expect(line({ ...hourly, dashboardHours: 0 }, /Dashboard/)).toBeUndefined();
+    expect(monthlyBill({ ...hourly, dashboardHours: 0 }, units).dashboardPerOpenHour).toBe(0);
   });
 
   it('drops CloudFront with --direct', () => {

@@ -230,9 +230,13 @@ describe('each role is refused what it must not touch', () => {
     }
   });
 
-  it('only the checker queries the indexes; checker and notifier delete nothing', async () => {
-    for (const fn of ['ping', 'api', 'notifier'] as const) {
+  it('only the checker queries the indexes, and the api the status and due ones; checker and notifier delete nothing', async () => {
+    for (const fn of ['ping', 'notifier'] as const) {
       for (const index of indexes) await expectRefused(defaults, fn, 'dynamodb:Query', defaults.indexArn(index));
+    }
+    // Status filters and the summary (the status index, and the checker's backlog in the due index).
+    for (const index of indexes.filter((name) => name !== 'status' && name !== 'due')) {
+      await expectRefused(defaults, 'api', 'dynamodb:Query', defaults.indexArn(index));
     }
     for (const fn of ['checker', 'notifier'] as const) {
       await expectRefused(defaults, fn, 'dynamodb:DeleteItem', defaults.tableArn);

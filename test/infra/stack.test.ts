@@ -83,6 +83,22 @@ describe('table', () => {
     });
   });
 
+  it('has the status index: a KEYS_ONLY GSI keyed by project#status#shard and the job key', () => {
+    const table = Object.values(defaults.template.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
+    const status = table.Properties.GlobalSecondaryIndexes.find(
+      (index: { IndexName: string }) => index.IndexName === 'status',
+    );
+    expect(status).toEqual({
+      IndexName: 'status',
+      KeySchema: [
+        { AttributeName: 'statusKey', KeyType: 'HASH' },
+        { AttributeName: 'pk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    });
+    expect(table.Properties.AttributeDefinitions).toContainEqual({ AttributeName: 'statusKey', AttributeType: 'S' });
+  });
+
   it('has point-in-time recovery, deletion protection and RETAIN by default', () => {
     defaults.template.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
@@ -309,14 +325,17 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the api function work on table items but not on the indexes', () => {
+  it('lets the api function work on table items and query the status and due indexes, no other index', () => {
     const s = defaults;
     const allowed = allowedByAction(s, s.logicalId(s.stack.api.apiFunction.role));
     const dynamo = [...allowed.keys()].filter((action) => action.startsWith('dynamodb:')).sort();
     expect(dynamo).toEqual(
       ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a}`),
     );
-    for (const action of dynamo) expect(allowed.get(action)).toEqual([tableArn(s)]);
+    for (const action of dynamo.filter((action) => action !== 'dynamodb:Query')) {
+      expect(allowed.get(action)).toEqual([tableArn(s)]);
+    }
+    expect(allowed.get('dynamodb:Query')).toEqual([tableArn(s), indexArn(s, 'status'), indexArn(s, 'due')]);
     // Users' topics for channel test messages; the stack's own topics are denied explicitly.
     expect(allowed.get('sns:Publish')).toEqual([USERS_TOPICS]);
     const denies = statementsOfRole(s.template, s.logicalId(s.stack.api.apiFunction.role)).filter(

@@ -7,7 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
 import { AccessService } from '../../shared/app/access';
 import { accessStores } from '../../shared/wiring/access-stores';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { parseJobCreate } from '../../shared/app/job-input';
+import { keys } from '../../shared/storage/keys';
 import { startSandboxProcess } from '../support/sandbox-process';
+import { servicesFor } from '../support/services';
 import { endpointOf, freshTable, STORES } from '../support/stores';
 
 async function cli(...argv: string[]) {
@@ -46,6 +50,34 @@ describe.each(STORES)('cronsentry CLI against a table on %s', (store) => {
     expect((await cli('keys', 'revoke', '--project', project.id, '--key', principal.keyId, ...where)).code).toBe(0);
     await expect(access.authenticate(secret, Date.now())).rejects.toMatchObject({ name: 'UnauthorizedError' });
     expect((await cli('keys', 'revoke', '--project', project.id, '--key', principal.keyId, ...where)).code).toBe(1);
+  });
+
+  it('recounts a project’s jobs and repairs the counts the summary reads', async () => {
+    const { services, principal, documents, tableName } = await servicesFor(store);
+    const where = ['--table', tableName, '--endpoint', endpointOf(store)];
+    await services.jobs.create(
+      principal,
+      parseJobCreate({ name: 'a', schedule: 'every 1m', grace_time: 1, tags: ['db'] }),
+      Date.now(),
+    );
+    await services.jobs.summary(principal, Date.now());
+    // Drift, as a writer that died between its job write and its counter write leaves it.
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.jobCounts(principal.projectId, '0'),
+        UpdateExpression: 'ADD #n :three',
+        ExpressionAttributeNames: { '#n': 'status#failed' },
+        ExpressionAttributeValues: { ':three': 3 },
+      }),
+    );
+    expect((await services.jobs.summary(principal, Date.now())).counts.failed).toBe(3);
+
+    const recounted = await cli('jobs', 'recount', '--project', principal.projectId, '--json', ...where);
+    expect(recounted).toMatchObject({ code: 0, err: '' });
+    expect(JSON.parse(recounted.out)).toMatchObject({ statuses: { new: 1, failed: 0 }, tags: { db: 1 } });
+    expect((await services.jobs.summary(principal, Date.now())).counts).toMatchObject({ new: 1, failed: 0 });
+    expect((await cli('jobs', 'recount', '--project', 'nope', ...where)).code).toBe(1);
   });
 
   it('refuses misuse with a message and exit code 2, unknown projects with 1', async () => {

@@ -1,5 +1,22 @@
-import type { JobProfile, JobState } from '../../domain/job';
+import type { JobProfile, JobState, StoredStatus } from '../../domain/job';
 import type { Page } from './page';
+
+/** A project's jobs counted per stored status, and per tag (tags in use only). */
+export interface JobCounts {
+  readonly statuses: Readonly<Record<StoredStatus, number>>;
+  readonly tags: Readonly<Record<string, number>>;
+}
+
+/**
+ * The store has no status index: a sandbox table made before it existed (dynalite cannot add an
+ * index to a table). Status filters then read the whole project, as before the index.
+ */
+export class StatusIndexMissingError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('the table has no status index', options);
+    this.name = 'StatusIndexMissingError';
+  }
+}
 
 /**
  * Jobs as the use cases need them stored: the small hot state (what a ping reads and writes) and
@@ -41,4 +58,16 @@ export interface JobStore {
   savePhaseVisit(upTo: number): Promise<void>;
   earliestOutbox(): Promise<number | undefined>;
   delete(projectId: string, jobId: string): Promise<void>;
+  /** The job id a listing cursor continues after (undefined: from the start); a foreign cursor throws. */
+  jobIdAfter(projectId: string, cursor: string | undefined): string | undefined;
+  /**
+   * Ids of the project's jobs stored in any of `statuses`, after `afterId`, in the order of
+   * `listProfiles` (job id), from the status index: it reads only jobs in those statuses.
+   * Throws StatusIndexMissingError on a table without the index.
+   */
+  jobIdsInStatuses(projectId: string, statuses: readonly StoredStatus[], afterId?: string): AsyncIterable<string>;
+  /** The project's counts, kept with every write; undefined until the first recount made them. */
+  counts(projectId: string): Promise<JobCounts | undefined>;
+  /** Counts every job of the project again and replaces the counts (repairs drift; reads every job). */
+  recount(projectId: string, now: number): Promise<JobCounts>;
 }
