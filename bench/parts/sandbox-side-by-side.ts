@@ -24,7 +24,7 @@ interface Checkout {
  * this checkout's node_modules and dashboard build, so the baseline starts without installing or
  * building anything (neither touches the ping path).
  */
-async function baselineCheckout(given: string): Promise<Checkout> {
+export async function baselineCheckout(given: string): Promise<Checkout> {
   if (existsSync(given) && statSync(given).isDirectory()) {
     const root = path.resolve(given);
     return { root, label: root, remove: async () => undefined };

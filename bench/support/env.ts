@@ -3,7 +3,7 @@ import { silentLogger } from '../../shared/app/logger';
 import os from 'node:os';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable, localDynamoClient } from '../../sandbox/local-store';
-import type { AlertBus, AlertMessage } from '../../shared/app/alert-bus';
+import type { AlertBus, AlertMessage, PublishOutcome } from '../../shared/app/alert-bus';
 import { createServices, type Services } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { createDocumentClient } from '../../shared/storage/document-client';
@@ -14,8 +14,17 @@ export { silentLogger };
 
 export class CountingBus implements AlertBus {
   readonly messages: { at: number; message: AlertMessage }[] = [];
+  /** Requests the bus would have made: one per `publish`, one per 10 messages of `publishMany` (SNS PublishBatch). */
+  requests = 0;
   async publish(message: AlertMessage): Promise<void> {
+    this.requests += 1;
     this.messages.push({ at: Date.now(), message });
+  }
+  async publishMany(messages: readonly AlertMessage[]): Promise<PublishOutcome[]> {
+    this.requests += Math.ceil(messages.length / 10);
+    const at = Date.now();
+    for (const message of messages) this.messages.push({ at, message });
+    return messages.map(() => ({ ok: true }));
   }
 }
 
@@ -34,6 +43,8 @@ export interface BenchStack {
 export async function benchStack(
   endpoint: string,
   settingsOverrides: Record<string, string> = {},
+  /** The services to measure: this checkout's, or a baseline checkout's (`BENCH_SWEEP_BASELINE`). */
+  wire: typeof createServices = createServices,
 ): Promise<BenchStack> {
   const tableName = `bench-${randomUUID()}`;
   const client = localDynamoClient(endpoint);
@@ -43,7 +54,7 @@ export async function benchStack(
   const documents = createDocumentClient(client);
   const settings = readSettings({ TABLE_NAME: tableName, ...settingsOverrides });
   const bus = new CountingBus();
-  const services = createServices({
+  const services = wire({
     documents,
     settings,
     logger: silentLogger,

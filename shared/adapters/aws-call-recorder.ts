@@ -51,6 +51,13 @@ interface InitializeStack {
 const SERVICE_PREFIX: Record<string, string> = { DynamoDBClient: 'dynamodb', SNSClient: 'sns', SESClient: 'ses' };
 
 /**
+ * Operations IAM authorizes under another action's name. SNS PublishBatch needs `sns:Publish`
+ * ("grants permission to both publish and publish batch", SNS API permissions reference); there is
+ * no `sns:PublishBatch` action a policy could grant.
+ */
+const IAM_ACTION_OF: Readonly<Record<string, string>> = { 'sns:PublishBatch': 'sns:Publish' };
+
+/**
  * Adds a middleware to an SDK v3 client that records, before the request is sent, each call's
  * IAM action and resource ARN. It reads only the command's name and its table, topic or sender,
  * never item data or message bodies, and it never changes the request.
@@ -62,7 +69,8 @@ export function recordAwsCalls(client: RecordableClient, options: RecorderOption
       const service = SERVICE_PREFIX[context.clientName ?? ''];
       if (fn && service && context.commandName) {
         const region = await client.config.region();
-        const action = `${service}:${context.commandName.replace(/Command$/, '')}`;
+        const operation = `${service}:${context.commandName.replace(/Command$/, '')}`;
+        const action = IAM_ACTION_OF[operation] ?? operation;
         for (const target of resourcesOf(service, args.input as CommandInput, region, options)) {
           options.sink({ function: fn, action, ...target });
         }

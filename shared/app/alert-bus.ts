@@ -43,9 +43,38 @@ export class PublishRefused extends Error {
   }
 }
 
+/** What became of one message handed to the bus with others: taken, or refused with this error. */
+export type PublishOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
 /** Where notices go once written: SNS on AWS, the in-process notifier in the sandbox. */
 export interface AlertBus {
   publish(message: AlertMessage): Promise<void>;
+  /**
+   * Many messages in as few requests as the bus takes (SNS PublishBatch: 10 a request): one
+   * outcome per message, in the same order; one message refused does not fail the others.
+   * Optional: a bus without it is handed the messages one `publish` each (see `publishAll`).
+   */
+  publishMany?(messages: readonly AlertMessage[]): Promise<PublishOutcome[]>;
+}
+
+/** Hands `messages` to the bus at once, in batches where it takes them; never throws. */
+export async function publishAll(bus: AlertBus, messages: readonly AlertMessage[]): Promise<PublishOutcome[]> {
+  if (messages.length === 0) return [];
+  if (bus.publishMany) {
+    try {
+      return await bus.publishMany(messages);
+    } catch (error) {
+      return messages.map(() => ({ ok: false, error }));
+    }
+  }
+  return Promise.all(
+    messages.map((message) =>
+      bus.publish(message).then(
+        (): PublishOutcome => ({ ok: true }),
+        (error: unknown): PublishOutcome => ({ ok: false, error }),
+      ),
+    ),
+  );
 }
 
 /**

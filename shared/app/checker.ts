@@ -5,7 +5,7 @@ import type { Transition } from '../domain/transitions';
 import { dueKeyOf, phaseVisitStart } from '../domain/wake-phase';
 import { WriteConflictError } from '../errors';
 import type { JobStore } from './ports/job-store';
-import type { OutboxPublisher } from './outbox';
+import { withPublishLease, type OutboxPublisher } from './outbox';
 import type { Logger } from './logger';
 import type { MaintenanceService } from './maintenance-service';
 
@@ -33,6 +33,9 @@ export interface CheckerOptions {
   /** The outage guard: asked once per sweep whether CronSentry's own ping intake is failing. */
   readonly intake?: { failing(now: number): Promise<boolean>; readonly recheckMs?: number };
 }
+
+/** Flipped jobs published together: one BatchGetItem of their profiles, PublishBatch requests of 10. */
+const PUBLISH_TOGETHER = 100;
 
 const DEFAULT_OPTIONS: CheckerOptions = { republishAfterMs: 5_000, concurrency: 16, minGapMs: 1_000 };
 
@@ -64,14 +67,20 @@ export class Checker {
     report.due = dueIds.length;
     const states = await this.jobs.getStates(dueIds);
     const intakeFailing = (await this.options.intake?.failing(now)) ?? false;
+    // Flipped jobs are published a hundred at a time while the sweep goes on flipping the rest, so
+    // the first alerts of a mass outage do not wait for its last flip.
+    let leased: JobState[] = [];
+    const publishing: Promise<number>[] = [];
     await pMap(
       states,
       async (state) => {
         // The index is eventually consistent and may be stale: the item is the truth.
         if (state.wakeAt === undefined || state.wakeAt > now) return;
         const step = await this.judgeDue(state, now, intakeFailing);
+        // The write that records a notice also takes the publish lease: whoever wins it publishes.
+        const withLease = step.notice ? withPublishLease(step.state, state, now) : undefined;
         try {
-          await this.jobs.saveState(step.state, state.version);
+          await this.jobs.saveState(withLease ?? step.state, state.version);
         } catch (error) {
           if (error instanceof WriteConflictError) {
             report.lostRaces += 1;
@@ -88,11 +97,18 @@ export class Checker {
         }
         if (step.notice.kind === 'flip') report.flipped += 1;
         else report.reminded += 1;
-        await this.publishOrLeave(step.state, now);
+        if (!withLease) return;
+        leased.push(withLease);
+        if (leased.length >= PUBLISH_TOGETHER) {
+          publishing.push(this.publishOrLeave(leased, now, true));
+          leased = [];
+        }
       },
       { concurrency: this.options.concurrency },
     );
     await this.jobs.savePhaseVisit(visitedUpTo);
+    publishing.push(this.publishOrLeave(leased, now, true));
+    await Promise.all(publishing);
     report.republished = await this.republishStale(now);
     if (report.due > 0 || report.republished > 0) this.logger.info('sweep', { ...report });
     return report;
@@ -152,22 +168,22 @@ export class Checker {
   private async republishStale(now: number): Promise<number> {
     const ids = await this.jobs.outboxJobIds(now - this.options.republishAfterMs);
     if (ids.length === 0) return 0;
-    const states = await this.jobs.getStates(ids);
-    const counts = await pMap(states, (state) => this.publishOrLeave(state, now), {
-      concurrency: this.options.concurrency,
-    });
-    return counts.reduce((sum, count) => sum + count, 0);
+    return this.publishOrLeave(await this.jobs.getStates(ids), now, false);
   }
 
-  private async publishOrLeave(state: JobState, now: number): Promise<number> {
-    try {
-      return await this.outbox.publishPending(state, now);
-    } catch (error) {
-      this.logger.warn('publishing a notice failed; it stays in the outbox', {
-        jobId: state.id,
-        error: (error as Error).name,
+  private async publishOrLeave(states: readonly JobState[], now: number, leased: boolean): Promise<number> {
+    if (states.length === 0) return 0;
+    // Never rejects: it runs beside the sweep's flips, and what fails stays in the outbox anyway.
+    const { published, failures } = await this.outbox
+      .publishMany(states, now, { leased, concurrency: this.options.concurrency })
+      .catch((error: unknown) => ({ published: 0, failures: states.map((state) => ({ jobId: state.id, error })) }));
+    if (failures.length > 0) {
+      this.logger.warn('publishing notices failed; they stay in the outbox', {
+        jobs: failures.length,
+        jobIds: failures.slice(0, 10).map((failure) => failure.jobId),
+        errors: [...new Set(failures.map((failure) => (failure.error as Error)?.name ?? 'Error'))],
       });
-      return 0;
     }
+    return published;
   }
 }

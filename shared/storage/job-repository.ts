@@ -158,6 +158,23 @@ export class JobRepository implements JobStore {
     return result.Item ? fromProfileItem(result.Item as ProfileItem) : undefined;
   }
 
+  /**
+   * Profiles of many jobs (any order); missing ones are left out. BatchGetItem, 100 a call, for
+   * several (the checker's mass outage); one GetItem for one, as a ping's publish needs.
+   */
+  async getProfiles(jobs: readonly { readonly projectId: string; readonly jobId: string }[]): Promise<JobProfile[]> {
+    if (jobs.length === 1) {
+      const profile = await this.getProfile(jobs[0]!.projectId, jobs[0]!.jobId);
+      return profile ? [profile] : [];
+    }
+    const items = await batchGetAll(
+      this.documents,
+      this.tableName,
+      jobs.map((job) => keys.jobProfile(job.projectId, job.jobId)),
+    );
+    return items.map((item) => fromProfileItem(item as unknown as ProfileItem));
+  }
+
   /** States of many jobs (any order); missing ones are left out. */
   async getStates(jobIds: readonly string[]): Promise<JobState[]> {
     const items = await batchGetAll(

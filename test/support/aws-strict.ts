@@ -1,4 +1,11 @@
-import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
+import {
+  PublishBatchCommand,
+  PublishCommand,
+  SNSClient,
+  type PublishBatchCommandInput,
+  type PublishBatchCommandOutput,
+  type PublishCommandInput,
+} from '@aws-sdk/client-sns';
 import { SESClient, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 
@@ -87,6 +94,68 @@ export function checkSnsPublish(input: PublishCommandInput): void {
   if (size > 262_144) throw invalid('Message too long');
 }
 
+/** An entry of a PublishBatch request as one Publish of it: what the per-entry rules apply to. */
+export function entryAsPublish(
+  input: PublishBatchCommandInput,
+  entry: NonNullable<PublishBatchCommandInput['PublishBatchRequestEntries']>[number],
+): PublishCommandInput {
+  const { Id: _id, ...fields } = entry;
+  return { TopicArn: input.TopicArn, ...fields };
+}
+
+/**
+ * SNS PublishBatch (API reference, PublishBatch and its errors): a request of 1 to 10 entries with
+ * distinct ids (alphanumerics, `-` and `_`, up to 80 characters) and at most 256 KB of messages in
+ * all is answered entry by entry; each entry is held to Publish's rules and, when it breaks one, is
+ * listed as `Failed` (a sender fault) while the others go out. `refuse` lets a test fail an entry
+ * the way SNS may (its code and whose fault it was); the accepted entries are returned.
+ */
+export function checkSnsPublishBatch(
+  input: PublishBatchCommandInput,
+  refuse: (entry: PublishCommandInput) => { Code: string; SenderFault: boolean } | undefined = () => undefined,
+): { output: Pick<PublishBatchCommandOutput, 'Successful' | 'Failed'>; accepted: PublishCommandInput[] } {
+  assertEncodable(input);
+  const entries = input.PublishBatchRequestEntries ?? [];
+  if (!input.TopicArn) throw awsRefusal('InvalidParameterException', 'Invalid parameter: TopicArn');
+  if (entries.length === 0)
+    throw awsRefusal('EmptyBatchRequestException', 'The batch request does not contain any entries');
+  if (entries.length > 10) throw awsRefusal('TooManyEntriesInBatchRequestException', 'more than 10 entries');
+  const ids = entries.map((entry) => entry.Id ?? '');
+  if (ids.some((id) => !/^[A-Za-z0-9_-]{1,80}$/.test(id))) throw awsRefusal('InvalidBatchEntryIdException', 'bad id');
+  if (new Set(ids).size !== ids.length) throw awsRefusal('BatchEntryIdsNotDistinctException', 'ids not distinct');
+  const total = entries.reduce((sum, entry) => {
+    let size = bytes(entry.Message ?? '');
+    for (const [name, value] of Object.entries(entry.MessageAttributes ?? {})) {
+      size += bytes(name) + bytes(value.DataType ?? '') + bytes(value.StringValue ?? '');
+    }
+    return sum + size;
+  }, 0);
+  // "The total aggregate size of all messages in a single PublishBatch request can't exceed 262,144 bytes."
+  if (total > 262_144) throw awsRefusal('BatchRequestTooLongException', 'The batch request is too long');
+  const output: {
+    Successful: { Id: string; MessageId: string }[];
+    Failed: NonNullable<PublishBatchCommandOutput['Failed']>;
+  } = { Successful: [], Failed: [] };
+  const accepted: PublishCommandInput[] = [];
+  for (const entry of entries) {
+    const single = entryAsPublish(input, entry);
+    let failure: { Code: string; SenderFault: boolean; Message?: string } | undefined = refuse(single);
+    if (!failure) {
+      try {
+        checkSnsPublish(single);
+      } catch (error) {
+        failure = { Code: (error as Error).name, SenderFault: true, Message: (error as Error).message };
+      }
+    }
+    if (failure) output.Failed.push({ Id: entry.Id, ...failure });
+    else {
+      accepted.push(single);
+      output.Successful.push({ Id: entry.Id!, MessageId: `sns-batch-${entry.Id}` });
+    }
+  }
+  return { output, accepted };
+}
+
 /** An address SES takes: 7-bit ASCII (no SMTPUTF8), `local@domain.tld`, optionally `Name <…>` with an ASCII name. */
 function sesAddressProblem(address: string): string | undefined {
   if (!/^[\x20-\x7e]+$/.test(address)) return 'addresses must be 7-bit ASCII (Punycode the domain)';
@@ -141,6 +210,11 @@ export function strictAwsFakes() {
       checkSnsPublish(input);
       published.push(input);
       return { MessageId: `sns-${published.length}` };
+    });
+    sns.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput) => {
+      const { output, accepted } = checkSnsPublishBatch(input);
+      published.push(...accepted);
+      return output;
     });
     ses.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) => {
       checkSesSendEmail(input);

@@ -13,6 +13,8 @@ export interface JobStore {
   getState(jobId: string): Promise<JobState | undefined>;
   getProfile(projectId: string, jobId: string): Promise<JobProfile | undefined>;
   getStates(jobIds: readonly string[]): Promise<JobState[]>;
+  /** Profiles of many jobs (any order); missing ones are left out. */
+  getProfiles(jobs: readonly { readonly projectId: string; readonly jobId: string }[]): Promise<JobProfile[]>;
   /** Writes `state` if the stored version is still `expectedVersion`; else throws WriteConflictError. */
   saveState(state: JobState, expectedVersion: number): Promise<void>;
   /** The state with the publish lease taken until `until`, or undefined when someone else holds it. */
