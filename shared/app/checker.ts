@@ -106,9 +106,9 @@ export class Checker {
       },
       { concurrency: this.options.concurrency },
     );
+    await this.jobs.savePhaseVisit(visitedUpTo);
     publishing.push(this.publishOrLeave(leased, now, true));
     await Promise.all(publishing);
-    await this.jobs.savePhaseVisit(visitedUpTo);
     report.republished = await this.republishStale(now);
     if (report.due > 0 || report.republished > 0) this.logger.info('sweep', { ...report });
     return report;
