@@ -5256,6 +5256,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5315,6 +5317,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5370,6 +5374,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5427,6 +5433,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5488,6 +5496,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5545,6 +5555,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5604,6 +5616,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5667,6 +5681,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5726,6 +5742,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5781,6 +5799,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5790,6 +5810,8 @@ export interface operations {
             /** @description `Created`: `?create=1` made the check. */
             201: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5849,6 +5871,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5858,6 +5882,8 @@ export interface operations {
             /** @description `Created`: `?create=1` made the check. */
             201: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5913,6 +5939,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5922,6 +5950,8 @@ export interface operations {
             /** @description `Created`: `?create=1` made the check. */
             201: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5979,6 +6009,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5988,6 +6020,8 @@ export interface operations {
             /** @description `Created`: `?create=1` made the check. */
             201: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6049,6 +6083,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6058,6 +6094,8 @@ export interface operations {
             /** @description `Created`: `?create=1` made the check. */
             201: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6115,6 +6153,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6124,6 +6164,8 @@ export interface operations {
             /** @description `Created`: `?create=1` made the check. */
             201: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6183,6 +6225,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6192,6 +6236,8 @@ export interface operations {
             /** @description `Created`: `?create=1` made the check. */
             201: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6255,6 +6301,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6264,6 +6312,8 @@ export interface operations {
             /** @description `Created`: `?create=1` made the check. */
             201: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6323,6 +6373,8 @@ export interface operations {
             /** @description `OK`: recorded (empty for HEAD). */
             200: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6332,6 +6384,8 @@ export interface operations {
             /** @description `Created`: `?create=1` made the check. */
             201: {
                 headers: {
+                    /** @description How many bytes of a request body are kept (10240), as Healthchecks sends it. */
+                    "Ping-Body-Limit"?: number;
                     [name: string]: unknown;
                 };
                 content: {

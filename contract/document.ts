@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { OPENAPI_PATH } from '../functions/api/openapi-handler';
 import { BADGE_ROUTES } from '../functions/api/badge-handler';
 import { PING_PARAMETERS, PING_ROUTES, type PingDialect, type PingParameter } from '../functions/ping/ping-path';
+import { MAX_PING_BODY_BYTES } from '../shared/app/ping-service';
 import { API_OPERATIONS, type ApiOperation } from './operations';
 import * as responses from './responses';
 
@@ -25,6 +26,17 @@ const json = (schema: z.ZodType, description: string): ResponseConfig => ({
 const text = (description: string): ResponseConfig => ({
   description,
   content: { 'text/plain': { schema: z.string() } },
+});
+
+/** A recorded ping's answer, with the header runitor and `cronsentry exec` read to cut the output they send. */
+const recorded = (description: string): ResponseConfig => ({
+  ...text(description),
+  headers: {
+    'Ping-Body-Limit': {
+      description: `How many bytes of a request body are kept (${MAX_PING_BODY_BYTES}), as Healthchecks sends it.`,
+      schema: { type: 'integer' },
+    },
+  },
 });
 
 /** CronSentry's errors (or Healthchecks' on its routes) that every keyed route may answer. */
@@ -160,8 +172,8 @@ function registerPings(registry: OpenAPIRegistry) {
             : {}),
         },
         responses: {
-          200: text('`OK`: recorded (empty for HEAD).'),
-          ...(native ? {} : { 201: text('`Created`: `?create=1` made the check.') }),
+          200: recorded('`OK`: recorded (empty for HEAD).'),
+          ...(native ? {} : { 201: recorded('`Created`: `?create=1` made the check.') }),
           400: failure(native ? 'A run id that is not valid.' : '`invalid url format` or `invalid uuid format`.'),
           404: failure('No such job (or a malformed id).'),
           500: json(responses.errorSchema, 'Something went wrong on our side; it has been logged.'),
