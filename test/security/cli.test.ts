@@ -7,12 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
 import { AccessService } from '../../shared/app/access';
 import { accessStores } from '../../shared/wiring/access-stores';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { parseJobCreate } from '../../shared/app/job-input';
-import { keys } from '../../shared/storage/keys';
 import { startSandboxProcess } from '../support/sandbox-process';
 import { servicesFor } from '../support/services';
 import { endpointOf, freshTable, STORES } from '../support/stores';
+import { driftCount } from '../support/count-drift';
 
 async function cli(...argv: string[]) {
   const out: string[] = [];
@@ -62,15 +61,7 @@ describe.each(STORES)('cronsentry CLI against a table on %s', (store) => {
     );
     await services.jobs.summary(principal, Date.now());
     // Drift, as a writer that died between its job write and its counter write leaves it.
-    await documents.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.jobCounts(principal.projectId, '0'),
-        UpdateExpression: 'ADD #n :three',
-        ExpressionAttributeNames: { '#n': 'status#failed' },
-        ExpressionAttributeValues: { ':three': 3 },
-      }),
-    );
+    await driftCount({ documents, tableName }, principal.projectId, 'failed', 3);
     expect((await services.jobs.summary(principal, Date.now())).counts.failed).toBe(3);
 
     const recounted = await cli('jobs', 'recount', '--project', principal.projectId, '--json', ...where);

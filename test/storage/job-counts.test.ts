@@ -17,6 +17,7 @@ import { createTableInput, STATUS_INDEX } from '../../shared/storage/table-defin
 import { createServices } from '../../shared/wiring/services';
 import { RecordingBus, servicesFor, silentLogger, successPing } from '../support/services';
 import { endpointOf, STORES } from '../support/stores';
+import { driftCount } from '../support/count-drift';
 
 const T0 = Date.UTC(2026, 2, 1, 12, 0, 0);
 const minutely = (over: Record<string, unknown> = {}) =>
@@ -182,15 +183,7 @@ describe.each(STORES)('job counts and the status index on %s', (store) => {
     await services.pings.record(successPing(state.id), T0);
     await services.jobs.summary(principal, T0);
     // A writer that died between its job write and its counter write, and an item from before the index.
-    await documents.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.jobCounts(principal.projectId, '0'),
-        UpdateExpression: 'ADD #n :five',
-        ExpressionAttributeNames: { '#n': 'status#failed' },
-        ExpressionAttributeValues: { ':five': 5 },
-      }),
-    );
+    await driftCount({ documents, tableName }, principal.projectId, 'failed', 5);
     await documents.send(
       new UpdateCommand({ TableName: tableName, Key: keys.jobState(state.id), UpdateExpression: 'REMOVE statusKey' }),
     );
