@@ -60,18 +60,14 @@ export const SCENARIOS: Scenario[] = [
     name: 'hourly cron job (0 * * * *), 5 min grace',
     job: { name: 'hourly', schedule: '0 * * * *', grace_time: 5 },
     pings: 48,
-    // Finishes 5–120 s after the hour.
-    pingTimes: (start, count, random) => {
-      const firstHour = Math.ceil(start / HOUR) * HOUR;
-      return Array.from({ length: count }, (_, i) => firstHour + i * HOUR + 5_000 + Math.round(random() * 115_000));
-    },
+    pingTimes: everyPeriodAt(HOUR, 0),
     body: '',
   },
   {
     name: 'daily cron job (0 3 * * *), 5 min grace',
     job: { name: 'daily', schedule: '0 3 * * *', grace_time: 5 },
     pings: 30,
-    pingTimes: dailyAt(3 * HOUR),
+    pingTimes: everyPeriodAt(DAY, 3 * HOUR),
     body: '',
   },
   {
@@ -82,18 +78,19 @@ export const SCENARIOS: Scenario[] = [
     start: Date.UTC(2030, 2, 16, 9, 0, 0),
     // 03:00 in Berlin: 02:00 UTC before 31 March, 01:00 UTC from then on.
     pingTimes: (start, count, random) =>
-      dailyAt(2 * HOUR)(start, count, random).map((at) => (at >= Date.UTC(2030, 2, 31) ? at - HOUR : at)),
+      everyPeriodAt(DAY, 2 * HOUR)(start, count, random).map((at) => (at >= Date.UTC(2030, 2, 31) ? at - HOUR : at)),
     body: '',
   },
 ];
 
 /** A daily job whose run at `offsetMs` after midnight UTC finishes 5–120 s later. */
-function dailyAt(offsetMs: number): Scenario['pingTimes'] {
+/** One ping a period (an hour, a day), finishing 5–120 s after `offsetMs` into it, from the first whole period. */
+function everyPeriodAt(periodMs: number, offsetMs: number): Scenario['pingTimes'] {
   return (start, count, random) => {
-    const firstDay = Math.ceil(start / DAY) * DAY;
+    const firstPeriod = Math.ceil(start / periodMs) * periodMs;
     return Array.from(
       { length: count },
-      (_, i) => firstDay + i * DAY + offsetMs + 5_000 + Math.round(random() * 115_000),
+      (_, i) => firstPeriod + i * periodMs + offsetMs + 5_000 + Math.round(random() * 115_000),
     );
   };
 }
