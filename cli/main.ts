@@ -3,6 +3,7 @@ import { keyView } from '../shared/app/key-view';
 import { AccessService } from '../shared/app/access';
 import type { Project } from '../shared/domain/project';
 import { ROLES, type ApiKeyRecord, type Role } from '../shared/domain/api-key';
+import { RECOUNT_SETTLE_MS } from '../shared/storage/count-upkeep';
 import { JobRepository } from '../shared/storage/job-repository';
 import { accessStores } from '../shared/wiring/access-stores';
 import { runImport } from './import-healthchecks';
@@ -17,8 +18,11 @@ Usage:
   cronsentry keys create --project <id> --role <read-write|read-only> --name <name>
   cronsentry keys list   --project <id>
   cronsentry keys revoke --project <id> --key <key id>
-  cronsentry jobs recount --project <id>  counts the project's jobs again and repairs the counts
-                                        the summary reads (after a crash between two writes)
+  cronsentry jobs recount --project <id> [--settle <seconds>]
+                                        counts the project's jobs again and repairs the counts
+                                        the summary reads (after a crash between two writes);
+                                        waits --settle (default 120) twice for the writes under
+                                        way, so that none of them can spoil the repair
   cronsentry import healthchecks --url <site> --api-key <key> [--dry-run]   (see --help there)
   cronsentry exec [--job <uuid> | --slug <slug> --ping-key <key>] -- <command>  (see --help there)
   cronsentry sync <monitors.yaml|.json> --project <id> [--prune] [--check]
@@ -56,6 +60,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   prune: { type: 'boolean' },
   check: { type: 'boolean' },
+  settle: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -114,6 +119,16 @@ function required(values: Values, name: 'name' | 'project' | 'role' | 'key'): st
   const value = values[name]?.trim();
   if (!value) throw new UsageError(`--${name} is required`);
   return value;
+}
+
+/** `--settle <seconds>`: 0 to 3600, default RECOUNT_SETTLE_MS (count-upkeep.ts says why). */
+function settleOf(values: Values): number {
+  if (values.settle === undefined) return RECOUNT_SETTLE_MS;
+  const seconds = Number(values.settle);
+  if (values.settle.trim() === '' || !Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
+    throw new UsageError('--settle must be a whole number of seconds from 0 to 3600');
+  }
+  return seconds * 1000;
 }
 
 async function openTarget(values: Values, env: Record<string, string | undefined>): Promise<Target> {
@@ -216,7 +231,14 @@ const COMMANDS: Record<string, Command> = {
   },
   'jobs recount': async (access, values, io, target) => {
     const project = await existingProject(access, required(values, 'project'));
-    const counts = await new JobRepository(target.documents, target.tableName).recount(project.id, Date.now());
+    const settleMs = settleOf(values);
+    if (!values.json && settleMs > 0) {
+      io.out(`Recounting; this waits ${settleMs / 1000} s twice for the writes under way to land…`);
+    }
+    const settle = () => new Promise<void>((resolve) => setTimeout(resolve, settleMs));
+    const counts = await new JobRepository(target.documents, target.tableName).recount(project.id, Date.now(), {
+      settle,
+    });
     if (values.json) return io.out(JSON.stringify(counts));
     const statuses = Object.entries(counts.statuses).filter(([, count]) => count > 0);
     io.out(`Recounted the jobs of project "${project.name}":`);

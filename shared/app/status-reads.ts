@@ -25,7 +25,12 @@ export interface JobSummary {
  * (a healthy job turns late by the clock alone), so the summary counts a late job as `healthy`.
  */
 export async function summarize(jobs: JobStore, projectId: string, now: number): Promise<JobSummary> {
-  const [kept, backlog] = await Promise.all([jobs.counts(projectId), overdueBacklog(jobs, projectId, now)]);
+  // The backlog first, then the counts: a flip the backlog no longer shows is in the counts by then
+  // (a change into a down status is counted before it is stored), and one that lands between the
+  // two reads is at worst counted twice for one refresh. The other order (or both at once) could
+  // miss it in both, and hide a missing job.
+  const backlog = await overdueBacklog(jobs, projectId, now);
+  const kept = await jobs.counts(projectId, now);
   const stored = kept ?? (await jobs.recount(projectId, now));
   const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
   for (const status of STORED_STATUSES) counts[status] = stored.statuses[status];

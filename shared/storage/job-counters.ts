@@ -60,14 +60,27 @@ export class JobCounters {
 
   /**
    * The project's counts, or undefined until a recount has made them (a project from before the
-   * counters existed). Eventually consistent reads: half the price, and a poll a moment behind.
+   * counters existed). The status items are read strongly consistent: the summary reads them after
+   * the checker's backlog, and a flip it no longer finds in the backlog must be in these counts
+   * (status-reads.ts). The tag item, which no flip touches, is read eventually consistent (half price).
    */
   async read(projectId: string): Promise<JobCounts | undefined> {
-    const items = await batchGetAll(this.documents, this.tableName, counterKeys(projectId), { consistent: false });
+    return (await this.readItems(projectId))?.counts;
+  }
+
+  /** `read`, with the status counter items as read (their recount marks: count-upkeep.ts). */
+  async readItems(
+    projectId: string,
+  ): Promise<{ counts: JobCounts; statusItems: Record<string, unknown>[] } | undefined> {
+    const [statusItems, tagItems] = await Promise.all([
+      batchGetAll(this.documents, this.tableName, statusCounterKeys(projectId)),
+      batchGetAll(this.documents, this.tableName, [keys.jobTagCounts(projectId)], { consistent: false }),
+    ]);
+    const items = [...statusItems, ...tagItems];
     if (items.length < counterKeys(projectId).length || items.some((item) => item.recountedAt === undefined)) {
       return undefined;
     }
-    return sumCounts(items);
+    return { counts: sumCounts(items), statusItems };
   }
 
   /** The `changes` number of every counter item (undefined: no item yet), read before a recount's tally. */
@@ -206,7 +219,11 @@ export function countsOf(jobs: readonly Counted[]): JobCounts {
 }
 
 function counterKeys(projectId: string) {
-  return [...allShards().map((shard) => keys.jobCounts(projectId, shard)), keys.jobTagCounts(projectId)];
+  return [...statusCounterKeys(projectId), keys.jobTagCounts(projectId)];
+}
+
+function statusCounterKeys(projectId: string) {
+  return allShards().map((shard) => keys.jobCounts(projectId, shard));
 }
 
 function sumCounts(items: readonly Record<string, unknown>[]): JobCounts {

@@ -7,10 +7,10 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { JobCounts, JobStore } from '../app/ports/job-store';
+import type { JobCounts, JobStore, RecountOptions } from '../app/ports/job-store';
 import type { Page } from '../app/ports/page';
 import { pagesOf } from '../app/pages';
-import type { JobProfile, JobState, Notice, StoredStatus } from '../domain/job';
+import { DOWN_STATUSES, type JobProfile, type JobState, type Notice, type StoredStatus } from '../domain/job';
 import type { Schedule } from '../domain/schedule';
 import type { AwsSource } from '../domain/aws-events/source';
 import { uniqueKeyOf } from '../domain/unique-key';
@@ -22,6 +22,7 @@ import { phaseVisitStart } from '../domain/wake-phase';
 import { batchGetAll } from './bulk-reads';
 import { isConditionFailure } from './document-client';
 import { countsOf, JobCounters, type Counted } from './job-counters';
+import { CountUpkeep } from './count-upkeep';
 import { jobIdsInStatuses } from './status-index';
 
 /** The hot item as stored. Attribute names stay readable; the item stays well under 1 KB. */
@@ -85,6 +86,7 @@ interface ProfileItem {
 export class JobRepository implements JobStore {
   private readonly due: DueIndex;
   private readonly counters: JobCounters;
+  private readonly upkeep: CountUpkeep;
 
   constructor(
     private readonly documents: DynamoDBDocumentClient,
@@ -92,6 +94,7 @@ export class JobRepository implements JobStore {
   ) {
     this.due = new DueIndex(documents, tableName);
     this.counters = new JobCounters(documents, tableName);
+    this.upkeep = new CountUpkeep(documents, tableName);
   }
 
   async create(state: JobState, profile: JobProfile): Promise<void> {
@@ -197,8 +200,19 @@ export class JobRepository implements JobStore {
    * otherwise. A Put (not an Update) because the whole small item is rewritten anyway; index
    * keys that did not change cost no index write. The old item comes back at no capacity cost: a
    * write that changed the status moves the project's counts, one that kept it writes nothing more.
+   *
+   * A change into a down status (missing, failed, overrunning) whose old status the writer names
+   * (`readStatus`, read with `expectedVersion`) is counted *before* the state is written, and taken
+   * back if the write loses its race: a summary that no longer finds the job in the checker's
+   * backlog then always finds it in the counts, so it may show a down job one refresh early but
+   * never hides one. Every other change is counted after its write.
    */
-  async saveState(state: JobState, expectedVersion: number): Promise<void> {
+  async saveState(state: JobState, expectedVersion: number, readStatus?: StoredStatus): Promise<void> {
+    const countedFirst =
+      readStatus !== undefined && readStatus !== state.status && DOWN_STATUSES.includes(state.status);
+    const change = (from: StoredStatus | undefined) =>
+      this.counters.record(state.projectId, state.id, { status: from }, { status: state.status });
+    if (countedFirst) await change(readStatus);
     let before: StoredStatus | undefined;
     try {
       const result = await this.documents.send(
@@ -213,11 +227,17 @@ export class JobRepository implements JobStore {
       );
       before = (result.Attributes as StateItem | undefined)?.status;
     } catch (error) {
-      if (isConditionFailure(error)) throw new WriteConflictError({ cause: error });
-      throw error;
+      if (!isConditionFailure(error)) throw error; // the write may have landed: the early count stays
+      if (countedFirst) {
+        await this.counters.record(state.projectId, state.id, { status: state.status }, { status: readStatus });
+      }
+      throw new WriteConflictError({ cause: error });
     }
-    if (before !== state.status) {
-      await this.counters.record(state.projectId, state.id, { status: before }, { status: state.status });
+    if (!countedFirst) {
+      if (before !== state.status) await change(before);
+    } else if (before !== readStatus) {
+      // The caller's status did not come with its version: count the change from what was replaced.
+      await this.counters.record(state.projectId, state.id, { status: before }, { status: readStatus });
     }
   }
 
@@ -374,17 +394,30 @@ export class JobRepository implements JobStore {
     return jobIdsInStatuses(this.documents, this.tableName, projectId, statuses, afterId);
   }
 
-  counts(projectId: string): Promise<JobCounts | undefined> {
-    return this.counters.read(projectId);
+  /**
+   * The project's counts; given `now`, also takes the step of their daily recount that is due, if
+   * any (count-upkeep.ts: a few calls, made once or twice a day per project).
+   */
+  async counts(projectId: string, now?: number): Promise<JobCounts | undefined> {
+    const read = await this.counters.readItems(projectId);
+    if (read && now !== undefined) await this.upkeep.advance(projectId, read.statusItems, now);
+    return read?.counts;
   }
 
   /**
    * Tallies every job of the project and replaces its counts; retried when a counter write lands
    * meanwhile. Jobs stored before the status index existed get their index key on the way.
+   *
+   * With `settle` (the CLI: it sleeps RECOUNT_SETTLE_MS), it waits for the writes under way after
+   * reading the counters and again after the tally, so that no writer caught between its job write
+   * and its counter write can make the replaced counts wrong (count-upkeep.ts says why). Without it
+   * (the first summary of a project, which cannot wait that long) the counts are marked as never
+   * recounted, so that the summary's daily recount checks them within minutes.
    */
-  async recount(projectId: string, now: number): Promise<JobCounts> {
+  async recount(projectId: string, now: number, { settle }: RecountOptions = {}): Promise<JobCounts> {
     for (let attempt = 1; ; attempt += 1) {
       const seen = await this.counters.changesSeen(projectId);
+      await settle?.();
       const jobs: ({ id: string } & Counted)[] = [];
       for await (const page of pagesOf((cursor) => this.listProfiles(projectId, 200, cursor))) {
         const items = (await batchGetAll(
@@ -400,7 +433,8 @@ export class JobRepository implements JobStore {
           await this.indexStatus(item);
         }
       }
-      if (await this.counters.replace(projectId, jobs, seen, now)) return countsOf(jobs);
+      await settle?.();
+      if (await this.counters.replace(projectId, jobs, seen, settle ? now : NEVER_RECOUNTED)) return countsOf(jobs);
       if (attempt >= RECOUNT_ATTEMPTS)
         throw new Error(`the counts of project ${projectId} kept changing during ${attempt} recounts`);
     }
@@ -650,6 +684,8 @@ type AlertRuleField = (typeof ALERT_RULE_FIELDS)[number];
 
 /** A recount tries this often before it gives up on a project whose counts never stop moving. */
 const RECOUNT_ATTEMPTS = 5;
+/** `recountedAt` of counts tallied without waiting for the writes under way: due for a recount at once. */
+const NEVER_RECOUNTED = 0;
 
 function toProfileItem(profile: JobProfile): ProfileItem {
   return {

@@ -57,3 +57,29 @@ function isMissingIndex(error: unknown): boolean {
   const { name, message } = (error ?? {}) as { name?: string; message?: string };
   return name === 'ValidationException' && /specified index/i.test(message ?? '');
 }
+
+/**
+ * How many jobs one (project, status, shard) partition of the status index holds: a Query that
+ * counts (Select COUNT), paying for the index entries it reads (about 100 bytes each, eventually
+ * consistent: some 80 entries per read unit) but returning none of them.
+ */
+export async function countInStatus(documents: DynamoDBDocumentClient, tableName: string, statusKey: string) {
+  const pages = paginateQuery(
+    { client: documents },
+    {
+      TableName: tableName,
+      IndexName: STATUS_INDEX,
+      KeyConditionExpression: 'statusKey = :key',
+      ExpressionAttributeValues: { ':key': statusKey },
+      Select: 'COUNT',
+    },
+  );
+  let count = 0;
+  try {
+    for await (const page of pages) count += page.Count ?? 0;
+  } catch (error) {
+    if (isMissingIndex(error)) throw new StatusIndexMissingError({ cause: error });
+    throw error;
+  }
+  return count;
+}

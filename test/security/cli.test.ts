@@ -64,11 +64,15 @@ describe.each(STORES)('cronsentry CLI against a table on %s', (store) => {
     await driftCount({ documents, tableName }, principal.projectId, 'failed', 3);
     expect((await services.jobs.summary(principal, Date.now())).counts.failed).toBe(3);
 
-    const recounted = await cli('jobs', 'recount', '--project', principal.projectId, '--json', ...where);
+    // No writer races this test: it need not wait for the writes under way (the storage tests race it).
+    const recount = ['jobs', 'recount', '--project', principal.projectId, '--settle', '0'];
+    const recounted = await cli(...recount, '--json', ...where);
     expect(recounted).toMatchObject({ code: 0, err: '' });
     expect(JSON.parse(recounted.out)).toMatchObject({ statuses: { new: 1, failed: 0 }, tags: { db: 1 } });
     expect((await services.jobs.summary(principal, Date.now())).counts).toMatchObject({ new: 1, failed: 0 });
     expect((await cli('jobs', 'recount', '--project', 'nope', ...where)).code).toBe(1);
+    const badSettle = await cli(...recount.slice(0, -1), 'soon', ...where);
+    expect(badSettle).toMatchObject({ code: 2, err: expect.stringContaining('--settle') });
   });
 
   it('refuses misuse with a message and exit code 2, unknown projects with 1', async () => {

@@ -7,6 +7,15 @@ export interface JobCounts {
   readonly tags: Readonly<Record<string, number>>;
 }
 
+export interface RecountOptions {
+  /**
+   * Waits until the writes under way have landed (the longest a writer takes): called after the
+   * counters are read and again after the jobs are tallied. Without it the counts come out right
+   * unless a write races the recount, and are checked again by the daily recount within minutes.
+   */
+  readonly settle?: () => Promise<void>;
+}
+
 /**
  * The store has no status index: a sandbox table made before it existed (dynalite cannot add an
  * index to a table). Status filters then read the whole project, as before the index.
@@ -32,8 +41,12 @@ export interface JobStore {
   getStates(jobIds: readonly string[]): Promise<JobState[]>;
   /** Profiles of many jobs (any order); missing ones are left out. */
   getProfiles(jobs: readonly { readonly projectId: string; readonly jobId: string }[]): Promise<JobProfile[]>;
-  /** Writes `state` if the stored version is still `expectedVersion`; else throws WriteConflictError. */
-  saveState(state: JobState, expectedVersion: number): Promise<void>;
+  /**
+   * Writes `state` if the stored version is still `expectedVersion`; else throws WriteConflictError.
+   * `readStatus`, the status read with that version, lets a change into a down status be counted
+   * before it is written, so that the summary never hides a down job (job-repository.ts).
+   */
+  saveState(state: JobState, expectedVersion: number, readStatus?: StoredStatus): Promise<void>;
   /** The state with the publish lease taken until `until`, or undefined when someone else holds it. */
   acquirePublishLease(state: JobState, until: number, now: number): Promise<JobState | undefined>;
   releasePublishLease(jobId: string): Promise<void>;
@@ -66,8 +79,12 @@ export interface JobStore {
    * Throws StatusIndexMissingError on a table without the index.
    */
   jobIdsInStatuses(projectId: string, statuses: readonly StoredStatus[], afterId?: string): AsyncIterable<string>;
-  /** The project's counts, kept with every write; undefined until the first recount made them. */
-  counts(projectId: string): Promise<JobCounts | undefined>;
+  /**
+   * The project's counts, kept with every write; undefined until the first recount made them.
+   * Given `now`, the read also takes the due step of the counts' daily recount, if any: a bounded
+   * repair of drift that reads the status index, never every job (shared/storage/count-upkeep.ts).
+   */
+  counts(projectId: string, now?: number): Promise<JobCounts | undefined>;
   /** Counts every job of the project again and replaces the counts (repairs drift; reads every job). */
-  recount(projectId: string, now: number): Promise<JobCounts>;
+  recount(projectId: string, now: number, options?: RecountOptions): Promise<JobCounts>;
 }

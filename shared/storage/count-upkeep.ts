@@ -1,0 +1,179 @@
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { StatusIndexMissingError } from '../app/ports/job-store';
+import { DAY, MINUTE } from '../domain/durations';
+import { STORED_STATUSES } from '../domain/job';
+import { sendConditional } from './document-client';
+import { keys } from './keys';
+import { countInStatus } from './status-index';
+
+/** How old a project's status counts may get before they are tallied again from the status index. */
+export const RECOUNT_EVERY_MS = DAY;
+
+/**
+ * How long a recount waits, between reading the counters and tallying the jobs and again before it
+ * writes the tally, for the writes under way to land. It must exceed the longest a live writer takes
+ * from its first counter-related write to its last (a change into a down status is counted before
+ * the job is written, the others after it): the checker's timeout, 90 s, is the longest of the
+ * functions'. It also covers the status index's lag (usually under a second) and a tally's own
+ * duration (under the api's 15 s timeout).
+ */
+export const RECOUNT_SETTLE_MS = 2 * MINUTE;
+
+/** The recount marks a status counter item carries while its recount is under way. */
+interface CounterItem {
+  readonly pk: string;
+  readonly changes?: number;
+  readonly recountedAt?: number;
+  /** `changes` when the recount began: any counter write after it makes the tally worthless. */
+  readonly recountSeen?: number;
+  readonly recountSeenAt?: number;
+  /** The tally of the shard's jobs (attribute name → count), waiting to be written. */
+  readonly recountTally?: Record<string, number>;
+  readonly recountTalliedAt?: number;
+}
+
+export type RecountStep = 'watch' | 'tally' | 'apply';
+
+/**
+ * The next step of one status counter item's recount at `now`, if one is due:
+ * - `watch`: note its `changes` (the counts are a day old, or a counter write spoiled the last try);
+ * - `tally`: a settle period later, and no counter write since, count the shard's jobs per status
+ *   in the status index;
+ * - `apply`: a settle period after the tally, and still no counter write, replace the counts by it.
+ * A counter write in between sends the item back to `watch`, at most once per settle period.
+ */
+export function recountStepOf(item: CounterItem, now: number, settleMs = RECOUNT_SETTLE_MS): RecountStep | undefined {
+  const spoiled = item.recountSeen !== item.changes;
+  if (item.recountTalliedAt !== undefined) {
+    if (now < item.recountTalliedAt + settleMs) return undefined;
+    return spoiled ? 'watch' : 'apply';
+  }
+  if (item.recountSeenAt !== undefined) {
+    if (now < item.recountSeenAt + settleMs) return undefined;
+    return spoiled ? 'watch' : 'tally';
+  }
+  return now >= (item.recountedAt ?? 0) + RECOUNT_EVERY_MS ? 'watch' : undefined;
+}
+
+/**
+ * Repairs drift in a project's status counts without a scan, a step at a time, each step a few
+ * calls made by whoever reads the counts (the summary) once it is due (`recountStepOf`).
+ *
+ * Why it waits: a recount that tallies the jobs while a writer is between its job write and its
+ * counter write would, by replacing the counts, either lose that write's change (counted before the
+ * tally's reads, job written after) or count it twice (job written before, counter write after the
+ * replace). Every counter write moves `changes`, so a replace conditional on the `changes` seen
+ * before the tally fails on any counter write that landed in between; waiting a settle period
+ * before the tally and again before the replace makes every writer that was under way at either
+ * moment land inside that window. A writer that died in between never lands: its job was tallied,
+ * its count was not, and the replace repairs exactly that.
+ */
+export class CountUpkeep {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly settleMs = RECOUNT_SETTLE_MS,
+  ) {}
+
+  /** Advances each of the project's status counter items (as just read) by its due step, if any. */
+  async advance(projectId: string, items: readonly Record<string, unknown>[], now: number): Promise<void> {
+    await Promise.all(
+      items.map(async (raw) => {
+        const item = raw as unknown as CounterItem;
+        const step = recountStepOf(item, now, this.settleMs);
+        if (step === 'watch') await this.watch(item, now);
+        else if (step === 'tally') await this.tally(projectId, item, now);
+        else if (step === 'apply') await this.apply(item, now);
+      }),
+    );
+  }
+
+  /** Notes the item's `changes` as it is when this write lands (copied by DynamoDB, not read before). */
+  private async watch(item: CounterItem, now: number) {
+    await sendConditional(
+      this.documents,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: item.pk, sk: 'COUNTS' },
+        UpdateExpression:
+          'SET recountSeen = if_not_exists(#changes, :zero), recountSeenAt = :now REMOVE recountTally, recountTalliedAt',
+        ...stepCondition(item, { '#changes': 'changes' }, { ':zero': 0, ':now': now }),
+      }),
+    );
+  }
+
+  /** Counts the shard's jobs per stored status in the status index (keys only; Select COUNT). */
+  private async tally(projectId: string, item: CounterItem, now: number) {
+    const shard = item.pk.slice(keys.jobCounts(projectId, '').pk.length);
+    let counts: number[];
+    try {
+      counts = await Promise.all(
+        STORED_STATUSES.map((status) =>
+          countInStatus(this.documents, this.tableName, keys.jobStatusKey(projectId, status, shard)),
+        ),
+      );
+    } catch (error) {
+      // A sandbox table from before the status index: nothing to tally from; the CLI's recount still works.
+      if (error instanceof StatusIndexMissingError) return;
+      throw error;
+    }
+    const tally = Object.fromEntries(STORED_STATUSES.map((status, i) => [`status#${status}`, counts[i]]));
+    const condition = stepCondition(item, { '#changes': 'changes' }, { ':tally': tally, ':now': now });
+    await sendConditional(
+      this.documents,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: item.pk, sk: 'COUNTS' },
+        UpdateExpression: 'SET recountTally = :tally, recountTalliedAt = :now',
+        ...condition,
+        ConditionExpression: `${condition.ConditionExpression} AND #changes = recountSeen`,
+      }),
+    );
+  }
+
+  /** Replaces the counts by the tally, if no counter write landed since the watch. */
+  private async apply(item: CounterItem, now: number) {
+    const names: Record<string, string> = { '#changes': 'changes' };
+    const values: Record<string, unknown> = { ':now': now, ':one': 1 };
+    const sets = ['recountedAt = :now', '#changes = #changes + :one'];
+    STORED_STATUSES.forEach((status, i) => {
+      names[`#s${i}`] = `status#${status}`;
+      values[`:s${i}`] = Number(item.recountTally?.[`status#${status}`] ?? 0);
+      sets.push(`#s${i} = :s${i}`);
+    });
+    const condition = stepCondition(item, names, values);
+    await sendConditional(
+      this.documents,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: item.pk, sk: 'COUNTS' },
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE recountSeen, recountSeenAt, recountTally, recountTalliedAt`,
+        ...condition,
+        ConditionExpression: `${condition.ConditionExpression} AND #changes = recountSeen`,
+      }),
+    );
+  }
+}
+
+/**
+ * Each step only if the item's recount marks are still those it was decided on: two summaries
+ * reading the same item at once take the step once.
+ */
+function stepCondition(item: CounterItem, names: Record<string, string>, values: Record<string, unknown>) {
+  const parts = ['attribute_exists(pk)'];
+  const mark = (attribute: string, value: number | undefined, placeholder: string) => {
+    if (value === undefined) {
+      parts.push(`attribute_not_exists(${attribute})`);
+    } else {
+      parts.push(`${attribute} = ${placeholder}`);
+      values[placeholder] = value;
+    }
+  };
+  mark('recountSeenAt', item.recountSeenAt, ':seenAt');
+  mark('recountTalliedAt', item.recountTalliedAt, ':talliedAt');
+  return {
+    ConditionExpression: parts.join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
