@@ -2,7 +2,10 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { Checker } from '../../shared/app/checker';
 import { parseJobCreate, parseJobUpdate } from '../../shared/app/job-input';
-import type { JobCounts } from '../../shared/app/ports/job-store';
+import type { JobCounts, JobStore } from '../../shared/app/ports/job-store';
+import { summarize } from '../../shared/app/status-reads';
+import { WriteConflictError } from '../../shared/errors';
+import { JobCounters } from '../../shared/storage/job-counters';
 import { STATUSES, STORED_STATUSES, type Status, type StoredStatus } from '../../shared/domain/job';
 import { MINUTE } from '../../shared/domain/durations';
 import { statusAt } from '../../shared/domain/transitions';
@@ -50,6 +53,24 @@ async function storedAndTallied({ services, principal }: Context, now: number) {
   }
   const tallied: JobCounts = { statuses, tags };
   return { stored, tallied };
+}
+
+/** The store, running `inject` once just before its method `before` is first called. */
+function injecting(store: JobStore, before: keyof JobStore, inject: () => Promise<unknown>): JobStore {
+  let pending: (() => Promise<unknown>) | undefined = inject;
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      if (name !== before) return value.bind(target);
+      return async (...args: unknown[]) => {
+        const run = pending;
+        pending = undefined;
+        await run?.();
+        return value.apply(target, args);
+      };
+    },
+  });
 }
 
 describe.each(STORES)('job counts and the status index on %s', (store) => {
@@ -110,6 +131,67 @@ describe.each(STORES)('job counts and the status index on %s', (store) => {
     const missing = await services.jobs.list(principal, { status: 'missing' }, 10, overdue);
     expect(missing.items.map((job) => job.state.id)).toEqual([state.id]);
     expect((await services.jobs.list(principal, { status: 'healthy' }, 10, overdue)).items).toEqual([]);
+  });
+
+  it('never shows a missing job too few when the checker flips it between the summary’s reads', async () => {
+    // The summary reads the checker's backlog (due ids, then their states) and then the counts: a flip
+    // may land before any of those reads, or halfway (its counter write, made first, but not its job).
+    const overdue = T0 + 2 * MINUTE;
+    const points = ['dueJobIds', 'getStates', 'counts', 'after'] as const;
+    const seen: Record<string, number> = {};
+    for (const point of [...points, 'halfway']) {
+      const context = await servicesFor(store);
+      const { services, principal, documents, tableName } = context;
+      const { state } = await services.jobs.create(principal, minutely(), T0);
+      await services.pings.record(successPing(state.id), T0);
+      await services.jobs.summary(principal, T0); // the counts exist
+      const flip =
+        point === 'halfway'
+          ? () =>
+              new JobCounters(documents, tableName).record(
+                principal.projectId,
+                state.id,
+                { status: 'healthy' },
+                { status: 'missing' },
+              )
+          : () => services.checker.sweep(overdue);
+      const jobs = injecting(services.jobRepository, point === 'halfway' ? 'counts' : (point as keyof JobStore), flip);
+      const summary = await summarize(jobs, principal.projectId, overdue);
+      if (point === 'after') await flip();
+      seen[point] = summary.counts.missing;
+      expect(summary.counts.missing, point).toBeGreaterThanOrEqual(1);
+      expect(summary.counts.missing + summary.counts.healthy, point).toBe(1);
+      // Once the flip has landed everywhere, the next refresh is exact.
+      if (point !== 'halfway') expect((await services.jobs.summary(principal, overdue)).counts.missing).toBe(1);
+    }
+    // Exact wherever the reads allow it; one too many (for one refresh) only when the flip lands
+    // between the backlog's states and the counts, or has counted itself but not yet stored the job.
+    expect(seen).toEqual({ dueJobIds: 1, getStates: 1, counts: 2, after: 1, halfway: 2 });
+  });
+
+  it('takes back the early count of a change into a down status that lost its race', async () => {
+    const { services, principal } = await servicesFor(store);
+    const { state } = await services.jobs.create(principal, minutely(), T0);
+    await services.pings.record(successPing(state.id), T0);
+    await services.jobs.summary(principal, T0);
+    const before = await services.jobRepository.counts(principal.projectId);
+    const fresh = (await services.jobRepository.getState(state.id))!;
+    // A checker that read the job before the ping: its version is stale.
+    const stale = { ...fresh, status: 'missing' as const, version: fresh.version - 1 };
+    await expect(services.jobRepository.saveState(stale, fresh.version - 1, 'healthy')).rejects.toBeInstanceOf(
+      WriteConflictError,
+    );
+    expect(await services.jobRepository.counts(principal.projectId)).toEqual(before);
+    // The same change with the right version is counted once.
+    await services.jobRepository.saveState(
+      { ...fresh, status: 'missing', version: fresh.version + 1 },
+      fresh.version,
+      'healthy',
+    );
+    expect((await services.jobRepository.counts(principal.projectId))?.statuses).toMatchObject({
+      healthy: 0,
+      missing: 1,
+    });
   });
 
   it('filters by status through the index, page by page, as the full listing would', async () => {
