@@ -79,7 +79,8 @@ export class CronSentryApi extends Construct {
     });
     // The api lists through the table's own keys (project partitions); a status filter and the
     // summary also query the status index and the checker's due index (jobs not judged yet), and
-    // no other index.
+    // no other index. The summary's daily recount (shared/storage/count-upkeep.ts) counts the
+    // status index (Query, Select COUNT) and updates the counter items: no other grant.
     this.apiFunction.role.addToPolicy(
       onItems(table, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem']),
     );
