@@ -3,6 +3,7 @@ import type { Principal } from '../../shared/app/access';
 import type { Services } from '../../shared/wiring/services';
 import { deadlineOf, statusAt, transition } from '../../shared/domain/transitions';
 import { createDocumentClient } from '../../shared/storage/document-client';
+import { RECOUNT_EVERY_MS, RECOUNT_SETTLE_MS } from '../../shared/storage/count-upkeep';
 import { JobCounters } from '../../shared/storage/job-counters';
 import { round } from '../support/capacity';
 import { benchStack } from '../support/env';
@@ -80,6 +81,7 @@ export async function runPoll(endpoint: string) {
       firstPage.push(page.ms);
       firstUnits = page.units;
     }
+    const recount = await dailyRecount(services, project.id, now, timed);
     measured.push({
       jobs,
       seedSeconds,
@@ -92,6 +94,7 @@ export async function runPoll(endpoint: string) {
       missingPage: { jobs: missingFound, readUnits: missingUnits!.read, ms: describe(missingPage) },
       firstPageReadUnits: firstUnits!.read,
       firstPageMs: describe(firstPage),
+      recount,
     });
     stack.close();
   }
@@ -112,6 +115,40 @@ export async function runPoll(endpoint: string) {
       'one refresh = GET /api/jobs/summary + GET /api/jobs?limit=50; authentication reads not included; ' +
       'times are local medians (DynamoDB Local on this machine), before and after alternating',
   };
+}
+
+/**
+ * The daily recount's three steps (count-upkeep.ts), each taken by the counts read a summary makes,
+ * a day after the counts were made and a settle period apart: units and time of each read that took
+ * a step, and of a read that took none. The counts read alone, without the summary's backlog, whose
+ * reads a day later (every job overdue) would hide the recount's.
+ */
+async function dailyRecount(
+  services: Services,
+  projectId: string,
+  countedAt: number,
+  timed: <T>(
+    call: () => Promise<T>,
+  ) => Promise<{ value: T; ms: number; units: { read: number; write: number; calls: number } }>,
+) {
+  const expected = await services.jobRepository.counts(projectId);
+  const steps = ['watch', 'tally', 'apply', 'none'] as const;
+  const taken: Record<string, { readUnits: number; writeUnits: number; calls: number; ms: number }> = {};
+  for (const [i, step] of steps.entries()) {
+    const at = countedAt + RECOUNT_EVERY_MS + Math.min(i, 2) * RECOUNT_SETTLE_MS;
+    const read = await timed(() => services.jobRepository.counts(projectId, at));
+    taken[step] = {
+      readUnits: read.units.read,
+      writeUnits: read.units.write,
+      calls: read.units.calls,
+      ms: round(read.ms, 1),
+    };
+  }
+  const items = await services.jobRepository.counts(projectId);
+  if (JSON.stringify(items?.statuses) !== JSON.stringify(expected?.statuses)) {
+    throw new Error('the daily recount changed counts that were right');
+  }
+  return taken;
 }
 
 /** The fleet, written 25 items a call without the services (creating 10,000 jobs one by one took ~35 min). */

@@ -42,14 +42,14 @@ export type RecountStep = 'watch' | 'tally' | 'apply';
  * - `apply`: a settle period after the tally, and still no counter write, replace the counts by it.
  * A counter write in between sends the item back to `watch`, at most once per settle period.
  */
-export function recountStepOf(item: CounterItem, now: number, settleMs = RECOUNT_SETTLE_MS): RecountStep | undefined {
+export function recountStepOf(item: CounterItem, now: number): RecountStep | undefined {
   const spoiled = item.recountSeen !== item.changes;
   if (item.recountTalliedAt !== undefined) {
-    if (now < item.recountTalliedAt + settleMs) return undefined;
+    if (now < item.recountTalliedAt + RECOUNT_SETTLE_MS) return undefined;
     return spoiled ? 'watch' : 'apply';
   }
   if (item.recountSeenAt !== undefined) {
-    if (now < item.recountSeenAt + settleMs) return undefined;
+    if (now < item.recountSeenAt + RECOUNT_SETTLE_MS) return undefined;
     return spoiled ? 'watch' : 'tally';
   }
   return now >= (item.recountedAt ?? 0) + RECOUNT_EVERY_MS ? 'watch' : undefined;
@@ -72,7 +72,6 @@ export class CountUpkeep {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly settleMs = RECOUNT_SETTLE_MS,
   ) {}
 
   /** Advances each of the project's status counter items (as just read) by its due step, if any. */
@@ -80,7 +79,7 @@ export class CountUpkeep {
     await Promise.all(
       items.map(async (raw) => {
         const item = raw as unknown as CounterItem;
-        const step = recountStepOf(item, now, this.settleMs);
+        const step = recountStepOf(item, now);
         if (step === 'watch') await this.watch(item, now);
         else if (step === 'tally') await this.tally(projectId, item, now);
         else if (step === 'apply') await this.apply(item, now);
