@@ -4,7 +4,7 @@ import { DAY, MINUTE } from '../domain/durations';
 import { STORED_STATUSES } from '../domain/job';
 import { sendConditional } from './document-client';
 import { keys } from './keys';
-import { countInStatus } from './status-index';
+import { countInStatus, type CountCursor } from './status-index';
 
 /** How old a project's status counts may get before they are tallied again from the status index. */
 export const RECOUNT_EVERY_MS = DAY;
@@ -19,6 +19,13 @@ export const RECOUNT_EVERY_MS = DAY;
  */
 export const RECOUNT_SETTLE_MS = 2 * MINUTE;
 
+/**
+ * Status index entries one counter item's tally reads per counts read, at most: the tally of a large
+ * project goes on over several summaries (polled every 10 s) so that each stays well inside the api's
+ * 15 s. 4 items × 2,000 entries of ~110 bytes: under 1 MB, ~110 read units, ≤ 9 calls per item.
+ */
+export const TALLY_ENTRIES_PER_READ = 2_000;
+
 /** The recount marks a status counter item carries while its recount is under way. */
 interface CounterItem {
   readonly pk: string;
@@ -27,8 +34,13 @@ interface CounterItem {
   /** `changes` when the recount began: any counter write after it makes the tally worthless. */
   readonly recountSeen?: number;
   readonly recountSeenAt?: number;
-  /** The tally of the shard's jobs (attribute name → count), waiting to be written. */
+  /** The tally of the shard's jobs (attribute name → count), so far, then waiting to be written. */
   readonly recountTally?: Record<string, number>;
+  /** Where the tally goes on: the index of the stored status, and the key the last count stopped at. */
+  readonly recountFrom?: { readonly status: number; readonly key?: CountCursor };
+  /** How many counts reads took a slice of the tally (each slice conditional on the one before). */
+  readonly recountSlices?: number;
+  /** When the tally was complete. */
   readonly recountTalliedAt?: number;
 }
 
@@ -38,7 +50,7 @@ export type RecountStep = 'watch' | 'tally' | 'apply';
  * The next step of one status counter item's recount at `now`, if one is due:
  * - `watch`: note its `changes` (the counts are a day old, or a counter write spoiled the last try);
  * - `tally`: a settle period later, and no counter write since, count the shard's jobs per status
- *   in the status index;
+ *   in the status index, a slice per counts read (`TALLY_ENTRIES_PER_READ`) until it is complete;
  * - `apply`: a settle period after the tally, and still no counter write, replace the counts by it.
  * A counter write in between sends the item back to `watch`, at most once per settle period.
  */
@@ -72,6 +84,7 @@ export class CountUpkeep {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly entriesPerRead = TALLY_ENTRIES_PER_READ,
   ) {}
 
   /** Advances each of the project's status counter items (as just read) by its due step, if any. */
@@ -95,35 +108,54 @@ export class CountUpkeep {
         TableName: this.tableName,
         Key: { pk: item.pk, sk: 'COUNTS' },
         UpdateExpression:
-          'SET recountSeen = if_not_exists(#changes, :zero), recountSeenAt = :now REMOVE recountTally, recountTalliedAt',
+          'SET recountSeen = if_not_exists(#changes, :zero), recountSeenAt = :now ' +
+          'REMOVE recountTally, recountFrom, recountSlices, recountTalliedAt',
         ...stepCondition(item, { '#changes': 'changes' }, { ':zero': 0, ':now': now }),
       }),
     );
   }
 
-  /** Counts the shard's jobs per stored status in the status index (keys only; Select COUNT). */
+  /**
+   * Counts the next slice of the shard's jobs per stored status in the status index (keys only;
+   * Select COUNT), from where the last slice stopped, and notes the sum and where it stopped.
+   */
   private async tally(projectId: string, item: CounterItem, now: number) {
     const shard = item.pk.slice(keys.jobCounts(projectId, '').pk.length);
-    let counts: number[];
+    const tally: Record<string, number> = { ...item.recountTally };
+    let status = item.recountFrom?.status ?? 0;
+    let key = item.recountFrom?.key;
+    let budget = this.entriesPerRead;
     try {
-      counts = await Promise.all(
-        STORED_STATUSES.map((status) =>
-          countInStatus(this.documents, this.tableName, keys.jobStatusKey(projectId, status, shard)),
-        ),
-      );
+      while (status < STORED_STATUSES.length && budget > 0) {
+        const name = `status#${STORED_STATUSES[status]}`;
+        const statusKey = keys.jobStatusKey(projectId, STORED_STATUSES[status]!, shard);
+        const { count, next } = await countInStatus(this.documents, this.tableName, statusKey, budget, key);
+        tally[name] = (tally[name] ?? 0) + count;
+        budget -= count;
+        key = next;
+        if (!next) status += 1;
+      }
     } catch (error) {
       // A sandbox table from before the status index: nothing to tally from; the CLI's recount still works.
       if (error instanceof StatusIndexMissingError) return;
       throw error;
     }
-    const tally = Object.fromEntries(STORED_STATUSES.map((status, i) => [`status#${status}`, counts[i]]));
-    const condition = stepCondition(item, { '#changes': 'changes' }, { ':tally': tally, ':now': now });
+    const done = status >= STORED_STATUSES.length;
+    const condition = stepCondition(
+      item,
+      { '#changes': 'changes' },
+      { ':tally': tally, ':nextSlices': (item.recountSlices ?? 0) + 1, ':now': now, ':from': { status, key } },
+    );
+    if (done) delete condition.ExpressionAttributeValues[':from'];
+    else delete condition.ExpressionAttributeValues[':now'];
     await sendConditional(
       this.documents,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: item.pk, sk: 'COUNTS' },
-        UpdateExpression: 'SET recountTally = :tally, recountTalliedAt = :now',
+        UpdateExpression: done
+          ? 'SET recountTally = :tally, recountSlices = :nextSlices, recountTalliedAt = :now REMOVE recountFrom'
+          : 'SET recountTally = :tally, recountSlices = :nextSlices, recountFrom = :from',
         ...condition,
         ConditionExpression: `${condition.ConditionExpression} AND #changes = recountSeen`,
       }),
@@ -146,7 +178,9 @@ export class CountUpkeep {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: item.pk, sk: 'COUNTS' },
-        UpdateExpression: `SET ${sets.join(', ')} REMOVE recountSeen, recountSeenAt, recountTally, recountTalliedAt`,
+        UpdateExpression:
+          `SET ${sets.join(', ')} ` +
+          'REMOVE recountSeen, recountSeenAt, recountTally, recountFrom, recountSlices, recountTalliedAt',
         ...condition,
         ConditionExpression: `${condition.ConditionExpression} AND #changes = recountSeen`,
       }),
@@ -169,6 +203,7 @@ function stepCondition(item: CounterItem, names: Record<string, string>, values:
     }
   };
   mark('recountSeenAt', item.recountSeenAt, ':seenAt');
+  mark('recountSlices', item.recountSlices, ':slices');
   mark('recountTalliedAt', item.recountTalliedAt, ':talliedAt');
   return {
     ConditionExpression: parts.join(' AND '),

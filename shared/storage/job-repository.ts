@@ -91,10 +91,12 @@ export class JobRepository implements JobStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Entries of the status index a daily recount's tally reads per counts read (count-upkeep.ts). */
+    { tallyEntriesPerRead }: { tallyEntriesPerRead?: number } = {},
   ) {
     this.due = new DueIndex(documents, tableName);
     this.counters = new JobCounters(documents, tableName);
-    this.upkeep = new CountUpkeep(documents, tableName);
+    this.upkeep = new CountUpkeep(documents, tableName, tallyEntriesPerRead);
   }
 
   async create(state: JobState, profile: JobProfile): Promise<void> {

@@ -1,4 +1,4 @@
-import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoredStatus } from '../domain/job';
 import { StatusIndexMissingError } from '../app/ports/job-store';
 import { allShards, keys } from './keys';
@@ -58,28 +58,37 @@ function isMissingIndex(error: unknown): boolean {
   return name === 'ValidationException' && /specified index/i.test(message ?? '');
 }
 
+/** Where a count of a status index partition stopped: its last entry's key, for the next call. */
+export type CountCursor = Record<string, unknown>;
+
 /**
- * How many jobs one (project, status, shard) partition of the status index holds: a Query that
- * counts (Select COUNT), paying for the index entries it reads (about 100 bytes each, eventually
- * consistent: some 80 entries per read unit) but returning none of them.
+ * Counts up to `limit` entries of one (project, status, shard) partition of the status index,
+ * from `from`: a Query that counts (Select COUNT), paying for the entries it reads (about 110 bytes
+ * each, eventually consistent: some 37 entries per read unit) but returning none of them. `next`
+ * is where to go on, undefined once the partition is done.
  */
-export async function countInStatus(documents: DynamoDBDocumentClient, tableName: string, statusKey: string) {
-  const pages = paginateQuery(
-    { client: documents },
-    {
-      TableName: tableName,
-      IndexName: STATUS_INDEX,
-      KeyConditionExpression: 'statusKey = :key',
-      ExpressionAttributeValues: { ':key': statusKey },
-      Select: 'COUNT',
-    },
-  );
-  let count = 0;
+export async function countInStatus(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  statusKey: string,
+  limit: number,
+  from?: CountCursor,
+): Promise<{ count: number; next?: CountCursor }> {
   try {
-    for await (const page of pages) count += page.Count ?? 0;
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: STATUS_INDEX,
+        KeyConditionExpression: 'statusKey = :key',
+        ExpressionAttributeValues: { ':key': statusKey },
+        Select: 'COUNT',
+        Limit: limit,
+        ExclusiveStartKey: from,
+      }),
+    );
+    return { count: page.Count ?? 0, next: page.LastEvaluatedKey };
   } catch (error) {
     if (isMissingIndex(error)) throw new StatusIndexMissingError({ cause: error });
     throw error;
   }
-  return count;
 }

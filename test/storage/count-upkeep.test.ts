@@ -10,6 +10,7 @@ import {
   type RecountStep,
 } from '../../shared/storage/count-upkeep';
 import { JobCounters } from '../../shared/storage/job-counters';
+import { JobRepository } from '../../shared/storage/job-repository';
 import { allShards, keys, shardOf } from '../../shared/storage/keys';
 import { driftCount } from '../support/count-drift';
 import { servicesFor, successPing } from '../support/services';
@@ -56,7 +57,7 @@ async function summaryAt(context: Context, at: number) {
   for (const item of after) {
     const old = before.find((candidate) => candidate.pk === item.pk);
     if (old?.recountedAt !== undefined && item.recountedAt !== old.recountedAt) steps.set(item.pk, 'apply');
-    else if (item.recountTalliedAt !== undefined && item.recountTalliedAt !== old?.recountTalliedAt) {
+    else if (item.recountSlices !== undefined && item.recountSlices !== old?.recountSlices) {
       steps.set(item.pk, 'tally');
     } else if (item.recountSeenAt !== undefined && item.recountSeenAt !== old?.recountSeenAt) {
       steps.set(item.pk, 'watch');
@@ -200,6 +201,40 @@ describe.each(STORES)('the daily recount on %s', (store) => {
     const { stored, tallied } = await storedAndTallied(context, at);
     expect(stored).toEqual(tallied);
     expect(stored).toMatchObject({ healthy: 3, failed: 0 });
+  });
+
+  it('tallies a large shard a slice per read, and a status change between slices starts it over', async () => {
+    const { context, ids } = await project();
+    const { principal, documents, tableName } = context;
+    // One index entry per slice, as 2,000 are in a project of 100,000 jobs.
+    const repository = new JobRepository(documents, tableName, { tallyEntriesPerRead: 1 });
+    await summaryAt(context, T0); // the first counts, unchecked
+    const job = ids[0]!;
+    const counter = keys.jobCounts(principal.projectId, shardOf(job)).pk;
+    const item = async () => (await counterItems(context)).find((candidate) => candidate.pk === counter)!;
+    const jobsInShard = ids.filter((id) => shardOf(id) === shardOf(job)).length;
+    let at = T0 + 1;
+    await repository.counts(principal.projectId, at); // watch
+    at += SETTLE;
+    await repository.counts(principal.projectId, at); // the first slice
+    expect((await item()).recountFrom).toBeDefined();
+    // A job of the shard is paused between two slices: the next read starts the recount over.
+    await context.services.jobs.pause(principal, job, at);
+    await repository.counts(principal.projectId, at);
+    expect((await item()).recountSlices).toBeUndefined();
+    at += SETTLE;
+    let slices = 0;
+    while ((await item()).recountTalliedAt === undefined) {
+      await repository.counts(principal.projectId, at); // no wait between slices
+      slices += 1;
+      expect(slices).toBeLessThanOrEqual(jobsInShard + 1);
+    }
+    expect(slices).toBeGreaterThanOrEqual(jobsInShard);
+    at += SETTLE;
+    await repository.counts(principal.projectId, at);
+    expect((await item()).recountedAt).toBe(at);
+    const { stored, tallied } = await storedAndTallied(context, at);
+    expect(stored).toEqual(tallied);
   });
 
   it('stays exact while pings, checker sweeps, pauses, creates and deletes race every step', async () => {
