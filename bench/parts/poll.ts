@@ -118,10 +118,11 @@ export async function runPoll(endpoint: string) {
 }
 
 /**
- * The daily recount's three steps (count-upkeep.ts), each taken by the counts read a summary makes,
- * a day after the counts were made and a settle period apart: units and time of each read that took
- * a step, and of a read that took none. The counts read alone, without the summary's backlog, whose
- * reads a day later (every job overdue) would hide the recount's.
+ * The daily recount's steps (count-upkeep.ts), each taken by the counts read a summary makes, a day
+ * after the counts were made: the watch, the tally's slices (one per read, until a read writes
+ * nothing), a settle period later the apply, then a read that takes no step. Units and time of each;
+ * the counts read alone, without the summary's backlog, whose reads a day later (every job overdue)
+ * would hide the recount's.
  */
 async function dailyRecount(
   services: Services,
@@ -132,23 +133,40 @@ async function dailyRecount(
   ) => Promise<{ value: T; ms: number; units: { read: number; write: number; calls: number } }>,
 ) {
   const expected = await services.jobRepository.counts(projectId);
-  const steps = ['watch', 'tally', 'apply', 'none'] as const;
-  const taken: Record<string, { readUnits: number; writeUnits: number; calls: number; ms: number }> = {};
-  for (const [i, step] of steps.entries()) {
-    const at = countedAt + RECOUNT_EVERY_MS + Math.min(i, 2) * RECOUNT_SETTLE_MS;
-    const read = await timed(() => services.jobRepository.counts(projectId, at));
-    taken[step] = {
-      readUnits: read.units.read,
-      writeUnits: read.units.write,
-      calls: read.units.calls,
-      ms: round(read.ms, 1),
-    };
+  const read = async (at: number) => {
+    const { ms, units } = await timed(() => services.jobRepository.counts(projectId, at));
+    return { readUnits: units.read, writeUnits: units.write, calls: units.calls, ms: round(ms, 1) };
+  };
+  const watchAt = countedAt + RECOUNT_EVERY_MS;
+  const watch = await read(watchAt);
+  const slices = [];
+  for (let slice = await read(watchAt + RECOUNT_SETTLE_MS); slice.writeUnits > 0;) {
+    slices.push(slice);
+    slice = await read(watchAt + RECOUNT_SETTLE_MS);
   }
-  const items = await services.jobRepository.counts(projectId);
-  if (JSON.stringify(items?.statuses) !== JSON.stringify(expected?.statuses)) {
+  const apply = await read(watchAt + 2 * RECOUNT_SETTLE_MS);
+  const none = await read(watchAt + 2 * RECOUNT_SETTLE_MS);
+  if (
+    JSON.stringify((await services.jobRepository.counts(projectId))?.statuses) !== JSON.stringify(expected?.statuses)
+  ) {
     throw new Error('the daily recount changed counts that were right');
   }
-  return taken;
+  return {
+    watch,
+    tally: {
+      reads: slices.length,
+      readUnits: round(
+        slices.reduce((sum, slice) => sum + slice.readUnits, 0),
+        1,
+      ),
+      maxReadUnitsPerRead: Math.max(...slices.map((slice) => slice.readUnits)),
+      maxCallsPerRead: Math.max(...slices.map((slice) => slice.calls)),
+      maxMsPerRead: Math.max(...slices.map((slice) => slice.ms)),
+      medianMsPerRead: describe(slices.map((slice) => slice.ms)).p50,
+    },
+    apply,
+    none,
+  };
 }
 
 /** The fleet, written 25 items a call without the services (creating 10,000 jobs one by one took ~35 min). */
