@@ -71,7 +71,10 @@ export class Checker {
     // the first alerts of a mass outage do not wait for its last flip.
     let leased: JobState[] = [];
     const publishing: Promise<number>[] = [];
-    await pMap(
+    // Their tidy-up writes (history records, notices out of the outbox) wait for the last flip.
+    let flipsWritten!: () => void;
+    const allFlipsWritten = new Promise<void>((resolve) => (flipsWritten = resolve));
+    const flipping = pMap(
       states,
       async (state) => {
         // The index is eventually consistent and may be stale: the item is the truth.
@@ -100,12 +103,17 @@ export class Checker {
         if (!withLease) return;
         leased.push(withLease);
         if (leased.length >= PUBLISH_TOGETHER) {
-          publishing.push(this.publishOrLeave(leased, now, true));
+          publishing.push(this.publishOrLeave(leased, now, true, allFlipsWritten));
           leased = [];
         }
       },
       { concurrency: this.options.concurrency },
     );
+    try {
+      await flipping;
+    } finally {
+      flipsWritten();
+    }
     await this.jobs.savePhaseVisit(visitedUpTo);
     publishing.push(this.publishOrLeave(leased, now, true));
     await Promise.all(publishing);
@@ -171,11 +179,16 @@ export class Checker {
     return this.publishOrLeave(await this.jobs.getStates(ids), now, false);
   }
 
-  private async publishOrLeave(states: readonly JobState[], now: number, leased: boolean): Promise<number> {
+  private async publishOrLeave(
+    states: readonly JobState[],
+    now: number,
+    leased: boolean,
+    tidyAfter?: Promise<void>,
+  ): Promise<number> {
     if (states.length === 0) return 0;
     // Never rejects: it runs beside the sweep's flips, and what fails stays in the outbox anyway.
     const { published, failures } = await this.outbox
-      .publishMany(states, now, { leased, concurrency: this.options.concurrency })
+      .publishMany(states, now, { leased, concurrency: this.options.concurrency, tidyAfter })
       .catch((error: unknown) => ({ published: 0, failures: states.map((state) => ({ jobId: state.id, error })) }));
     if (failures.length > 0) {
       this.logger.warn('publishing notices failed; they stay in the outbox', {

@@ -64,9 +64,38 @@ beforeEach(() => {
 let closeStore: (() => void) | undefined;
 afterEach(() => closeStore?.());
 
-/** Real services over a fresh table, the alerts topic behind the strict fake, and `JOBS` minutely jobs pinged at T0. */
-async function outage(store: StoreName) {
+/** One store write of a sweep, in the order the store received them. */
+interface Write {
+  readonly kind: 'flip' | 'tidy-up';
+  readonly jobId: string;
+}
+
+/** Real services over a fresh table, the alerts topic behind the strict fake, and `jobs` minutely jobs pinged at T0. */
+async function outage(store: StoreName, jobs = JOBS) {
   const table = await freshTable(store);
+  // Every flip (a state written missing) and every tidy-up (a flip's history record, a notice
+  // taken out of the outbox) in the order they reach the store; `failHistoryOf` fails a job's
+  // first history record, as a crash after its publish would leave it.
+  const writes: Write[] = [];
+  const failHistoryOf = new Set<string>();
+  table.documents.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as {
+        Item?: Record<string, unknown>;
+        Key?: Record<string, unknown>;
+        UpdateExpression?: string;
+      };
+      const jobId = String(input.Item?.pk ?? input.Key?.pk ?? '').replace(/^JOB#/, '');
+      if (input.Item?.sk === 'STATE' && input.Item.status === 'missing') writes.push({ kind: 'flip', jobId });
+      if (String(input.Item?.sk ?? '').startsWith('FLIP#')) {
+        if (failHistoryOf.delete(jobId)) throw new Error('the process died before the flip was recorded');
+        writes.push({ kind: 'tidy-up', jobId });
+      }
+      if (input.UpdateExpression?.startsWith('REMOVE #pending.#notice')) writes.push({ kind: 'tidy-up', jobId });
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordSweepWrites' },
+  );
   closeStore = () => table.client.destroy();
   const services = createServices({
     documents: table.documents,
@@ -78,7 +107,7 @@ async function outage(store: StoreName) {
   const principal = { projectId: 'outage', keyId: 'key', role: 'read-write' as const };
   await services.access.ensureProject(principal.projectId, 'Outage', T0);
   const ids: string[] = [];
-  for (let i = 0; i < JOBS; i += 1) {
+  for (let i = 0; i < jobs; i += 1) {
     const { state } = await services.jobs.create(
       principal,
       parseJobCreate({ name: `job ${i}`, schedule: 'every 1m', grace_time: 1 }),
@@ -89,7 +118,7 @@ async function outage(store: StoreName) {
   }
   const missingFlips = async (id: string) =>
     (await services.history.listFlips(id, 10)).items.filter((flip) => flip.to === 'missing');
-  return { services, ids, missingFlips };
+  return { services, ids, missingFlips, writes, failHistoryOf };
 }
 
 describe.each(STORES)('a mass outage on %s', (store) => {
@@ -132,6 +161,38 @@ describe.each(STORES)('a mass outage on %s', (store) => {
     expect(reports[0].flipped + reports[1].flipped).toBe(JOBS);
     expect(taken.sort()).toEqual([...new Set(taken)].sort());
     expect(taken).toHaveLength(JOBS);
+    for (const id of ids) {
+      expect(await missingFlips(id)).toHaveLength(1);
+      expect((await services.jobRepository.getState(id))?.pending).toEqual([]);
+    }
+  });
+
+  it('a sweep flips every job before it tidies up after any publish; a flip whose record was lost is republished and recorded once', async () => {
+    // More than the 100 a sweep publishes together, so alerts go out while it is still flipping.
+    const jobs = 130;
+    const { services, ids, missingFlips, writes, failHistoryOf } = await outage(store, jobs);
+    const lost = ids[7]!;
+    failHistoryOf.add(lost);
+    writes.length = 0; // the jobs' creation and first pings had their own
+
+    const first = await services.checker.sweep(DEADLINE);
+    expect(first.flipped).toBe(jobs);
+    expect(new Set(taken).size).toBe(jobs);
+    const lastFlip = writes.findLastIndex((write) => write.kind === 'flip');
+    const firstTidyUp = writes.findIndex((write) => write.kind === 'tidy-up');
+    expect(writes.filter((write) => write.kind === 'flip')).toHaveLength(jobs);
+    expect(firstTidyUp).toBeGreaterThan(lastFlip);
+    // The job whose history record failed keeps its notice (its alert already went out) and no record.
+    expect((await services.jobRepository.getState(lost))?.pending).toEqual([
+      expect.objectContaining({ to: 'missing' }),
+    ]);
+    expect(await missingFlips(lost)).toHaveLength(0);
+
+    const second = await services.checker.sweep(DEADLINE + 10 * SECOND);
+    expect(second).toMatchObject({ flipped: 0, republished: 1 });
+    // At least once on the bus (the notifier's per-channel claim makes it once per channel), and recorded once.
+    expect(taken.filter((id) => id.startsWith(`${lost}:`))).toHaveLength(2);
+    expect(taken).toHaveLength(jobs + 1);
     for (const id of ids) {
       expect(await missingFlips(id)).toHaveLength(1);
       expect((await services.jobRepository.getState(id))?.pending).toEqual([]);
