@@ -74,6 +74,8 @@ export class Checker {
     // Their tidy-up writes (history records, notices out of the outbox) wait for the last flip.
     let flipsWritten!: () => void;
     const allFlipsWritten = new Promise<void>((resolve) => (flipsWritten = resolve));
+    // Their count changes too: made together after the last flip, they cost a few grouped writes.
+    const countLater: (() => Promise<void>)[] = [];
     const flipping = pMap(
       states,
       async (state) => {
@@ -83,7 +85,7 @@ export class Checker {
         // The write that records a notice also takes the publish lease: whoever wins it publishes.
         const withLease = step.notice ? withPublishLease(step.state, state, now) : undefined;
         try {
-          await this.jobs.saveState(withLease ?? step.state, state.version);
+          countLater.push(await this.jobs.saveStateCountLater(withLease ?? step.state, state.version));
         } catch (error) {
           if (error instanceof WriteConflictError) {
             report.lostRaces += 1;
@@ -109,14 +111,21 @@ export class Checker {
       },
       { concurrency: this.options.concurrency },
     );
-    try {
-      await flipping;
-    } finally {
-      flipsWritten();
+    const failed = await flipping.then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    flipsWritten();
+    const counted = Promise.all(countLater.map((count) => count()));
+    if (failed) {
+      // The flips written still count; what publishing started goes on and never rejects.
+      await counted.catch(() => undefined);
+      throw failed.error;
     }
     await this.jobs.savePhaseVisit(visitedUpTo);
     publishing.push(this.publishOrLeave(leased, now, true));
     await Promise.all(publishing);
+    await counted;
     report.republished = await this.republishStale(now);
     if (report.due > 0 || report.republished > 0) this.logger.info('sweep', { ...report });
     return report;
