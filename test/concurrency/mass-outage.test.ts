@@ -29,6 +29,8 @@ const DEADLINE = T0 + 2 * MINUTE; // every 1m, grace 1 min, pinged at T0
 const JOBS = 25;
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:cronsentry-alerts';
 const sns = mockClient(SNSClient);
+/** Jobs are made one by one over real stores: on a loaded 2-core machine that alone can take 30 s. */
+const SLOW = 120_000;
 
 /** Notice ids SNS took, in order, and the jobs whose entries it fails (as a server fault, worth a retry). */
 let taken: string[];
@@ -123,84 +125,96 @@ async function outage(store: StoreName, jobs = JOBS) {
 }
 
 describe.each(STORES)('a mass outage on %s', (store) => {
-  it('flips every job once in one sweep and publishes in batches; entries SNS failed stay and go out next sweep, once', async () => {
-    const { services, ids, missingFlips } = await outage(store);
-    failing = new Set(ids.slice(0, 3));
+  it(
+    'flips every job once in one sweep and publishes in batches; entries SNS failed stay and go out next sweep, once',
+    async () => {
+      const { services, ids, missingFlips } = await outage(store);
+      failing = new Set(ids.slice(0, 3));
 
-    const first = await services.checker.sweep(DEADLINE);
-    expect(first.flipped).toBe(JOBS);
-    expect(sns.commandCalls(PublishBatchCommand).length).toBeGreaterThanOrEqual(Math.ceil(JOBS / 10));
-    expect(new Set(taken).size).toBe(JOBS - 3);
-    expect(new Set(names).size).toBe(JOBS - 3);
-    for (const name of names) expect(name).toMatch(/^job \d+$/);
-    for (const id of ids) {
-      const state = await services.jobRepository.getState(id);
-      expect(state?.status).toBe('missing');
-      // The failed entries' notices stay in the outbox, their failure counted, their lease released.
-      if (failing.has(id))
-        expect(state?.pending).toEqual([expect.objectContaining({ to: 'missing', publishFailures: 1 })]);
-      else expect(state?.pending).toEqual([]);
-      expect(state?.publishLeaseUntil).toBeUndefined();
-    }
+      const first = await services.checker.sweep(DEADLINE);
+      expect(first.flipped).toBe(JOBS);
+      expect(sns.commandCalls(PublishBatchCommand).length).toBeGreaterThanOrEqual(Math.ceil(JOBS / 10));
+      expect(new Set(taken).size).toBe(JOBS - 3);
+      expect(new Set(names).size).toBe(JOBS - 3);
+      for (const name of names) expect(name).toMatch(/^job \d+$/);
+      for (const id of ids) {
+        const state = await services.jobRepository.getState(id);
+        expect(state?.status).toBe('missing');
+        // The failed entries' notices stay in the outbox, their failure counted, their lease released.
+        if (failing.has(id))
+          expect(state?.pending).toEqual([expect.objectContaining({ to: 'missing', publishFailures: 1 })]);
+        else expect(state?.pending).toEqual([]);
+        expect(state?.publishLeaseUntil).toBeUndefined();
+      }
 
-    failing = new Set();
-    const second = await services.checker.sweep(DEADLINE + 10 * SECOND);
-    expect(second).toMatchObject({ flipped: 0, republished: 3 });
-    expect(taken.sort()).toEqual([...new Set(taken)].sort());
-    expect(taken).toHaveLength(JOBS);
-    for (const id of ids) {
-      expect((await services.jobRepository.getState(id))?.pending).toEqual([]);
-      expect(await missingFlips(id)).toHaveLength(1);
-    }
-  });
+      failing = new Set();
+      const second = await services.checker.sweep(DEADLINE + 10 * SECOND);
+      expect(second).toMatchObject({ flipped: 0, republished: 3 });
+      expect(taken.sort()).toEqual([...new Set(taken)].sort());
+      expect(taken).toHaveLength(JOBS);
+      for (const id of ids) {
+        expect((await services.jobRepository.getState(id))?.pending).toEqual([]);
+        expect(await missingFlips(id)).toHaveLength(1);
+      }
+    },
+    SLOW,
+  );
 
-  it('two checkers racing over the same due jobs: one flip and one alert per job', async () => {
-    const { services, ids, missingFlips } = await outage(store);
-    const second = new Checker(services.jobRepository, services.outbox, silentLogger);
+  it(
+    'two checkers racing over the same due jobs: one flip and one alert per job',
+    async () => {
+      const { services, ids, missingFlips } = await outage(store);
+      const second = new Checker(services.jobRepository, services.outbox, silentLogger);
 
-    const reports = await Promise.all([services.checker.sweep(DEADLINE), second.sweep(DEADLINE)]);
-    expect(reports[0].flipped + reports[1].flipped).toBe(JOBS);
-    expect(taken.sort()).toEqual([...new Set(taken)].sort());
-    expect(taken).toHaveLength(JOBS);
-    for (const id of ids) {
-      expect(await missingFlips(id)).toHaveLength(1);
-      expect((await services.jobRepository.getState(id))?.pending).toEqual([]);
-    }
-  });
+      const reports = await Promise.all([services.checker.sweep(DEADLINE), second.sweep(DEADLINE)]);
+      expect(reports[0].flipped + reports[1].flipped).toBe(JOBS);
+      expect(taken.sort()).toEqual([...new Set(taken)].sort());
+      expect(taken).toHaveLength(JOBS);
+      for (const id of ids) {
+        expect(await missingFlips(id)).toHaveLength(1);
+        expect((await services.jobRepository.getState(id))?.pending).toEqual([]);
+      }
+    },
+    SLOW,
+  );
 
-  it('a sweep flips every job before it tidies up after any publish; a flip whose record was lost is republished and recorded once', async () => {
-    // More than the 100 a sweep publishes together, so alerts go out while it is still flipping.
-    const jobs = 130;
-    const { services, ids, missingFlips, writes, failHistoryOf } = await outage(store, jobs);
-    const lost = ids[7]!;
-    failHistoryOf.add(lost);
-    await services.jobRepository.recount('outage', T0);
-    writes.length = 0; // the jobs' creation, first pings and the recount had their own
+  it(
+    'a sweep flips every job before it tidies up after any publish; a flip whose record was lost is republished and recorded once',
+    async () => {
+      // More than the 100 a sweep publishes together, so alerts go out while it is still flipping.
+      const jobs = 130;
+      const { services, ids, missingFlips, writes, failHistoryOf } = await outage(store, jobs);
+      const lost = ids[7]!;
+      failHistoryOf.add(lost);
+      await services.jobRepository.recount('outage', T0);
+      writes.length = 0; // the jobs' creation, first pings and the recount had their own
 
-    const first = await services.checker.sweep(DEADLINE);
-    expect(first.flipped).toBe(jobs);
-    expect(new Set(taken).size).toBe(jobs);
-    const lastFlip = writes.findLastIndex((write) => write.kind === 'flip');
-    const firstTidyUp = writes.findIndex((write) => write.kind === 'tidy-up');
-    expect(writes.filter((write) => write.kind === 'flip')).toHaveLength(jobs);
-    expect(firstTidyUp).toBeGreaterThan(lastFlip);
-    // The flips' count changes went out together after the last flip: a few grouped ADDs per counter item.
-    expect(writes.filter((write) => write.kind === 'count').length).toBeLessThanOrEqual(2 * 4);
-    expect((await services.jobRepository.counts('outage'))?.statuses).toMatchObject({ missing: jobs, healthy: 0 });
-    // The job whose history record failed keeps its notice (its alert already went out) and no record.
-    expect((await services.jobRepository.getState(lost))?.pending).toEqual([
-      expect.objectContaining({ to: 'missing' }),
-    ]);
-    expect(await missingFlips(lost)).toHaveLength(0);
+      const first = await services.checker.sweep(DEADLINE);
+      expect(first.flipped).toBe(jobs);
+      expect(new Set(taken).size).toBe(jobs);
+      const lastFlip = writes.findLastIndex((write) => write.kind === 'flip');
+      const firstTidyUp = writes.findIndex((write) => write.kind === 'tidy-up');
+      expect(writes.filter((write) => write.kind === 'flip')).toHaveLength(jobs);
+      expect(firstTidyUp).toBeGreaterThan(lastFlip);
+      // The flips' count changes went out together after the last flip: a few grouped ADDs per counter item.
+      expect(writes.filter((write) => write.kind === 'count').length).toBeLessThanOrEqual(2 * 4);
+      expect((await services.jobRepository.counts('outage'))?.statuses).toMatchObject({ missing: jobs, healthy: 0 });
+      // The job whose history record failed keeps its notice (its alert already went out) and no record.
+      expect((await services.jobRepository.getState(lost))?.pending).toEqual([
+        expect.objectContaining({ to: 'missing' }),
+      ]);
+      expect(await missingFlips(lost)).toHaveLength(0);
 
-    const second = await services.checker.sweep(DEADLINE + 10 * SECOND);
-    expect(second).toMatchObject({ flipped: 0, republished: 1 });
-    // At least once on the bus (the notifier's per-channel claim makes it once per channel), and recorded once.
-    expect(taken.filter((id) => id.startsWith(`${lost}:`))).toHaveLength(2);
-    expect(taken).toHaveLength(jobs + 1);
-    for (const id of ids) {
-      expect(await missingFlips(id)).toHaveLength(1);
-      expect((await services.jobRepository.getState(id))?.pending).toEqual([]);
-    }
-  }, 120_000); // 130 jobs made one by one: slow on a loaded machine
+      const second = await services.checker.sweep(DEADLINE + 10 * SECOND);
+      expect(second).toMatchObject({ flipped: 0, republished: 1 });
+      // At least once on the bus (the notifier's per-channel claim makes it once per channel), and recorded once.
+      expect(taken.filter((id) => id.startsWith(`${lost}:`))).toHaveLength(2);
+      expect(taken).toHaveLength(jobs + 1);
+      for (const id of ids) {
+        expect(await missingFlips(id)).toHaveLength(1);
+        expect((await services.jobRepository.getState(id))?.pending).toEqual([]);
+      }
+    },
+    SLOW,
+  );
 });
