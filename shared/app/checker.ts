@@ -79,8 +79,6 @@ export class Checker {
     // Their tidy-up writes (history records, notices out of the outbox) wait for the last flip.
     let flipsWritten!: () => void;
     const allFlipsWritten = new Promise<void>((resolve) => (flipsWritten = resolve));
-    // Their count changes too: made together after the last flip, they cost a few grouped writes.
-    const countLater: (() => Promise<void>)[] = [];
     const flipping = pMap(
       states,
       async (state) => {
@@ -90,7 +88,7 @@ export class Checker {
         // The write that records a notice also takes the publish lease: whoever wins it publishes.
         const withLease = step.notice ? withPublishLease(step.state, state, now) : undefined;
         try {
-          countLater.push(await this.jobs.saveStateCountLater(withLease ?? step.state, state.version));
+          await this.jobs.saveState(withLease ?? step.state, state.version);
         } catch (error) {
           if (error instanceof WriteConflictError) {
             report.lostRaces += 1;
@@ -116,21 +114,14 @@ export class Checker {
       },
       { concurrency: this.options.concurrency },
     );
-    const failed = await flipping.then(
-      () => undefined,
-      (error: unknown) => ({ error }),
-    );
-    flipsWritten();
-    const counted = Promise.all(countLater.map((count) => count()));
-    if (failed) {
-      // The flips written still count; what publishing started goes on and never rejects.
-      await counted.catch(() => undefined);
-      throw failed.error;
+    try {
+      await flipping;
+    } finally {
+      flipsWritten();
     }
     await this.jobs.savePhaseVisit(visitedUpTo);
     publishing.push(this.publishOrLeave(leased, now, true));
     await Promise.all(publishing);
-    await counted;
     report.republished = await this.republishStale(now);
     if (report.due > 0 || report.republished > 0) this.logger.info('sweep', { ...report });
     return report;

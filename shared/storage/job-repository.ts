@@ -199,11 +199,6 @@ export class JobRepository implements JobStore {
    * write that changed the status moves the project's counts, one that kept it writes nothing more.
    */
   async saveState(state: JobState, expectedVersion: number): Promise<void> {
-    const count = await this.saveStateCountLater(state, expectedVersion);
-    await count();
-  }
-
-  async saveStateCountLater(state: JobState, expectedVersion: number): Promise<() => Promise<void>> {
     let before: StoredStatus | undefined;
     try {
       const result = await this.documents.send(
@@ -221,8 +216,9 @@ export class JobRepository implements JobStore {
       if (isConditionFailure(error)) throw new WriteConflictError({ cause: error });
       throw error;
     }
-    if (before === state.status) return async () => {};
-    return () => this.counters.record(state.projectId, state.id, { status: before }, { status: state.status });
+    if (before !== state.status) {
+      await this.counters.record(state.projectId, state.id, { status: before }, { status: state.status });
+    }
   }
 
   /**

@@ -34,13 +34,6 @@ export interface JobStore {
   getProfiles(jobs: readonly { readonly projectId: string; readonly jobId: string }[]): Promise<JobProfile[]>;
   /** Writes `state` if the stored version is still `expectedVersion`; else throws WriteConflictError. */
   saveState(state: JobState, expectedVersion: number): Promise<void>;
-  /**
-   * `saveState`, but the project's job counts move only when the returned function is called. A
-   * sweep that flips many jobs calls them all after its last flip: their changes go out in a few
-   * grouped writes instead of delaying each flip. Until then the counts lag the states, as they do
-   * for a moment after any write.
-   */
-  saveStateCountLater(state: JobState, expectedVersion: number): Promise<() => Promise<void>>;
   /** The state with the publish lease taken until `until`, or undefined when someone else holds it. */
   acquirePublishLease(state: JobState, until: number, now: number): Promise<JobState | undefined>;
   releasePublishLease(jobId: string): Promise<void>;
