@@ -80,6 +80,7 @@ async function outage(store: StoreName, jobs = JOBS) {
   // first history record, as a crash after its publish would leave it.
   const writes: Write[] = [];
   const failHistoryOf = new Set<string>();
+  const reads = { maintenance: 0 };
   table.documents.middlewareStack.add(
     (next) => async (args) => {
       const input = args.input as {
@@ -87,6 +88,8 @@ async function outage(store: StoreName, jobs = JOBS) {
         Key?: Record<string, unknown>;
         UpdateExpression?: string;
       };
+      const values = (args.input as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues;
+      if (values?.[':prefix'] === 'MAINTENANCE#') reads.maintenance += 1;
       const jobId = String(input.Item?.pk ?? input.Key?.pk ?? '').replace(/^JOB#/, '');
       if (input.Item?.sk === 'STATE' && input.Item.status === 'missing') writes.push({ kind: 'flip', jobId });
       if (String(input.Item?.sk ?? '').startsWith('FLIP#')) {
@@ -120,7 +123,7 @@ async function outage(store: StoreName, jobs = JOBS) {
   }
   const missingFlips = async (id: string) =>
     (await services.history.listFlips(id, 10)).items.filter((flip) => flip.to === 'missing');
-  return { services, ids, missingFlips, writes, failHistoryOf };
+  return { services, ids, missingFlips, writes, failHistoryOf, reads };
 }
 
 describe.each(STORES)('a mass outage on %s', (store) => {
@@ -182,11 +185,12 @@ describe.each(STORES)('a mass outage on %s', (store) => {
     async () => {
       // More than the 100 a sweep publishes together, so alerts go out while it is still flipping.
       const jobs = 130;
-      const { services, ids, missingFlips, writes, failHistoryOf } = await outage(store, jobs);
+      const { services, ids, missingFlips, writes, failHistoryOf, reads } = await outage(store, jobs);
       const lost = ids[7]!;
       failHistoryOf.add(lost);
       await services.jobRepository.recount('outage', T0);
       writes.length = 0; // the jobs' creation, first pings and the recount had their own
+      reads.maintenance = 0;
 
       const first = await services.checker.sweep(DEADLINE);
       expect(first.flipped).toBe(jobs);
@@ -195,6 +199,8 @@ describe.each(STORES)('a mass outage on %s', (store) => {
       const firstTidyUp = writes.findIndex((write) => write.kind === 'tidy-up');
       expect(writes.filter((write) => write.kind === 'flip')).toHaveLength(jobs);
       expect(firstTidyUp).toBeGreaterThan(lastFlip);
+      // Every flip asks for the project's maintenance windows; the jobs asking at once share one read.
+      expect(reads.maintenance).toBe(1);
       expect((await services.jobRepository.counts('outage'))?.statuses).toMatchObject({ missing: jobs, healthy: 0 });
       // The job whose history record failed keeps its notice (its alert already went out) and no record.
       expect((await services.jobRepository.getState(lost))?.pending).toEqual([
