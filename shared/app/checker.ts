@@ -108,7 +108,8 @@ export class Checker {
         if (!withLease) return;
         leased.push(withLease);
         if (leased.length >= PUBLISH_TOGETHER) {
-          publishing.push(this.publishOrLeave(leased, now, true, allFlipsWritten));
+          // One chunk tidies up after the other, not all at once (a 10,000-job outage has 100).
+          publishing.push(this.publishOrLeave(leased, now, true, Promise.all([allFlipsWritten, publishing.at(-1)])));
           leased = [];
         }
       },
@@ -188,7 +189,7 @@ export class Checker {
     states: readonly JobState[],
     now: number,
     leased: boolean,
-    tidyAfter?: Promise<void>,
+    tidyAfter?: Promise<unknown>,
   ): Promise<number> {
     if (states.length === 0) return 0;
     // Never rejects: it runs beside the sweep's flips, and what fails stays in the outbox anyway.
