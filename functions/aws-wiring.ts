@@ -1,3 +1,5 @@
+// First: stack traces map to our TypeScript from the first module on (see the module).
+import './source-mapped-stacks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';

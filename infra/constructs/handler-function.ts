@@ -86,13 +86,10 @@ export class HandlerFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      environment: {
-        ...props.environment,
-        // Stack traces that point at our TypeScript instead of line 1 of a minified file. The bundle
-        // links its map (SourceMapMode.DEFAULT), or the flag would cost start-up and map nothing;
-        // `npm run bench -- coldstart` measures what it costs (docs/benchmarks.md).
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      // Stack traces point at our TypeScript through the linked map (SourceMapMode.DEFAULT), read only
+      // when a trace is formatted (functions/source-mapped-stacks.ts). Not NODE_OPTIONS=--enable-source-maps:
+      // that parses the whole map at every cold start (`npm run bench -- coldstart`, docs/benchmarks.md).
+      environment: { ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
         target: ESBUILD_TARGET,

@@ -346,14 +346,38 @@ describe('the bundled functions from a real cdk synth', () => {
     }
   });
 
-  it('link their source maps, so that --enable-source-maps turns a stack trace into our TypeScript', () => {
+  it('link their source maps, read only when a stack trace is formatted (no --enable-source-maps)', () => {
     for (const [name, bundle] of Object.entries(bundles)) {
-      expect(bundle.environment.NODE_OPTIONS).toBe('--enable-source-maps');
+      // The flag would parse the whole map at every cold start (docs/benchmarks.md, "Cold starts").
+      expect(bundle.environment.NODE_OPTIONS).toBeUndefined();
       expect(fs.readFileSync(bundle.file, 'utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
       const map = JSON.parse(fs.readFileSync(`${bundle.file}.map`, 'utf8')) as { sources: string[] };
       expect(map.sources.some((source) => source.endsWith(`functions/${name}/index.ts`))).toBe(true);
     }
   });
+
+  it('print a stack trace that points at our TypeScript when a function fails to start', async () => {
+    for (const bundle of [bundles.ping, bundles.api]) {
+      // Without ALERTS_TOPIC_ARN the composition root refuses to start (functions/aws-wiring.ts).
+      const env: Record<string, string> = lambdaEnvironment(bundle, 'http://127.0.0.1:9');
+      delete env.ALERTS_TOPIC_ARN;
+      const child = spawnProcess(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(bundle.file)})`],
+        {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).not.toBe(0);
+      expect(stderr).toContain('ALERTS_TOPIC_ARN must be set on AWS');
+      expect(stderr).toMatch(/\n\s+at \S+ \(\/.*functions\/aws-wiring\.ts:\d+:\d+\)/);
+      expect(stderr).not.toMatch(/\n\s+at .*index\.mjs:\d+:\d+/);
+    }
+  }, 60_000);
 
   it('create → ping → sweep → missing, published to the alerts topic and delivered once by the notifier', async () => {
     const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
