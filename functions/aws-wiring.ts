@@ -34,8 +34,11 @@ export function awsServices(name: FunctionName) {
     settings,
     logger,
     // The api's role may not publish to the alerts topic (a channel test must never reach it), so
-    // the notices an api request meets stay in the outbox for the checker's next sweep.
-    bus: name === 'api' ? undefined : new SnsAlertBus(instrument(new SNSClient({})), settings.ALERTS_TOPIC_ARN),
+    // the notices an api request meets stay in the outbox for the checker's next sweep. Badges only read.
+    bus:
+      name === 'api' || name === 'badge'
+        ? undefined
+        : new SnsAlertBus(instrument(new SNSClient({})), settings.ALERTS_TOPIC_ARN),
     alerts: awsAlertTransports(settings, instrument),
     ...(settings.OPERATOR_TOPIC_ARN
       ? { operator: new SnsOperatorAlerts(instrument(new SNSClient({})), settings.OPERATOR_TOPIC_ARN) }

@@ -17,6 +17,7 @@ export const ESM_REQUIRE_BANNER =
 export const HANDLER_ENTRIES = {
   ping: 'functions/ping/index.ts',
   api: 'functions/api/index.ts',
+  badge: 'functions/badge/index.ts',
   checker: 'functions/checker/index.ts',
   notifier: 'functions/notifier/index.ts',
   events: 'functions/events/index.ts',

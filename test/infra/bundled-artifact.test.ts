@@ -45,7 +45,7 @@ interface Bundle {
 }
 
 let workDir: string;
-let bundles: Record<'ping' | 'api' | 'checker' | 'notifier' | 'events', Bundle>;
+let bundles: Record<'ping' | 'api' | 'badge' | 'checker' | 'notifier' | 'events', Bundle>;
 let dynamoEndpoint: string;
 let tableName: string;
 let snsStub: http.Server;
@@ -165,6 +165,7 @@ function locateBundles(outdir: string): typeof bundles {
   return {
     ping: byPath('/Api/Ping/Function/Resource'),
     api: byPath('/Api/Api/Function/Resource'),
+    badge: byPath('/Api/Badge/Function/Resource'),
     checker: byPath('/Checker/Checker/Function/Resource'),
     notifier: byPath('/Alerts/Notifier/Function/Resource'),
     events: byPath('/AwsEvents/Events/Function/Resource'),
@@ -529,6 +530,30 @@ describe('the bundled functions from a real cdk synth', () => {
     expect(toUserTopic).toHaveLength(2);
     expect(toUserTopic[1]!.get('Message')).toContain(jobId);
     expect(mailed).toHaveLength(2);
+  }, 120_000);
+
+  it('the badge function renders the SVG badge the api lists, and the api bundle carries no badge renderer', async () => {
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const listed = (await invoke(
+      bundles.api,
+      httpEvent('GET', '/api/v3/badges/', 'ANY /api/{proxy+}', auth),
+      lambdaEnvironment(bundles.api, snsEndpoint),
+    )) as HttpResult;
+    expect(listed.statusCode, listed.body).toBe(200);
+    const svgUrl = (JSON.parse(listed.body!) as { badges: Record<string, { svg: string }> }).badges['*']!.svg;
+    const badge = (await invoke(
+      bundles.badge,
+      httpEvent('GET', new URL(svgUrl).pathname, 'GET /badge/{proxy+}'),
+      lambdaEnvironment(bundles.badge, snsEndpoint),
+    )) as HttpResult & { headers: Record<string, string> };
+    expect(badge.statusCode, badge.body).toBe(200);
+    expect(badge.headers['content-type']).toBe('image/svg+xml');
+    expect(badge.body).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // badge-maker's font-width tables (anafanafo) live in the badge bundle only.
+    const map = (bundle: Bundle) =>
+      (JSON.parse(fs.readFileSync(`${bundle.file}.map`, 'utf8')) as { sources: string[] }).sources;
+    expect(map(bundles.badge).some((source) => source.includes('node_modules/anafanafo/'))).toBe(true);
+    expect(map(bundles.api).some((source) => source.includes('node_modules/badge-maker/'))).toBe(false);
   }, 120_000);
 
   it('the events function turns the documented ECS events into a start and a failure with exit code and reason', async () => {
