@@ -4,7 +4,9 @@
  * A real offline `cdk synth` bundles every function into cdk.out; each bundle is then loaded in
  * fresh Node processes with the environment its template gives it, alternating with a floor bundle
  * (bench/coldstart/floor-handler.ts: the same document client, one GetItem and one PutItem), and
- * the medians are compared as ratios, because absolute times drift on a shared machine.
+ * the medians are compared as ratios, because absolute times drift on a shared machine. With
+ * `COLDSTART_BASELINE=<commit or checkout>` that commit is synthesized too (in a git worktree) and its
+ * bundles join the rotation (floor, this commit, baseline, floor, …): before and after in one run.
  *
  * What one sample is: a new `node` process imports the bundle and awaits the import; `load` is
  * `performance.now()` then, i.e. milliseconds since the process began (Node's own start included,
@@ -91,7 +93,7 @@ function sample(bundle: Bundle, event: unknown, extraEnv: Record<string, string>
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`${bundle.file} exited ${code}: ${stderr.slice(0, 600)}`));
+      if (code !== 0) reject(new Error(`${bundle.file} exited ${code}: ${stderr.slice(-1200)}`));
       else resolve(JSON.parse(stdout.slice(stdout.lastIndexOf('{"load"'))) as Sample);
     });
   });
@@ -274,6 +276,11 @@ export async function runColdstart(endpoint: string) {
       TABLE_NAME: stack.tableName,
       ALERTS_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:123456789012:cronsentry-coldstart`,
       CRONSENTRY_PUBLIC_URL: 'https://cronsentry.test',
+      // The checker's outage guard: its canary and operator alert go to a closed local port, so the
+      // coverage invocation's sweep sends nothing off this machine.
+      CRONSENTRY_CANARY_URL: 'http://127.0.0.1:9',
+      AWS_ENDPOINT_URL_SNS: 'http://127.0.0.1:9',
+      OPERATOR_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:123456789012:cronsentry-coldstart-operator`,
     };
     const outdir = await synthesize(workDir);
     const deployed = locate(outdir, local) as Record<HandlerName, Bundle>;
