@@ -87,13 +87,22 @@ export class JobRepository implements JobStore {
   private readonly due: DueIndex;
   private readonly counters: JobCounters;
   private readonly upkeep: CountUpkeep;
+  private readonly onUpkeepFailed: (error: unknown) => void;
 
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
-    /** Entries of the status index a daily recount's tally reads per counts read (count-upkeep.ts). */
-    { tallyEntriesPerRead }: { tallyEntriesPerRead?: number } = {},
+    {
+      tallyEntriesPerRead,
+      onUpkeepFailed = () => {},
+    }: {
+      /** Entries of the status index a daily recount's tally reads per counts read (count-upkeep.ts). */
+      tallyEntriesPerRead?: number;
+      /** Told when a counts read's recount step failed; the read still answers, the next one tries again. */
+      onUpkeepFailed?: (error: unknown) => void;
+    } = {},
   ) {
+    this.onUpkeepFailed = onUpkeepFailed;
     this.due = new DueIndex(documents, tableName);
     this.counters = new JobCounters(documents, tableName);
     this.upkeep = new CountUpkeep(documents, tableName, tallyEntriesPerRead);
@@ -402,7 +411,10 @@ export class JobRepository implements JobStore {
    */
   async counts(projectId: string, now?: number): Promise<JobCounts | undefined> {
     const read = await this.counters.readItems(projectId);
-    if (read && now !== undefined) await this.upkeep.advance(projectId, read.statusItems, now);
+    if (read && now !== undefined) {
+      // A repair step that fails (throttled, say) must not fail the summary that carried it.
+      await this.upkeep.advance(projectId, read.statusItems, now).catch(this.onUpkeepFailed);
+    }
     return read?.counts;
   }
 

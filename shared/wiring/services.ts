@@ -61,7 +61,12 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(deps: ServiceDeps) {
   const { documents, settings } = deps;
   const publicUrl = deps.publicUrl ?? settings.CRONSENTRY_PUBLIC_URL;
-  const jobRepository = new JobRepository(documents, settings.TABLE_NAME);
+  const jobRepository = new JobRepository(documents, settings.TABLE_NAME, {
+    onUpkeepFailed: (error) =>
+      deps.logger.warn('a daily recount step of the job counts failed; the next summary tries again', {
+        error: (error as Error)?.name ?? String(error),
+      }),
+  });
   const history = new HistoryRepository(documents, settings.TABLE_NAME, settings.PING_LOG_DAYS * DAY);
   const access = accessStores(documents, settings.TABLE_NAME);
   const awsSources = new AwsSourceRepository(documents, settings.TABLE_NAME);

@@ -203,6 +203,32 @@ describe.each(STORES)('the daily recount on %s', (store) => {
     expect(stored).toMatchObject({ healthy: 3, failed: 0 });
   });
 
+  it('a recount step that fails does not fail the counts read that carried it; the next read takes it', async () => {
+    const { context } = await project();
+    const { principal, documents, tableName } = context;
+    const failures: unknown[] = [];
+    const repository = new JobRepository(documents, tableName, { onUpkeepFailed: (error) => failures.push(error) });
+    await summaryAt(context, T0); // the first counts, unchecked
+    let at = T0 + 1;
+    await repository.counts(principal.projectId, at); // watch
+    at += SETTLE;
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    documents.middlewareStack.add(
+      (next) => async (args) => {
+        if ((args.input as { Select?: string }).Select === 'COUNT') throw throttled;
+        return next(args);
+      },
+      { step: 'initialize', name: 'throttleTally' },
+    );
+    const counts = await repository.counts(principal.projectId, at); // the tally's read is throttled
+    expect(counts?.statuses).toEqual((await context.services.jobRepository.counts(principal.projectId))?.statuses);
+    expect(failures).toEqual([throttled]);
+    expect((await counterItems(context)).some((item) => item.recountTalliedAt !== undefined)).toBe(false);
+    documents.middlewareStack.remove('throttleTally');
+    await repository.counts(principal.projectId, at);
+    expect((await counterItems(context)).some((item) => item.recountTalliedAt !== undefined)).toBe(true);
+  });
+
   it('tallies a large shard a slice per read, and a status change between slices starts it over', async () => {
     const { context, ids } = await project();
     const { principal, documents, tableName } = context;
