@@ -56,6 +56,7 @@ interface StateItem {
   streak?: number;
   lateNoticedFor?: number;
   hold?: JobState['hold'];
+  pingWindow?: JobState['pingWindow'];
   dueShard?: string;
   dueAt?: number;
   outboxShard?: string;
@@ -590,6 +591,7 @@ function toStateItem(state: JobState): StateItem {
     ...(state.flap ? { flap: state.flap } : {}),
     ...alertRulesOf(state),
     ...(state.hold ? { hold: state.hold } : {}),
+    ...(state.pingWindow ? { pingWindow: state.pingWindow } : {}),
     statusKey: keys.jobStatusKey(state.projectId, state.status, shard),
     // Sparse indexes: a job appears in them only while it has something for the checker.
     ...dueAttributes(state, shard),
@@ -623,6 +625,7 @@ function fromStateItem(item: StateItem): JobState {
     ...(item.flap ? { flap: item.flap } : {}),
     ...alertRulesOf(item),
     ...(item.hold ? { hold: item.hold } : {}),
+    ...(item.pingWindow ? { pingWindow: item.pingWindow } : {}),
   };
   return { ...state, ...wakeFromItem(state, item) };
 }
