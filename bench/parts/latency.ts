@@ -40,8 +40,8 @@ async function once(endpoint: string, count: number, random: () => number) {
   const flippedAt = new Map<string, number>();
   const repository = services.jobRepository;
   const save = repository.saveState.bind(repository);
-  repository.saveState = async (state: JobState, expectedVersion: number) => {
-    await save(state, expectedVersion);
+  repository.saveState = async (state: JobState, basedOn: Pick<JobState, 'version' | 'status'>) => {
+    await save(state, basedOn);
     if (state.status === 'missing' && !flippedAt.has(state.id)) flippedAt.set(state.id, Date.now());
   };
 

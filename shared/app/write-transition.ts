@@ -29,7 +29,7 @@ export async function writeTransition<T extends Transition = Transition>(
     const transition = await decide(state);
     if (transition.state === state) return transition;
     try {
-      await jobs.saveState(transition.state, state.version);
+      await jobs.saveState(transition.state, state);
       return transition;
     } catch (error) {
       if (!(error instanceof WriteConflictError) || attempt >= WRITE_ATTEMPTS) throw error;

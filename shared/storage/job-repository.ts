@@ -194,31 +194,30 @@ export class JobRepository implements JobStore {
   }
 
   /**
-   * Writes a new state if nobody wrote since `expectedVersion` was read; throws WriteConflictError
+   * Writes a new state if nobody wrote since `basedOn` was read; throws WriteConflictError
    * otherwise. A Put (not an Update) because the whole small item is rewritten anyway; index
-   * keys that did not change cost no index write. The old item comes back at no capacity cost: a
-   * write that changed the status moves the project's counts, one that kept it writes nothing more.
+   * keys that did not change cost no index write. A write that changed the status moves the
+   * project's counts, one that kept it writes nothing more. The status it replaced is `basedOn`'s:
+   * the condition holds only while the stored item is that very version (every write moves it),
+   * so the old item is not asked back (that answer cost a sixth of the write's CPU in the sandbox).
    */
-  async saveState(state: JobState, expectedVersion: number): Promise<void> {
-    let before: StoredStatus | undefined;
+  async saveState(state: JobState, basedOn: Pick<JobState, 'version' | 'status'>): Promise<void> {
     try {
-      const result = await this.documents.send(
+      await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: toStateItem(state),
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-          ReturnValues: 'ALL_OLD',
+          ExpressionAttributeValues: { ':expected': basedOn.version },
         }),
       );
-      before = (result.Attributes as StateItem | undefined)?.status;
     } catch (error) {
       if (isConditionFailure(error)) throw new WriteConflictError({ cause: error });
       throw error;
     }
-    if (before !== state.status) {
-      await this.counters.record(state.projectId, state.id, { status: before }, { status: state.status });
+    if (basedOn.status !== state.status) {
+      await this.counters.record(state.projectId, state.id, { status: basedOn.status }, { status: state.status });
     }
   }
 

@@ -114,7 +114,7 @@ describe.each(STORES)('due index phase keys on %s', (store) => {
     const repository = services.jobRepository;
     const racing: JobStore = Object.create(repository, {
       saveState: {
-        value: async (state: Parameters<JobStore['saveState']>[0], expected: number) => {
+        value: async (...[state, expected]: Parameters<JobStore['saveState']>) => {
           await repository.releasePublishLease(state.id);
           return repository.saveState(state, expected);
         },

@@ -32,8 +32,11 @@ export interface JobStore {
   getStates(jobIds: readonly string[]): Promise<JobState[]>;
   /** Profiles of many jobs (any order); missing ones are left out. */
   getProfiles(jobs: readonly { readonly projectId: string; readonly jobId: string }[]): Promise<JobProfile[]>;
-  /** Writes `state` if the stored version is still `expectedVersion`; else throws WriteConflictError. */
-  saveState(state: JobState, expectedVersion: number): Promise<void>;
+  /**
+   * Writes `state` if the stored item is still the version `basedOn` was read at; else throws
+   * WriteConflictError. Every write moves the version, so the stored item then is `basedOn`.
+   */
+  saveState(state: JobState, basedOn: Pick<JobState, 'version' | 'status'>): Promise<void>;
   /** The state with the publish lease taken until `until`, or undefined when someone else holds it. */
   acquirePublishLease(state: JobState, until: number, now: number): Promise<JobState | undefined>;
   releasePublishLease(jobId: string): Promise<void>;
