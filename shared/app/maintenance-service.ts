@@ -24,7 +24,8 @@ const CACHED_PROJECTS = 1_000;
 
 /** Maintenance windows: the `/api/maintenance` use cases, and the lookup the state machine's callers make. */
 export class MaintenanceService {
-  private readonly cache = new Map<string, { windows: MaintenanceWindow[]; readAt: number }>();
+  /** The read itself is kept, so a sweep asking for many jobs of one project at once reads once. */
+  private readonly cache = new Map<string, { windows: Promise<MaintenanceWindow[]>; readAt: number }>();
 
   constructor(
     private readonly windows: MaintenanceStore,
@@ -106,9 +107,12 @@ export class MaintenanceService {
   private async windowsOf(projectId: string, now: number): Promise<MaintenanceWindow[]> {
     const cached = this.cache.get(projectId);
     if (cached && now - cached.readAt < WINDOW_CACHE_MS && cached.readAt <= now) return cached.windows;
-    const windows = await this.windows.list(projectId);
+    const windows = this.windows.list(projectId);
     if (this.cache.size >= CACHED_PROJECTS) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(projectId, { windows, readAt: now });
+    const entry = { windows, readAt: now };
+    this.cache.set(projectId, entry);
+    // A failed read is not kept: the next caller reads again.
+    windows.catch(() => this.cache.get(projectId) === entry && this.cache.delete(projectId));
     return windows;
   }
 

@@ -60,6 +60,12 @@ export interface PublishOptions {
   readonly leased?: boolean;
   /** Store calls made at once. */
   readonly concurrency?: number;
+  /**
+   * The writes that only tidy up after a publish (each flip's history record, each notice's
+   * removal) wait for this, so that the caller's more urgent writes go first: a sweep's remaining
+   * flips, whose alerts would otherwise queue behind a thousand tidy-ups in a mass outage.
+   */
+  readonly tidyAfter?: PromiseLike<unknown>;
 }
 
 /** One job being drained: the state it was leased with, the latest state written, what is left. */
@@ -144,7 +150,7 @@ export class OutboxPublisher {
         );
       }
       const drained = (
-        await pMap(chunksOf(held, DRAIN_CHUNK), (chunk) => this.drain(chunk, now, concurrency), {
+        await pMap(chunksOf(held, DRAIN_CHUNK), (chunk) => this.drain(chunk, now, concurrency, options.tidyAfter), {
           concurrency: CHUNKS_AT_ONCE,
         })
       ).flat();
@@ -183,14 +189,22 @@ export class OutboxPublisher {
   }
 
   /**
-   * Drains leased jobs step by step (see `Step`): the flips of a step recorded, its alerts
-   * published in one batch, then each job's notices removed. `settled`: the last removal
+   * Drains leased jobs step by step (see `Step`): a step's alerts published in one batch, then its
+   * flips recorded and each job's notices removed (after `tidyAfter`). The notice stays in the
+   * outbox until its flip is in the history, so a crash in between republishes it and records the
+   * flip then (the record is idempotent; the notifier's claim keeps the second publish from
+   * reaching a channel twice). `settled`: the last removal
    * also released the lease, and nobody wrote in between. `deferred`: without a bus, an
    * alert-worthy notice (and all after it, so none overtakes it) was left. A failed publish is
    * counted on its notice and stops that job's drain (order matters), unless the notice has failed
    * often enough to be parked: then it leaves the outbox and the next one goes.
    */
-  private async drain(held: readonly JobState[], now: number, concurrency: number): Promise<Draining[]> {
+  private async drain(
+    held: readonly JobState[],
+    now: number,
+    concurrency: number,
+    tidyAfter?: PromiseLike<unknown>,
+  ): Promise<Draining[]> {
     const jobs: Draining[] = held.map((state) => ({
       leased: state,
       state,
@@ -207,11 +221,6 @@ export class OutboxPublisher {
       let active = jobs.filter((job) => job.queue.length > 0);
       while (active.length > 0) {
         const steps = active.map((job) => this.nextStep(job));
-        // The history keeps every status change, also those held back while the job flaps.
-        // One put each, at once: BatchWriteItem would save calls, but IAM cannot tell its puts from
-        // its deletes, and the checker may delete nothing (test/infra/iam.test.ts).
-        const flips = steps.flatMap((step) => step.notices.filter((n) => n.kind === 'flip' || n.kind === 'flapping'));
-        await pMap(flips, (flip) => this.history.recordFlip(flip), { concurrency });
         const sent = steps.filter((step) => step.alert);
         // Without a bus no step has an alert (`nextStep` defers it), and nothing is published.
         const outcomes = await publishAll(
@@ -219,6 +228,7 @@ export class OutboxPublisher {
           sent.map((step) => this.messageOf(step, profileOf.get(step.job.leased.id))),
         );
         const outcomeOf = new Map(sent.map((step, i) => [step, outcomes[i]!]));
+        await tidyAfter;
         await pMap(steps, (step) => this.settle(step, outcomeOf.get(step), now), { concurrency });
         active = active.filter((job) => job.queue.length > 0 && !job.deferred && !job.error);
       }
@@ -250,10 +260,19 @@ export class OutboxPublisher {
     return buildAlertMessage(event, notice, step.job.leased, profile, this.publicUrl());
   }
 
-  /** Takes a step's notices out of the job's outbox, or counts (and perhaps parks) a failed alert. */
+  /**
+   * Records a step's flips, then takes its notices out of the job's outbox, or counts (and perhaps
+   * parks) a failed alert.
+   */
   private async settle(step: Step, outcome: PublishOutcome | undefined, now: number): Promise<void> {
     const job = step.job;
     try {
+      // The history keeps every status change, also those held back while the job flaps. One put
+      // each: BatchWriteItem would save calls, but IAM cannot tell its puts from its deletes, and
+      // the checker may delete nothing (test/infra/iam.test.ts).
+      for (const notice of step.notices) {
+        if (notice.kind === 'flip' || notice.kind === 'flapping') await this.history.recordFlip(notice);
+      }
       for (const notice of step.notices) {
         if (notice === step.alert?.notice && outcome && !outcome.ok) {
           if (!this.deadLetters) throw outcome.error;
