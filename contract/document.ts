@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import { OPENAPI_PATH } from '../functions/api/openapi-handler';
-import { BADGE_ROUTES } from '../functions/api/badge-handler';
+import { BADGE_ROUTES } from '../functions/badge/handler';
 import { PING_PARAMETERS, PING_ROUTES, type PingDialect, type PingParameter } from '../functions/ping/ping-path';
 import { MAX_PING_BODY_BYTES } from '../shared/app/ping-service';
 import { API_OPERATIONS, type ApiOperation } from './operations';

@@ -1,3 +1,5 @@
+// First: stack traces map to our TypeScript from the first module on (see the module).
+import './source-mapped-stacks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -27,16 +29,20 @@ export function awsServices(name: FunctionName) {
   if (!settings.ALERTS_TOPIC_ARN) throw new Error('ALERTS_TOPIC_ARN must be set on AWS');
   const instrument = callRecorder(name, settings);
   const documents = createDocumentClient(instrument(new DynamoDBClient({})));
+  // One client for the alerts and the operator topic (both in the stack's region): each client built
+  // is cold-start time, and only what publishes builds one.
+  let sns: SNSClient | undefined;
+  const stackTopics = () => (sns ??= instrument(new SNSClient({})));
   const services = createServices({
     documents,
     settings,
     logger,
     // The api's role may not publish to the alerts topic (a channel test must never reach it), so
-    // the notices an api request meets stay in the outbox for the checker's next sweep.
-    bus: name === 'api' ? undefined : new SnsAlertBus(instrument(new SNSClient({})), settings.ALERTS_TOPIC_ARN),
+    // the notices an api request meets stay in the outbox for the checker's next sweep. Badges only read.
+    bus: name === 'api' || name === 'badge' ? undefined : new SnsAlertBus(stackTopics(), settings.ALERTS_TOPIC_ARN),
     alerts: awsAlertTransports(settings, instrument),
     ...(settings.OPERATOR_TOPIC_ARN
-      ? { operator: new SnsOperatorAlerts(instrument(new SNSClient({})), settings.OPERATOR_TOPIC_ARN) }
+      ? { operator: new SnsOperatorAlerts(stackTopics(), settings.OPERATOR_TOPIC_ARN) }
       : {}),
   });
   return { settings, logger, services };

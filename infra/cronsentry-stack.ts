@@ -104,6 +104,7 @@ export class CronSentryStack extends Stack {
     const handlers: HandlerFunction[] = [
       this.api.pingFunction,
       this.api.apiFunction,
+      this.api.badgeFunction,
       this.checker.handler,
       this.alerts.notifier,
     ];

@@ -20,7 +20,7 @@ import type { Settings } from '../shared/config';
 import { createDocumentClient } from '../shared/storage/document-client';
 import { buildApiHandler } from '../functions/api/handler';
 import { apiRoutes } from '../functions/api/routes';
-import { buildBadgeHandler } from '../functions/api/badge-handler';
+import { buildBadgeHandler } from '../functions/badge/handler';
 import { buildOpenApiHandler, OPENAPI_PATH } from '../functions/api/openapi-handler';
 import openApiDocument from '../contract/openapi.json';
 import { buildPingHandler } from '../functions/ping/handler';
@@ -164,11 +164,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         body: Buffer.from('ping intake down (test switch)'),
       });
     }
-    // The same dispatch as functions/api/index.ts: badges and the OpenAPI document need no key.
+    // The same dispatch as API Gateway's routes (badges have their own function) and functions/api/index.ts:
+    // badges and the OpenAPI document need no key.
     const lambda = isPing ? ping : isBadge ? badge : event.rawPath === OPENAPI_PATH ? openapi : api;
     const context = lambdaContext(event.requestContext.requestId);
-    // Badges are served by the api function on AWS (functions/api/index.ts), so they record as it.
-    const result = await asFunction(isPing ? 'ping' : 'api', () => lambda(event, context));
+    // Each call records as the function that serves the route on AWS (badges: functions/badge).
+    const result = await asFunction(isPing ? 'ping' : isBadge ? 'badge' : 'api', () => lambda(event, context));
     send(response, fromApiGatewayResult(result));
   }
 

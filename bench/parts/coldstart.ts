@@ -4,7 +4,9 @@
  * A real offline `cdk synth` bundles every function into cdk.out; each bundle is then loaded in
  * fresh Node processes with the environment its template gives it, alternating with a floor bundle
  * (bench/coldstart/floor-handler.ts: the same document client, one GetItem and one PutItem), and
- * the medians are compared as ratios, because absolute times drift on a shared machine.
+ * the medians are compared as ratios, because absolute times drift on a shared machine. With
+ * `COLDSTART_BASELINE=<commit or checkout>` that commit is synthesized too (in a git worktree) and its
+ * bundles join the rotation (floor, this commit, baseline, floor, …): before and after in one run.
  *
  * What one sample is: a new `node` process imports the bundle and awaits the import; `load` is
  * `performance.now()` then, i.e. milliseconds since the process began (Node's own start included,
@@ -30,22 +32,28 @@ import { LOCAL_REGION } from '../../sandbox/local-store';
 import { benchStack } from '../support/env';
 import { percentile } from '../support/stats';
 import { parseJobCreate } from '../../shared/app/job-input';
+import { badgeKeyOf } from '../../shared/app/badges';
+import { baselineCheckout } from './sandbox-side-by-side';
 
 const run = promisify(execFile);
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PAIRS = Number(process.env.COLDSTART_PAIRS ?? 15);
 const STACK = 'CronSentryColdStart';
-/** The four functions every deployment has (events and monitor are opt-in). */
-const HANDLERS = ['ping', 'api', 'checker', 'notifier'] as const;
+/** The functions every deployment has (events and monitor are opt-in). */
+const HANDLERS = ['ping', 'api', 'badge', 'checker', 'notifier'] as const;
 type HandlerName = (typeof HANDLERS)[number];
 /** The construct path of each function in the stack (as the bundled-artifact test finds them). */
 const CONSTRUCT_PATHS: Record<HandlerName, string> = {
   ping: '/Api/Ping/Function/Resource',
   api: '/Api/Api/Function/Resource',
+  badge: '/Api/Badge/Function/Resource',
   checker: '/Checker/Checker/Function/Resource',
   notifier: '/Alerts/Notifier/Function/Resource',
 };
-const BOUNDS: Record<HandlerName, number> = { ping: 1.3, api: 1.6, checker: 1.6, notifier: 1.6 };
+/** Issue 14's bounds; the badge function (split from the api this round) has none. */
+const BOUNDS: Partial<Record<HandlerName, number>> = { ping: 1.3, api: 1.6, checker: 1.6, notifier: 1.6 };
+/** A commit or checkout to measure side by side with this one (`COLDSTART_BASELINE=32ee54f`). */
+const BASELINE = process.env.COLDSTART_BASELINE;
 
 interface Bundle {
   readonly file: string;
@@ -85,27 +93,37 @@ function sample(bundle: Bundle, event: unknown, extraEnv: Record<string, string>
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`${bundle.file} exited ${code}: ${stderr.slice(0, 600)}`));
+      if (code !== 0) reject(new Error(`${bundle.file} exited ${code}: ${stderr.slice(-1200)}`));
       else resolve(JSON.parse(stdout.slice(stdout.lastIndexOf('{"load"'))) as Sample);
     });
   });
 }
 
-/** A, B, A, B … in fresh processes; the medians of each and their ratio. */
-async function sideBySide(
-  floor: { bundle: Bundle; event?: unknown },
-  subject: { bundle: Bundle; event?: unknown },
-  metric: keyof Sample,
-) {
-  const a: number[] = [];
-  const b: number[] = [];
+interface Subject {
+  readonly bundle: Bundle;
+  readonly event?: unknown;
+}
+
+/** Floor, A, B, …, floor, A, B … in fresh processes; the median of each and its ratio to the floor's. */
+async function interleaved(floor: Subject, subjects: readonly Subject[], metric: keyof Sample) {
+  const floorTimes: number[] = [];
+  const times = subjects.map(() => [] as number[]);
   for (let i = 0; i < PAIRS; i += 1) {
-    a.push((await sample(floor.bundle, floor.event))[metric]!);
-    b.push((await sample(subject.bundle, subject.event))[metric]!);
+    floorTimes.push((await sample(floor.bundle, floor.event))[metric]!);
+    for (const [j, subject] of subjects.entries())
+      times[j]!.push((await sample(subject.bundle, subject.event))[metric]!);
   }
-  const floorMs = percentile(a, 50);
-  const subjectMs = percentile(b, 50);
-  return { floorMs: round(floorMs), subjectMs: round(subjectMs), ratio: round(subjectMs / floorMs, 2) };
+  const floorMs = percentile(floorTimes, 50);
+  return {
+    floorMs: round(floorMs),
+    subjects: times.map((t) => ({ ms: round(percentile(t, 50)), ratio: round(percentile(t, 50) / floorMs, 2) })),
+  };
+}
+
+/** A, B, A, B … in fresh processes; the medians of each and their ratio. */
+async function sideBySide(floor: Subject, subject: Subject, metric: keyof Sample) {
+  const { floorMs, subjects } = await interleaved(floor, [subject], metric);
+  return { floorMs, subjectMs: subjects[0]!.ms, ratio: subjects[0]!.ratio };
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -129,16 +147,16 @@ function stackBuildOptions(entry: string, outfile: string) {
   };
 }
 
-async function synthesize(workDir: string) {
+async function synthesize(workDir: string, root = repositoryRoot) {
   const dashboardDir = path.join(workDir, 'dashboard');
-  fs.mkdirSync(dashboardDir);
+  fs.mkdirSync(dashboardDir, { recursive: true });
   fs.writeFileSync(path.join(dashboardDir, 'index.html'), '<!doctype html><title>CronSentry</title>');
   const outdir = path.join(workDir, 'cdk.out');
   await run(
     'npx',
     ['cdk', 'synth', '--quiet', '--output', outdir, '-c', `dashboardDir=${dashboardDir}`, '-c', `stackName=${STACK}`],
     {
-      cwd: repositoryRoot,
+      cwd: root,
       env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
       maxBuffer: 16 * 1024 * 1024,
     },
@@ -152,16 +170,20 @@ interface TemplateResource {
   Properties: { Handler?: string; Environment?: { Variables?: Record<string, unknown> } };
 }
 
-/** Each function's bundle in cdk.out and its environment, with references replaced by local values. */
-function locate(outdir: string, local: Record<string, string>): Record<HandlerName, Bundle> {
+/**
+ * Each function's bundle in cdk.out and its environment, with references replaced by local values.
+ * A baseline may lack a function (badges were the api's before this round): it is left out.
+ */
+function locate(outdir: string, local: Record<string, string>, partial = false): Partial<Record<HandlerName, Bundle>> {
   const template = JSON.parse(fs.readFileSync(path.join(outdir, `${STACK}.template.json`), 'utf8')) as {
     Resources: Record<string, TemplateResource>;
   };
   const resources = Object.values(template.Resources);
-  const entries = HANDLERS.map((name) => {
+  const entries = HANDLERS.flatMap((name) => {
     const resource = resources.find(
       (r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:cdk:path']?.endsWith(CONSTRUCT_PATHS[name]),
     );
+    if (!resource && partial) return [];
     if (!resource) throw new Error(`no ${name} function in the template`);
     const variables = resource.Properties.Environment?.Variables ?? {};
     const environment: Record<string, string> = { ...local };
@@ -170,9 +192,9 @@ function locate(outdir: string, local: Record<string, string>): Record<HandlerNa
     }
     const { NODE_OPTIONS: nodeOptions = '', ...rest } = environment;
     const file = path.join(outdir, resource.Metadata!['aws:asset:path']!, 'index.mjs');
-    return [name, { file, environment: rest, nodeOptions }] as const;
+    return [[name, { file, environment: rest, nodeOptions }] as const];
   });
-  return Object.fromEntries(entries) as Record<HandlerName, Bundle>;
+  return Object.fromEntries(entries) as Partial<Record<HandlerName, Bundle>>;
 }
 
 /** Copies a bundle with its map, with or without the `sourceMappingURL` comment. */
@@ -254,9 +276,27 @@ export async function runColdstart(endpoint: string) {
       TABLE_NAME: stack.tableName,
       ALERTS_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:123456789012:cronsentry-coldstart`,
       CRONSENTRY_PUBLIC_URL: 'https://cronsentry.test',
+      // The checker's outage guard: its canary and operator alert go to a closed local port, so the
+      // coverage invocation's sweep sends nothing off this machine.
+      CRONSENTRY_CANARY_URL: 'http://127.0.0.1:9',
+      AWS_ENDPOINT_URL_SNS: 'http://127.0.0.1:9',
+      OPERATOR_TOPIC_ARN: `arn:aws:sns:${LOCAL_REGION}:123456789012:cronsentry-coldstart-operator`,
     };
     const outdir = await synthesize(workDir);
-    const deployed = locate(outdir, local);
+    const deployed = locate(outdir, local) as Record<HandlerName, Bundle>;
+    let baseline: { label: string; bundles: Partial<Record<HandlerName, Bundle>> } | undefined;
+    if (BASELINE) {
+      const checkout = await baselineCheckout(BASELINE);
+      try {
+        const baselineOut = await synthesize(path.join(workDir, 'baseline'), checkout.root);
+        // Copied out, since the checkout (and its cdk.out) is removed now.
+        const kept = path.join(workDir, 'baseline-bundles');
+        fs.cpSync(baselineOut, kept, { recursive: true });
+        baseline = { label: checkout.label, bundles: locate(kept, local, true) };
+      } finally {
+        await checkout.remove();
+      }
+    }
 
     // The floor: the same esbuild options, no source map flag.
     const floorFile = path.join(workDir, 'floor', 'index.mjs');
@@ -276,6 +316,7 @@ export async function runColdstart(endpoint: string) {
       parseJobCreate({ name: 'cold', schedule: 'every 1h', grace_time: 5 }),
       now,
     );
+    const badgeKey = badgeKeyOf(project)!;
     const events: Record<HandlerName, unknown> = {
       ping: {
         ...toApiGatewayEvent({ method: 'GET', url: `/api/ping/${job.id}`, headers: {} }),
@@ -285,15 +326,30 @@ export async function runColdstart(endpoint: string) {
         ...toApiGatewayEvent({ method: 'GET', url: '/api/jobs', headers: { authorization: `Bearer ${secret}` } }),
         routeKey: 'ANY /api/{proxy+}',
       },
+      badge: {
+        ...toApiGatewayEvent({ method: 'GET', url: `/badge/${badgeKey}/*.svg`, headers: {} }),
+        routeKey: 'GET /badge/{proxy+}',
+      },
       checker: { 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString(), detail: {} },
       notifier: { Records: [] },
     };
 
+    // With a baseline: floor, baseline, this commit, floor, … so that before and after share one run.
     const load: Record<string, unknown> = {};
     for (const name of HANDLERS) {
+      const before = baseline?.bundles[name];
+      const measured = await interleaved(
+        { bundle: floor },
+        before ? [{ bundle: deployed[name] }, { bundle: before }] : [{ bundle: deployed[name] }],
+        'load',
+      );
+      const [after, beforeResult] = measured.subjects;
       load[name] = {
-        ...(await sideBySide({ bundle: floor }, { bundle: deployed[name] }, 'load')),
-        bound: BOUNDS[name],
+        floorMs: measured.floorMs,
+        subjectMs: after!.ms,
+        ratio: after!.ratio,
+        bound: BOUNDS[name] ?? null,
+        ...(beforeResult ? { baselineMs: beforeResult.ms, baselineRatio: beforeResult.ratio } : {}),
       };
     }
     const firstRequest = await sideBySide(
@@ -302,13 +358,14 @@ export async function runColdstart(endpoint: string) {
       'first',
     );
 
-    // Source maps: the deployed ping bundle, with and without the comment and the flag.
+    // Source maps: the deployed ping bundle, with and without the comment and the flag. What ships:
+    // the comment, no flag (functions/source-mapped-stacks.ts reads the map on the first trace).
     const sourceMaps: Record<string, unknown> = {};
     const deployedHasComment = /\/\/# sourceMappingURL=/.test(fs.readFileSync(deployed.ping.file, 'utf8'));
     for (const [label, linked, flag] of [
       ['no comment, no flag', false, ''],
-      ['no comment, --enable-source-maps', false, '--enable-source-maps'],
-      ['sourceMappingURL, --enable-source-maps', true, '--enable-source-maps'],
+      ['sourceMappingURL, no flag (what ships)', true, ''],
+      ['sourceMappingURL, --enable-source-maps (what shipped before)', true, '--enable-source-maps'],
     ] as const) {
       const bundle = variant(deployed.ping, path.join(workDir, 'variants', label.replace(/\W+/g, '-')), linked, flag);
       sourceMaps[label] = await sideBySide({ bundle: floor }, { bundle }, 'load');
@@ -338,7 +395,8 @@ export async function runColdstart(endpoint: string) {
     }
 
     return {
-      method: `fresh node ${process.version} processes, floor and subject alternating, ${PAIRS} pairs, medians; load = ms from process start until the import resolved`,
+      method: `fresh node ${process.version} processes, floor and subject alternating (floor, this commit, baseline with COLDSTART_BASELINE), ${PAIRS} rounds, medians; load = ms from process start until the import resolved`,
+      baseline: baseline?.label ?? null,
       deployedNodeOptions: deployed.ping.nodeOptions || '(none)',
       deployedBundleHasSourceMappingURL: deployedHasComment,
       load,
@@ -346,7 +404,7 @@ export async function runColdstart(endpoint: string) {
       sourceMaps,
       bundles,
       invocationForCoverage:
-        'ping: one success ping; api: GET /api/jobs with a key; checker: one scheduled event; notifier: an empty SNS batch',
+        'ping: one success ping; api: GET /api/jobs with a key; badge: the project SVG badge; checker: one scheduled event; notifier: an empty SNS batch',
     };
   } finally {
     stack.close();

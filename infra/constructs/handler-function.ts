@@ -17,6 +17,7 @@ export const ESM_REQUIRE_BANNER =
 export const HANDLER_ENTRIES = {
   ping: 'functions/ping/index.ts',
   api: 'functions/api/index.ts',
+  badge: 'functions/badge/index.ts',
   checker: 'functions/checker/index.ts',
   notifier: 'functions/notifier/index.ts',
   events: 'functions/events/index.ts',
@@ -86,13 +87,10 @@ export class HandlerFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      environment: {
-        ...props.environment,
-        // Stack traces that point at our TypeScript instead of line 1 of a minified file. The bundle
-        // links its map (SourceMapMode.DEFAULT), or the flag would cost start-up and map nothing;
-        // `npm run bench -- coldstart` measures what it costs (docs/benchmarks.md).
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      // Stack traces point at our TypeScript through the linked map (SourceMapMode.DEFAULT), read only
+      // when a trace is formatted (functions/source-mapped-stacks.ts). Not NODE_OPTIONS=--enable-source-maps:
+      // that parses the whole map at every cold start (`npm run bench -- coldstart`, docs/benchmarks.md).
+      environment: { ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
         target: ESBUILD_TARGET,

@@ -36,9 +36,9 @@ const CONDITIONAL_GET_REQUEST_HEADERS = ['if-none-match'];
 const CONDITIONAL_GET_RESPONSE_HEADERS = ['etag'];
 
 /**
- * The HTTP API (API Gateway v2) with its two functions: the ping function takes
- * `/api/ping/{proxy+}` (GET, POST, HEAD: `{id}`, `{id}/{signal}`, `{pingKey}/{slug}`), the api
- * function every other `/api/...` route. API Gateway picks the most specific route, so pings
+ * The HTTP API (API Gateway v2) with its three functions: the ping function takes
+ * `/api/ping/{proxy+}` (GET, POST, HEAD: `{id}`, `{id}/{signal}`, `{pingKey}/{slug}`), the badge
+ * function `/badge/{proxy+}`, the api function every other `/api/...` route. API Gateway picks the most specific route, so pings
  * never reach the api function and the ping role can stay as small as a ping needs.
  */
 export class CronSentryApi extends Construct {
@@ -46,6 +46,7 @@ export class CronSentryApi extends Construct {
   readonly stage: HttpStage;
   readonly pingFunction: HandlerFunction;
   readonly apiFunction: HandlerFunction;
+  readonly badgeFunction: HandlerFunction;
   readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: CronSentryApiProps) {
@@ -92,6 +93,20 @@ export class CronSentryApi extends Construct {
     // No sns:Publish on the alerts topic: notices an api request meets are left in the outbox for
     // the checker (functions/aws-wiring.ts), and the topic is denied to the api explicitly.
 
+    // Badges have a function of their own so that badge-maker's 0.9 MB of font tables stay out of
+    // the api's cold start (docs/benchmarks.md, "Cold starts").
+    this.badgeFunction = new HandlerFunction(this, 'Badge', {
+      entry: HANDLER_ENTRIES.badge,
+      description: 'CronSentry status badges: public, read-only',
+      environment: props.environment,
+      timeout: Duration.seconds(10),
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    // A badge reads its project (GetItem) and the project's jobs: their profiles (Query on the
+    // project's partition) and states (BatchGetItem). It writes nothing, queries no index, publishes nothing.
+    this.badgeFunction.role.addToPolicy(onItems(table, ['GetItem', 'Query', 'BatchGetItem']));
+
     const corsOrigins = props.corsOrigins ?? [];
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'CronSentry: pings and the management API',
@@ -117,11 +132,11 @@ export class CronSentryApi extends Construct {
         integration: pingIntegration,
       });
     }
-    // Status badges: public and read-only, served by the api function (it may read every job).
+    // Status badges: public and read-only, served by their own function.
     this.httpApi.addRoutes({
       path: '/badge/{proxy+}',
       methods: [HttpMethod.GET, HttpMethod.HEAD],
-      integration: new HttpLambdaIntegration('BadgeIntegration', this.apiFunction.function),
+      integration: new HttpLambdaIntegration('BadgeIntegration', this.badgeFunction.function),
     });
     this.httpApi.addRoutes({
       path: '/api/{proxy+}',

@@ -5,8 +5,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESClient } from '@aws-sdk/client-ses';
 import type { SNSClient } from '@aws-sdk/client-sns';
 
-/** The four Lambda functions; every AWS call is made on behalf of one of them. */
-export const FUNCTION_NAMES = ['ping', 'api', 'checker', 'notifier', 'events'] as const;
+/** The Lambda functions; every AWS call is made on behalf of one of them. */
+export const FUNCTION_NAMES = ['ping', 'api', 'badge', 'checker', 'notifier', 'events'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /**

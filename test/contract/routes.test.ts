@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import document from '../../contract/openapi.json';
-import { BADGE_ROUTES } from '../../functions/api/badge-handler';
+import { BADGE_ROUTES } from '../../functions/badge/handler';
 import { OPENAPI_PATH } from '../../functions/api/openapi-handler';
 import { apiRoutes } from '../../functions/api/routes';
 import { PING_PARAMETERS, PING_ROUTES } from '../../functions/ping/ping-path';

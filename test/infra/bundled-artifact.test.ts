@@ -45,7 +45,7 @@ interface Bundle {
 }
 
 let workDir: string;
-let bundles: Record<'ping' | 'api' | 'checker' | 'notifier' | 'events', Bundle>;
+let bundles: Record<'ping' | 'api' | 'badge' | 'checker' | 'notifier' | 'events', Bundle>;
 let dynamoEndpoint: string;
 let tableName: string;
 let snsStub: http.Server;
@@ -165,6 +165,7 @@ function locateBundles(outdir: string): typeof bundles {
   return {
     ping: byPath('/Api/Ping/Function/Resource'),
     api: byPath('/Api/Api/Function/Resource'),
+    badge: byPath('/Api/Badge/Function/Resource'),
     checker: byPath('/Checker/Checker/Function/Resource'),
     notifier: byPath('/Alerts/Notifier/Function/Resource'),
     events: byPath('/AwsEvents/Events/Function/Resource'),
@@ -346,14 +347,38 @@ describe('the bundled functions from a real cdk synth', () => {
     }
   });
 
-  it('link their source maps, so that --enable-source-maps turns a stack trace into our TypeScript', () => {
+  it('link their source maps, read only when a stack trace is formatted (no --enable-source-maps)', () => {
     for (const [name, bundle] of Object.entries(bundles)) {
-      expect(bundle.environment.NODE_OPTIONS).toBe('--enable-source-maps');
+      // The flag would parse the whole map at every cold start (docs/benchmarks.md, "Cold starts").
+      expect(bundle.environment.NODE_OPTIONS).toBeUndefined();
       expect(fs.readFileSync(bundle.file, 'utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
       const map = JSON.parse(fs.readFileSync(`${bundle.file}.map`, 'utf8')) as { sources: string[] };
       expect(map.sources.some((source) => source.endsWith(`functions/${name}/index.ts`))).toBe(true);
     }
   });
+
+  it('print a stack trace that points at our TypeScript when a function fails to start', async () => {
+    for (const bundle of [bundles.ping, bundles.api]) {
+      // Without ALERTS_TOPIC_ARN the composition root refuses to start (functions/aws-wiring.ts).
+      const env: Record<string, string> = lambdaEnvironment(bundle, 'http://127.0.0.1:9');
+      delete env.ALERTS_TOPIC_ARN;
+      const child = spawnProcess(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(bundle.file)})`],
+        {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).not.toBe(0);
+      expect(stderr).toContain('ALERTS_TOPIC_ARN must be set on AWS');
+      expect(stderr).toMatch(/\n\s+at \S+ \(\/.*functions\/aws-wiring\.ts:\d+:\d+\)/);
+      expect(stderr).not.toMatch(/\n\s+at .*index\.mjs:\d+:\d+/);
+    }
+  }, 60_000);
 
   it('create → ping → sweep → missing, published to the alerts topic and delivered once by the notifier', async () => {
     const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
@@ -505,6 +530,30 @@ describe('the bundled functions from a real cdk synth', () => {
     expect(toUserTopic).toHaveLength(2);
     expect(toUserTopic[1]!.get('Message')).toContain(jobId);
     expect(mailed).toHaveLength(2);
+  }, 120_000);
+
+  it('the badge function renders the SVG badge the api lists, and the api bundle carries no badge renderer', async () => {
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const listed = (await invoke(
+      bundles.api,
+      httpEvent('GET', '/api/v3/badges/', 'ANY /api/{proxy+}', auth),
+      lambdaEnvironment(bundles.api, snsEndpoint),
+    )) as HttpResult;
+    expect(listed.statusCode, listed.body).toBe(200);
+    const svgUrl = (JSON.parse(listed.body!) as { badges: Record<string, { svg: string }> }).badges['*']!.svg;
+    const badge = (await invoke(
+      bundles.badge,
+      httpEvent('GET', new URL(svgUrl).pathname, 'GET /badge/{proxy+}'),
+      lambdaEnvironment(bundles.badge, snsEndpoint),
+    )) as HttpResult & { headers: Record<string, string> };
+    expect(badge.statusCode, badge.body).toBe(200);
+    expect(badge.headers['content-type']).toBe('image/svg+xml');
+    expect(badge.body).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // badge-maker's font-width tables (anafanafo) live in the badge bundle only.
+    const map = (bundle: Bundle) =>
+      (JSON.parse(fs.readFileSync(`${bundle.file}.map`, 'utf8')) as { sources: string[] }).sources;
+    expect(map(bundles.badge).some((source) => source.includes('node_modules/anafanafo/'))).toBe(true);
+    expect(map(bundles.api).some((source) => source.includes('node_modules/badge-maker/'))).toBe(false);
   }, 120_000);
 
   it('the events function turns the documented ECS events into a start and a failure with exit code and reason', async () => {

@@ -1,5 +1,5 @@
 /**
- * IAM proven from the template: every AWS call the four functions made anywhere in the suite
+ * IAM proven from the template: every AWS call the functions made anywhere in the suite
  * (handler, end-to-end and bundled-artifact tests record them, see test/support/aws-calls.ts) is
  * evaluated against that function's role in the synthesized template by a real IAM policy
  * evaluator. Every call must be allowed; every grant must be used by some call (or be listed below
@@ -35,6 +35,7 @@ function deployment(stackName: string) {
   const handlers = {
     ping: s.stack.api.pingFunction,
     api: s.stack.api.apiFunction,
+    badge: s.stack.api.badgeFunction,
     checker: s.stack.checker.handler,
     notifier: s.stack.alerts.notifier,
     events: s.stack.awsEvents!.handler,
@@ -230,17 +231,22 @@ describe('each role is refused what it must not touch', () => {
     }
   });
 
-  it('only the checker queries the indexes, and the api the status and due ones; checker and notifier delete nothing', async () => {
-    for (const fn of ['ping', 'notifier'] as const) {
+  it('only the checker queries the indexes, and the api the status and due ones; checker, notifier and badge delete nothing', async () => {
+    for (const fn of ['ping', 'notifier', 'badge'] as const) {
       for (const index of indexes) await expectRefused(defaults, fn, 'dynamodb:Query', defaults.indexArn(index));
     }
     // Status filters and the summary (the status index, and the checker's backlog in the due index).
     for (const index of indexes.filter((name) => name !== 'status' && name !== 'due')) {
       await expectRefused(defaults, 'api', 'dynamodb:Query', defaults.indexArn(index));
     }
-    for (const fn of ['checker', 'notifier'] as const) {
+    for (const fn of ['checker', 'notifier', 'badge'] as const) {
       await expectRefused(defaults, fn, 'dynamodb:DeleteItem', defaults.tableArn);
     }
+    // Badges only read: no write of any kind, no topic.
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) {
+      await expectRefused(defaults, 'badge', action, defaults.tableArn);
+    }
+    await expectRefused(defaults, 'badge', 'sns:Publish', defaults.alertsTopic);
   });
 
   it('ping publishes to the alerts topic only, the checker to it and the operator topic (the outage guard), and neither sends e-mail', async () => {

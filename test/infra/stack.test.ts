@@ -18,6 +18,7 @@ function functionsOf(s: Synthesized) {
   return {
     ping: api.pingFunction,
     api: api.apiFunction,
+    badge: api.badgeFunction,
     checker: checker.handler,
     notifier: alerts.notifier,
   };
@@ -131,7 +132,7 @@ describe('table', () => {
 });
 
 describe('HTTP API', () => {
-  it('routes pings to the ping function and everything else under /api to the api function', () => {
+  it('routes pings to the ping function, badges to the badge function and everything else under /api to the api function', () => {
     const s = defaults;
     const integrations = s.template.findResources('AWS::ApiGatewayV2::Integration');
     const functionOfIntegration = new Map(
@@ -143,6 +144,7 @@ describe('HTTP API', () => {
     });
     const ping = { 'Fn::GetAtt': [s.logicalId(s.stack.api.pingFunction.function), 'Arn'] };
     const api = { 'Fn::GetAtt': [s.logicalId(s.stack.api.apiFunction.function), 'Arn'] };
+    const badge = { 'Fn::GetAtt': [s.logicalId(s.stack.api.badgeFunction.function), 'Arn'] };
     expect(new Map(routes)).toEqual(
       new Map([
         ['GET /api/ping/{proxy+}', ping],
@@ -152,8 +154,8 @@ describe('HTTP API', () => {
         ['POST /ping/{proxy+}', ping],
         ['HEAD /ping/{proxy+}', ping],
         ['ANY /api/{proxy+}', api],
-        ['GET /badge/{proxy+}', api],
-        ['HEAD /badge/{proxy+}', api],
+        ['GET /badge/{proxy+}', badge],
+        ['HEAD /badge/{proxy+}', badge],
       ]),
     );
     s.template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
@@ -322,6 +324,26 @@ describe('least privilege', () => {
     expect(allowed.get('sns:Publish')).toEqual([topicRef(s)]);
     expect(allowed.get('logs:PutLogEvents')).toEqual([
       { 'Fn::GetAtt': [s.logicalId(s.stack.api.pingFunction.logGroup), 'Arn'] },
+    ]);
+  });
+
+  it('lets the badge function read the table (a project, its jobs) and nothing else: no write, no index, no topic', () => {
+    const s = defaults;
+    const allowed = allowedByAction(s, s.logicalId(s.stack.api.badgeFunction.role));
+    expect([...allowed.keys()].sort()).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ].sort(),
+    );
+    for (const action of ['BatchGetItem', 'GetItem', 'Query'].map((a) => `dynamodb:${a}`)) {
+      expect(allowed.get(action)).toEqual([tableArn(s)]);
+    }
+    expect(allowed.get('logs:PutLogEvents')).toEqual([
+      { 'Fn::GetAtt': [s.logicalId(s.stack.api.badgeFunction.logGroup), 'Arn'] },
     ]);
   });
 

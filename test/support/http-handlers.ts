@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import document from '../../contract/openapi.json';
-import { buildBadgeHandler } from '../../functions/api/badge-handler';
+import { buildBadgeHandler } from '../../functions/badge/handler';
 import { buildApiHandler } from '../../functions/api/handler';
 import { buildOpenApiHandler, OPENAPI_PATH } from '../../functions/api/openapi-handler';
 import { apiRoutes } from '../../functions/api/routes';
@@ -38,11 +38,11 @@ export function httpClient(services: Services, clock: () => number, minimumMs = 
   const badge = buildBadgeHandler({ badges: services.badges, clock, logger: silentLogger }) as unknown as Lambda;
   const openapi = buildOpenApiHandler(document) as unknown as Lambda;
   /** The same dispatch as API Gateway's routes and functions/api/index.ts. */
-  const lambdaFor = (path: string): [Lambda, 'ping' | 'api'] =>
+  const lambdaFor = (path: string): [Lambda, 'ping' | 'api' | 'badge'] =>
     /^\/(api\/)?ping\//.test(path)
       ? [ping, 'ping']
       : path.startsWith('/badge/')
-        ? [badge, 'api']
+        ? [badge, 'badge']
         : path === OPENAPI_PATH
           ? [openapi, 'api']
           : [api, 'api'];
