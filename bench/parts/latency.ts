@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobState, StoredStatus } from '../../shared/domain/job';
+import type { JobState } from '../../shared/domain/job';
 import { createDocumentClient } from '../../shared/storage/document-client';
 import { round } from '../support/capacity';
 import { benchStack } from '../support/env';
@@ -40,8 +40,8 @@ async function once(endpoint: string, count: number, random: () => number) {
   const flippedAt = new Map<string, number>();
   const repository = services.jobRepository;
   const save = repository.saveState.bind(repository);
-  repository.saveState = async (state: JobState, expectedVersion: number, readStatus?: StoredStatus) => {
-    await save(state, expectedVersion, readStatus);
+  repository.saveState = async (state: JobState, basedOn: Pick<JobState, 'version' | 'status'>) => {
+    await save(state, basedOn);
     if (state.status === 'missing' && !flippedAt.has(state.id)) flippedAt.set(state.id, Date.now());
   };
 

@@ -88,7 +88,7 @@ export class Checker {
         // The write that records a notice also takes the publish lease: whoever wins it publishes.
         const withLease = step.notice ? withPublishLease(step.state, state, now) : undefined;
         try {
-          await this.jobs.saveState(withLease ?? step.state, state.version, state.status);
+          await this.jobs.saveState(withLease ?? step.state, state);
         } catch (error) {
           if (error instanceof WriteConflictError) {
             report.lostRaces += 1;

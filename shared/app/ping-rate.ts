@@ -1,62 +1,46 @@
-import type { SignalKind } from '../domain/job';
-import type { HistoryStore } from './ports/history-store';
+import type { JobState, PingWindow, SignalKind } from '../domain/job';
 
 const MINUTE_MS = 60_000;
-/** Verdicts remembered per container; a flood of one job then costs no reads at all. */
-const REMEMBERED_JOBS = 10_000;
 
 /**
  * Pings per job per minute. Pings beyond the limit are acknowledged but not stored, unless they
  * change the job's status (a failure is never dropped).
  *
- * Counting costs nothing on the common path: a ping that comes at least 60 s / limit after the
- * job's last stored ping cannot, on its own pace, exceed the limit, so it is not counted. Only a
- * ping that comes sooner (and every `log` ping, which the job item does not record) reads the
- * newest `limit` entries of the ping log. A job found over its limit is remembered in memory until
- * the oldest of those entries is a minute old. The effect: at most about `limit` stored pings per
- * minute under a steady flood, never more than twice that in the worst interleaving.
+ * The count is the job's `pingWindow`, kept on its state item and written with the state write the
+ * ping makes anyway: counting costs no read and no write of its own. A window opens with the first
+ * ping counted in it and lasts a minute; once it holds `limit` stored pings, the next ones are
+ * refused until it closes. So a flood is refused from the `limit + 1`-th ping of its first minute
+ * on, at most the limit is stored per minute under a steady flood, and never more than twice the
+ * limit in any 60 s (the end of one window and the start of the next). The write is a
+ * compare-and-set on the state the count was read with, so concurrent pings cannot both take the
+ * last place.
  */
 export class PingRateGate {
-  private readonly overUntil = new Map<string, number>();
+  constructor(readonly perMinute: number) {}
 
-  constructor(
-    private readonly history: Pick<HistoryStore, 'listPings'>,
-    readonly perMinute: number,
-  ) {}
+  /** Whether one more ping may be stored for this job now. */
+  allows(state: JobState, now: number): boolean {
+    const window = openWindow(state, now);
+    return !window || window.pings < this.perMinute;
+  }
 
   /**
-   * Whether a ping of `kind` to a job last pinged at `lastPingAt` may be stored now. Decided before
-   * anything is written: from memory when the job is known to be over, without a read when the
-   * ping keeps to the limit's pace, else by counting the job's newest stored pings.
+   * `next`, the job as a stored ping of `kind` at `now` leaves it, with that ping counted. The count
+   * is left out of the item when it follows from `lastPingAt` (the ping opened a window of its own);
+   * a `log` ping does not set `lastPingAt`, so it always writes the count.
    */
-  async allows(jobId: string, kind: SignalKind, lastPingAt: number | undefined, now: number): Promise<boolean> {
-    if (this.knownOver(jobId, now)) return false;
-    if (!this.mustCount(kind, lastPingAt, now)) return true;
-    return !(await this.isOver(jobId, now));
+  counted(state: JobState, next: JobState, kind: SignalKind, now: number): JobState {
+    const { pingWindow: _previous, ...rest } = next;
+    const open = openWindow(state, now);
+    const window: PingWindow = open ? { from: open.from, pings: open.pings + 1 } : { from: now, pings: 1 };
+    const derivable = kind !== 'log' && window.pings === 1 && next.lastPingAt === now;
+    return derivable ? rest : { ...rest, pingWindow: window };
   }
+}
 
-  /** True when the job is known, without a read, to be over its limit. */
-  private knownOver(jobId: string, now: number): boolean {
-    const until = this.overUntil.get(jobId);
-    if (until === undefined) return false;
-    if (until > now) return true;
-    this.overUntil.delete(jobId);
-    return false;
-  }
-
-  /** Whether this ping has to be counted before it is stored. */
-  private mustCount(kind: SignalKind, lastPingAt: number | undefined, now: number): boolean {
-    if (kind === 'log') return true;
-    return lastPingAt !== undefined && now - lastPingAt < MINUTE_MS / this.perMinute;
-  }
-
-  /** Counts the job's stored pings of the last minute (reads at most `perMinute` log entries). */
-  private async isOver(jobId: string, now: number): Promise<boolean> {
-    const newest = await this.history.listPings(jobId, this.perMinute);
-    const oldest = newest.items[this.perMinute - 1];
-    if (!oldest || oldest.at <= now - MINUTE_MS) return false;
-    if (this.overUntil.size >= REMEMBERED_JOBS) this.overUntil.delete(this.overUntil.keys().next().value!);
-    this.overUntil.set(jobId, oldest.at + MINUTE_MS);
-    return true;
-  }
+/** The job's window, if it is still open at `now`. */
+function openWindow(state: JobState, now: number): PingWindow | undefined {
+  const window =
+    state.pingWindow ?? (state.lastPingAt === undefined ? undefined : { from: state.lastPingAt, pings: 1 });
+  return window && now < window.from + MINUTE_MS ? window : undefined;
 }

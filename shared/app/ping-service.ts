@@ -55,7 +55,7 @@ export class PingService {
     private readonly logger: Pick<Logger, 'warn'>,
     private readonly options: PingServiceOptions = {},
   ) {
-    if (options.maxPingsPerMinute) this.gate = new PingRateGate(history, options.maxPingsPerMinute);
+    if (options.maxPingsPerMinute) this.gate = new PingRateGate(options.maxPingsPerMinute);
   }
 
   /**
@@ -85,25 +85,23 @@ export class PingService {
 
   /**
    * Records a ping; throws NotFoundError for an unknown job. One compare-and-set pass: on the
-   * state it read, it decides whether the ping may be stored (the rate gate), applies the signal,
-   * and writes once; a lost race decides again on the fresh state.
+   * state it read, it decides whether the ping may be stored (the rate gate, whose count is part of
+   * that state), applies the signal, and writes once; a lost race decides again on the fresh state.
    */
   async record(input: PingInput, now: number): Promise<void> {
     await this.options.ingest?.count(now);
     const signal = signalOf(input, now);
+    const gate = this.gate;
     const { state, notice, stored } = await writeTransition(this.jobs, input.jobId, async (current) => {
       const next = await this.decide(current, signal, now);
+      if (!gate) return { ...next, stored: true };
       // A status change is written whatever the rate: a failure is never dropped.
-      if (next.notice || (await this.withinRate(input, current, now))) return { ...next, stored: true };
-      return { state: current, stored: false };
+      if (!next.notice && !gate.allows(current, now)) return { state: current, stored: false };
+      return { ...next, state: gate.counted(current, next.state, input.kind, now), stored: true };
     });
     if (!stored) return; // over the limit: acknowledged, not stored
     await this.history.appendPing(pingRecordOf(input, state, now), randomBytes(3).toString('hex'));
     if (notice) await this.publishQuietly(state, now);
-  }
-
-  private async withinRate(input: PingInput, state: JobState, now: number): Promise<boolean> {
-    return !this.gate || this.gate.allows(input.jobId, input.kind, state.lastPingAt, now);
   }
 
   /** The state machine's answer to the ping, held back if the job is inside a maintenance window. */

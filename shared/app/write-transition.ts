@@ -18,7 +18,7 @@ const CONFLICT_BACKOFF: BackoffPolicy = { baseMs: 10, maxMs: 160, jitter: true }
 export async function writeTransition<T extends Transition = Transition>(
   jobs: JobStore,
   jobId: string,
-  /** Decides on one state; may read more first (the ping rate gate). Returning `state` itself writes nothing. */
+  /** Decides on one state; may read more first (a maintenance window). Returning `state` itself writes nothing. */
   decide: (state: JobState) => T | Promise<T>,
   accept: (state: JobState) => boolean = () => true,
   known?: JobState,
@@ -29,7 +29,7 @@ export async function writeTransition<T extends Transition = Transition>(
     const transition = await decide(state);
     if (transition.state === state) return transition;
     try {
-      await jobs.saveState(transition.state, state.version, state.status);
+      await jobs.saveState(transition.state, state);
       return transition;
     } catch (error) {
       if (!(error instanceof WriteConflictError) || attempt >= WRITE_ATTEMPTS) throw error;

@@ -117,6 +117,13 @@ export interface FlapState {
   readonly settleAt?: number;
 }
 
+/** Stored pings counted against the per-minute limit: the minute from `from` holds `pings`. */
+export interface PingWindow {
+  /** When the window opened: the first ping counted in it. It closes a minute later. */
+  readonly from: number;
+  readonly pings: number;
+}
+
 /**
  * The hot, small part of a job that every ping reads and writes. Descriptions, tags and channel
  * lists live elsewhere (see JobProfile) so that a ping stays one write unit.
@@ -181,6 +188,12 @@ export interface JobState {
   readonly lateNoticedFor?: number;
   /** Alerts held by a maintenance window or an intake outage (shared/domain/hold.ts). */
   readonly hold?: Hold;
+  /**
+   * The ping rate gate's count (shared/app/ping-rate.ts). Absent while it follows from `lastPingAt`
+   * (a window opened by that ping, holding it alone), so a job that pings less often than once a
+   * minute writes no byte more.
+   */
+  readonly pingWindow?: PingWindow;
 }
 
 /** The descriptive part of a job, kept out of the hot item. */

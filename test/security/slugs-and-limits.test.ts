@@ -184,4 +184,44 @@ describe.each(STORES)('slug pings and limits on %s', (store) => {
     await ping(`/api/ping/${state.id}`);
     expect((await services.jobRepository.getState(state.id))?.status).toBe('healthy');
   });
+
+  it('refuses a flood from the limit + 1-th ping of its minute, counting on the job item alone (no read of the ping log)', async () => {
+    const limit = 7;
+    const { services, principal, client } = await servicesFor(store, { MAX_PINGS_PER_MINUTE: String(limit) });
+    const { state } = await services.jobs.create(principal, job('flooded'), T0);
+    let now = T0 + 60_000;
+    const ping = pingVia(services, () => now);
+    const flood = 3 * limit;
+    // The commands sent, from the second ping on (the first flips the new job and publishes that).
+    const made: string[] = [];
+    let counting = false;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (counting) made.push(context.commandName!);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    for (let i = 0; i < flood; i += 1) {
+      // Spread over the first 50 s of the flood: the window is a minute, however the pings fall in it.
+      now = T0 + 60_000 + Math.floor((i * 50_000) / flood);
+      expect(await ping(`/api/ping/${state.id}`)).toEqual({ status: 200, body: 'OK' });
+      counting = true;
+    }
+    counting = false;
+    const stored = (await services.history.listPings(state.id, 50)).items;
+    expect(stored).toHaveLength(limit);
+    expect(stored.map((entry) => entry.at).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: limit }, (_, i) => T0 + 60_000 + Math.floor((i * 50_000) / flood)),
+    );
+    // Per ping: the state read, and for a stored one the state write and the log entry; no Query.
+    expect(made.filter((name) => name === 'QueryCommand')).toEqual([]);
+    expect(made.filter((name) => name === 'GetItemCommand')).toHaveLength(flood - 1);
+    expect(made.filter((name) => name === 'PutItemCommand')).toHaveLength(2 * (limit - 1));
+    // The count is on the state item; a minute after the flood's first ping the job may ping again.
+    expect((await services.jobRepository.getState(state.id))?.pingWindow).toEqual({ from: T0 + 60_000, pings: limit });
+    now = T0 + 120_000;
+    await ping(`/api/ping/${state.id}`);
+    expect((await services.history.listPings(state.id, 50)).items).toHaveLength(limit + 1);
+  });
 });

@@ -178,16 +178,12 @@ describe.each(STORES)('job counts and the status index on %s', (store) => {
     const fresh = (await services.jobRepository.getState(state.id))!;
     // A checker that read the job before the ping: its version is stale.
     const stale = { ...fresh, status: 'missing' as const, version: fresh.version - 1 };
-    await expect(services.jobRepository.saveState(stale, fresh.version - 1, 'healthy')).rejects.toBeInstanceOf(
-      WriteConflictError,
-    );
+    await expect(
+      services.jobRepository.saveState(stale, { version: fresh.version - 1, status: 'healthy' }),
+    ).rejects.toBeInstanceOf(WriteConflictError);
     expect(await services.jobRepository.counts(principal.projectId)).toEqual(before);
     // The same change with the right version is counted once.
-    await services.jobRepository.saveState(
-      { ...fresh, status: 'missing', version: fresh.version + 1 },
-      fresh.version,
-      'healthy',
-    );
+    await services.jobRepository.saveState({ ...fresh, status: 'missing', version: fresh.version + 1 }, fresh);
     expect((await services.jobRepository.counts(principal.projectId))?.statuses).toMatchObject({
       healthy: 0,
       missing: 1,

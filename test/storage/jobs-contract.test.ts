@@ -30,9 +30,9 @@ describe.each(STORES)('jobs storage contract on %s', (store) => {
   it('refuses a state write based on an old version', async () => {
     const { services, principal } = await servicesFor(store);
     const { state } = await services.jobs.create(principal, body(), T0);
-    await services.jobRepository.saveState({ ...state, version: state.version + 1 }, state.version);
+    await services.jobRepository.saveState({ ...state, version: state.version + 1 }, state);
     await expect(
-      services.jobRepository.saveState({ ...state, version: state.version + 1 }, state.version),
+      services.jobRepository.saveState({ ...state, version: state.version + 1 }, state),
     ).rejects.toBeInstanceOf(WriteConflictError);
   });
 

@@ -42,11 +42,12 @@ export interface JobStore {
   /** Profiles of many jobs (any order); missing ones are left out. */
   getProfiles(jobs: readonly { readonly projectId: string; readonly jobId: string }[]): Promise<JobProfile[]>;
   /**
-   * Writes `state` if the stored version is still `expectedVersion`; else throws WriteConflictError.
-   * `readStatus`, the status read with that version, lets a change into a down status be counted
-   * before it is written, so that the summary never hides a down job (job-repository.ts).
+   * Writes `state` if the stored item is still the version `basedOn` was read at; else throws
+   * WriteConflictError. Every write moves the version, so the stored item then is `basedOn`, and
+   * its status is the one replaced: a change into a down status is counted before it is written, so
+   * that the summary never hides a down job (job-repository.ts).
    */
-  saveState(state: JobState, expectedVersion: number, readStatus?: StoredStatus): Promise<void>;
+  saveState(state: JobState, basedOn: Pick<JobState, 'version' | 'status'>): Promise<void>;
   /** The state with the publish lease taken until `until`, or undefined when someone else holds it. */
   acquirePublishLease(state: JobState, until: number, now: number): Promise<JobState | undefined>;
   releasePublishLease(jobId: string): Promise<void>;
