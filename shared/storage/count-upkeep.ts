@@ -102,16 +102,11 @@ export class CountUpkeep {
 
   /** Notes the item's `changes` as it is when this write lands (copied by DynamoDB, not read before). */
   private async watch(item: CounterItem, now: number) {
-    await sendConditional(
-      this.documents,
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: item.pk, sk: 'COUNTS' },
-        UpdateExpression:
-          'SET recountSeen = if_not_exists(#changes, :zero), recountSeenAt = :now ' +
-          'REMOVE recountTally, recountFrom, recountSlices, recountTalliedAt',
-        ...stepCondition(item, { '#changes': 'changes' }, { ':zero': 0, ':now': now }),
-      }),
+    await this.takeStep(
+      item,
+      'SET recountSeen = if_not_exists(#changes, :zero), recountSeenAt = :now ' +
+        'REMOVE recountTally, recountFrom, recountSlices, recountTalliedAt',
+      { ':zero': 0, ':now': now },
     );
   }
 
@@ -141,30 +136,24 @@ export class CountUpkeep {
       throw error;
     }
     const done = status >= STORED_STATUSES.length;
-    const condition = stepCondition(
+    await this.takeStep(
       item,
-      { '#changes': 'changes' },
-      { ':tally': tally, ':nextSlices': (item.recountSlices ?? 0) + 1, ':now': now, ':from': { status, key } },
-    );
-    if (done) delete condition.ExpressionAttributeValues[':from'];
-    else delete condition.ExpressionAttributeValues[':now'];
-    await sendConditional(
-      this.documents,
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: item.pk, sk: 'COUNTS' },
-        UpdateExpression: done
-          ? 'SET recountTally = :tally, recountSlices = :nextSlices, recountTalliedAt = :now REMOVE recountFrom'
-          : 'SET recountTally = :tally, recountSlices = :nextSlices, recountFrom = :from',
-        ...condition,
-        ConditionExpression: `${condition.ConditionExpression} AND #changes = recountSeen`,
-      }),
+      done
+        ? 'SET recountTally = :tally, recountSlices = :nextSlices, recountTalliedAt = :now REMOVE recountFrom'
+        : 'SET recountTally = :tally, recountSlices = :nextSlices, recountFrom = :from',
+      {
+        ':tally': tally,
+        ':nextSlices': (item.recountSlices ?? 0) + 1,
+        ...(done ? { ':now': now } : { ':from': { status, key } }),
+      },
+      {},
+      { sinceWatch: true },
     );
   }
 
   /** Replaces the counts by the tally, if no counter write landed since the watch. */
   private async apply(item: CounterItem, now: number) {
-    const names: Record<string, string> = { '#changes': 'changes' };
+    const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':now': now, ':one': 1 };
     const sets = ['recountedAt = :now', '#changes = #changes + :one'];
     STORED_STATUSES.forEach((status, i) => {
@@ -172,17 +161,38 @@ export class CountUpkeep {
       values[`:s${i}`] = Number(item.recountTally?.[`status#${status}`] ?? 0);
       sets.push(`#s${i} = :s${i}`);
     });
-    const condition = stepCondition(item, names, values);
+    await this.takeStep(
+      item,
+      `SET ${sets.join(', ')} ` +
+        'REMOVE recountSeen, recountSeenAt, recountTally, recountFrom, recountSlices, recountTalliedAt',
+      values,
+      names,
+      { sinceWatch: true },
+    );
+  }
+
+  /**
+   * One step's write to the counter item, only while its recount marks are those the step was
+   * decided on (`stepCondition`) and, `sinceWatch`, no counter write landed since the watch.
+   */
+  private async takeStep(
+    item: CounterItem,
+    update: string,
+    values: Record<string, unknown>,
+    names: Record<string, string> = {},
+    { sinceWatch = false } = {},
+  ) {
+    const condition = stepCondition(item, { ...names, '#changes': 'changes' }, { ...values });
     await sendConditional(
       this.documents,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: item.pk, sk: 'COUNTS' },
-        UpdateExpression:
-          `SET ${sets.join(', ')} ` +
-          'REMOVE recountSeen, recountSeenAt, recountTally, recountFrom, recountSlices, recountTalliedAt',
+        UpdateExpression: update,
         ...condition,
-        ConditionExpression: `${condition.ConditionExpression} AND #changes = recountSeen`,
+        ConditionExpression: sinceWatch
+          ? `${condition.ConditionExpression} AND #changes = recountSeen`
+          : condition.ConditionExpression,
       }),
     );
   }
