@@ -1,6 +1,7 @@
 import type { Principal } from '../shared/app/access';
-import { awsSourceView } from '../shared/app/aws-source-input';
-import { parseJobCreate, parseJobUpdate, toJobDraft } from '../shared/app/job-input';
+import { awsSourceView } from '../shared/app/aws-source-mapping';
+import { toJobDraft } from '../shared/app/job-draft';
+import { parseJobCreate, parseJobUpdate } from '../shared/app/job-input';
 import type { Services } from '../shared/wiring/services';
 import { slugify } from '../shared/app/slugs';
 import type { AwsSource } from '../shared/domain/aws-events/source';

@@ -5,7 +5,7 @@ import { deadlineOf, statusAt } from '../domain/transitions';
 import { uniqueKeyOf } from '../domain/unique-key';
 import type { FlipRecord, PingRecord } from '../domain/history';
 import { isoOrNull } from './iso-time';
-import { awsSourceView } from './aws-source-input';
+import { awsSourceView } from './aws-source-mapping';
 
 /** Durations come back in the form people send: minutes as a number when whole, else a duration. */
 function durationOut(ms: number): number | string {

@@ -9,7 +9,8 @@ import { StatusIndexMissingError, type JobCounts, type JobStore } from './ports/
 import { allItems, pagesOf } from './pages';
 import type { Page } from './ports/page';
 import { requireWrite, type Principal } from './access';
-import { toJobDraft, toJobPatch, type JobCreateInput, type JobUpdateInput } from './job-input';
+import { toJobDraft, toJobPatch } from './job-draft';
+import type { JobCreateInput, JobUpdateInput } from './job-input';
 import type { OutboxPublisher } from './outbox';
 import { UUID_PATTERN } from './validation';
 import { writeTransition } from './write-transition';

@@ -4,6 +4,7 @@ import type { PingKeyStore } from './ports/ping-key-store';
 import type { ProjectStore } from './ports/project-store';
 import type { WindowCounter } from './ports/window-counter';
 import type { Principal } from './access';
+import type { JobCreateInput } from './job-input';
 
 /**
  * Slug pings: `/api/ping/{ping key}/{slug}` reaches a job by a readable name. The slug of a job is
@@ -44,7 +45,23 @@ export function isPingKey(value: string): boolean {
  * not even the project's defaults: anyone holding the ping key could otherwise register jobs that
  * all go missing a day later and alert everyone at once. A person adds channels when adopting it.
  */
-export const AUTO_CREATED_JOB = { schedule: 'every 1d', grace_time: 60, channels: [] as string[] } as const;
+export function autoCreatedJob(slug: string): JobCreateInput {
+  // Built, not parsed: a slug (SLUG_PATTERN, at most MAX_SLUG_LENGTH) is a valid job name as it
+  // is, and the rest is POST /api/jobs' defaults, so the ping function loads no input schema for
+  // it (test/app/auto-created-job.test.ts proves it equals the parsed body for any slug).
+  return {
+    name: slug,
+    description: '',
+    schedule: 'every 1d',
+    timezone: 'UTC',
+    grace_time: 60,
+    tags: [],
+    channels: [],
+    failure_threshold: 1,
+    recovery_threshold: 1,
+    late_alert: false,
+  };
+}
 
 /** `?create=1` limits: its own small quota per project and a rate per ping key, apart from the job limit. */
 export interface AutoCreateLimits {

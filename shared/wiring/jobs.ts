@@ -1,10 +1,9 @@
 import type { Core } from './core';
 import type { ChannelStore } from '../app/ports/channel-store';
 import { channelDirectoryOf } from '../app/channel-directory';
-import { parseJobCreate } from '../app/job-input';
 import { JobsService } from '../app/jobs-service';
 import { ProjectLedger } from '../app/project-ledger';
-import { AUTO_CREATED_JOB, type CreateJobForSlug, type RemoveJob } from '../app/slugs';
+import { autoCreatedJob, type CreateJobForSlug, type RemoveJob } from '../app/slugs';
 
 /** The job use cases (create, change, list, pause, delete) over the core's stores. */
 export function createJobs(core: Core, channels: ChannelStore) {
@@ -29,8 +28,7 @@ export interface SlugJobs {
 
 export function slugJobsOf(jobs: JobsService): SlugJobs {
   return {
-    create: async (principal, slug, now) =>
-      (await jobs.create(principal, parseJobCreate({ name: slug, ...AUTO_CREATED_JOB }), now)).state.id,
+    create: async (principal, slug, now) => (await jobs.create(principal, autoCreatedJob(slug), now)).state.id,
     remove: (principal, jobId) => jobs.remove(principal, jobId),
   };
 }

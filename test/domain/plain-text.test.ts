@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJobCreate, parseJobUpdate, toJobDraft, toJobPatch } from '../../shared/app/job-input';
+import { toJobDraft, toJobPatch } from '../../shared/app/job-draft';
+import { parseJobCreate, parseJobUpdate } from '../../shared/app/job-input';
 import { clipText, lineTextProblem, oneLine, printableAscii, tailText } from '../../shared/domain/plain-text';
 import { parseSchedule } from '../../shared/domain/schedule';
 import { ValidationError } from '../../shared/errors';

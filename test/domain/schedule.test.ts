@@ -14,7 +14,7 @@ import {
   utcOffsetMs,
   type Schedule,
 } from '../../shared/domain/schedule';
-import { SCHEDULE_STEPS } from '../../shared/app/job-input';
+import { SCHEDULE_STEPS } from '../../shared/app/job-draft';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const at = (text: string) => Date.parse(text);
