@@ -130,7 +130,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   }) as unknown as LambdaHandler;
   const ping = buildPingHandler({ pings: services.pings, clock: Date.now, logger }) as unknown as LambdaHandler;
   const badge = buildBadgeHandler({ badges: services.badges, clock: Date.now, logger }) as unknown as LambdaHandler;
-  const openapi = buildOpenApiHandler(openApiDocument);
+  const openapi = buildOpenApiHandler(async () => openApiDocument);
 
   server.on('request', (request, response) => {
     handle(request, response).catch((error: unknown) => {

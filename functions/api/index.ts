@@ -4,7 +4,6 @@ import type { HttpEvent } from '../http/responses';
 import { buildApiHandler } from './handler';
 import { buildOpenApiHandler, OPENAPI_PATH } from './openapi-handler';
 import { apiRoutes } from './routes';
-import document from '../../contract/openapi.json';
 
 const { settings, logger, services } = awsServices('api');
 
@@ -15,7 +14,7 @@ const api = buildApiHandler({
   logger,
   publicUrl: services.publicUrl,
 });
-const openapi = buildOpenApiHandler(document);
+const openapi = buildOpenApiHandler(async () => (await import('../../contract/openapi.json')).default);
 
 /** The OpenAPI document is public; every other route needs an API key. Badges have their own function (functions/badge). */
 export const handler = withLambdaContext(logger, (event: HttpEvent, context: Parameters<typeof api>[1]) =>

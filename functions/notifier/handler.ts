@@ -1,5 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
-import * as z from 'zod';
+// zod's mini API: this is the notifier's whole input schema, built at its cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 import type { AlertMessage } from '../../shared/app/alert-bus';
 import { ALERT_EVENTS } from '../../shared/app/alert-bus';
 import type { Logger } from '../../shared/app/logger';
@@ -13,10 +14,10 @@ export interface NotifierHandlerDeps {
 /** The parts of a message the notifier relies on; the rest is passed through to the channels. */
 const messageShape = z.looseObject({
   event: z.enum(ALERT_EVENTS),
-  notice: z.looseObject({ id: z.string().min(1), at: z.number(), to: z.string(), from: z.string() }),
+  notice: z.looseObject({ id: z.string().check(z.minLength(1)), at: z.number(), to: z.string(), from: z.string() }),
   job: z.looseObject({
     id: z.string(),
-    projectId: z.string().min(1),
+    projectId: z.string().check(z.minLength(1)),
     name: z.string(),
     channelIds: z.array(z.string()),
   }),

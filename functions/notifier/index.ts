@@ -1,10 +1,12 @@
 import { awsDeps, withLambdaContext } from '../aws-wiring';
 import { buildNotifierHandler } from './handler';
-import { createAlertingFor } from '../../shared/wiring/alerting';
+import { alertingDepsOf, createDelivery } from '../../shared/wiring/delivery';
 import { awsAlertTransports } from '../../shared/wiring/aws-alert-transports';
 import { createCore } from '../../shared/wiring/core';
 
 const { settings, logger, deps, instrument } = awsDeps('notifier');
-const alerts = createAlertingFor(createCore({ ...deps, alerts: awsAlertTransports(settings, instrument) }));
+const { notifier } = createDelivery(
+  alertingDepsOf(createCore({ ...deps, alerts: awsAlertTransports(settings, instrument) })),
+);
 
-export const handler = withLambdaContext(logger, buildNotifierHandler({ notifier: alerts.notifier, logger }));
+export const handler = withLambdaContext(logger, buildNotifierHandler({ notifier, logger }));

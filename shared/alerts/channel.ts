@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import type { SnsTopicRules } from './channels/sns/allowed-topics';
 import type { DestinationPolicy } from './destinations';
 import type { RenderedAlert } from './render';
@@ -51,7 +51,8 @@ export interface ChannelForm {
 export interface ChannelKind<S = Record<string, unknown>> {
   readonly kind: string;
   readonly form: ChannelForm;
-  readonly settingsSchema: z.ZodType<S>;
+  /** zod's mini API (the notifier loads every kind's at cold start; shared/config.ts says why). */
+  readonly settingsSchema: ZodMiniType<S>;
   /** Setting names whose values are never returned in full after creation. */
   readonly secretSettings: readonly string[];
   send(alert: RenderedAlert, settings: S, transports: AlertTransports): Promise<string>;

@@ -1,18 +1,19 @@
-import * as z from 'zod';
+// zod's mini API: the notifier loads every channel's schema at cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 
 /** An http(s) URL: chat and webhook receivers. Plain http is allowed for receivers on a private network. */
-export const httpUrl = z
-  .string()
-  .trim()
-  .max(2048, 'must be at most 2048 characters')
-  .refine((value) => {
+export const httpUrl = z.string().check(
+  z.trim(),
+  z.maxLength(2048, 'must be at most 2048 characters'),
+  z.refine((value) => {
     try {
       const url = new URL(value);
       return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
     } catch {
       return false;
     }
-  }, 'must be an http:// or https:// URL');
+  }, 'must be an http:// or https:// URL'),
+);
 
 /**
  * How a secret is shown after creation: enough to recognise it, not enough to use it. A URL keeps

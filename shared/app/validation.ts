@@ -5,10 +5,18 @@ import { ValidationError } from '../errors';
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
+ * A schema of zod's classic or mini API (the schemas functions load at cold start are mini, see
+ * shared/config.ts): both parse alike, sharing zod's core.
+ */
+export interface ParsingSchema<T> {
+  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: z.core.$ZodIssue[] } };
+}
+
+/**
  * Turns a zod failure into our ValidationError, naming the field the way the API spells it
  * (`tags.2`, `grace_time`), so clients can put the message next to the right input.
  */
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+export function parseInput<T>(schema: ParsingSchema<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ValidationError(

@@ -532,6 +532,18 @@ describe('the bundled functions from a real cdk synth', () => {
     expect(mailed).toHaveLength(2);
   }, 120_000);
 
+  it('the api serves the OpenAPI document without a key, loaded on its first request', async () => {
+    const served = (await invoke(
+      bundles.api,
+      httpEvent('GET', '/api/openapi.json', 'GET /api/openapi.json'),
+      lambdaEnvironment(bundles.api, snsEndpoint),
+    )) as HttpResult;
+    expect(served.statusCode, served.body).toBe(200);
+    const document = JSON.parse(served.body!) as { openapi: string; paths: Record<string, unknown> };
+    expect(document.openapi).toMatch(/^3\.1\./);
+    expect(Object.keys(document.paths)).toContain('/api/jobs');
+  }, 120_000);
+
   it('the ping function creates a job for a slug ping with ?create=1, loading job creation only then', async () => {
     const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     const apiEnv = lambdaEnvironment(bundles.api, snsEndpoint);

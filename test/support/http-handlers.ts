@@ -36,7 +36,7 @@ export function httpClient(services: Services, clock: () => number, minimumMs = 
   }) as unknown as Lambda;
   const ping = buildPingHandler({ pings: services.pings, clock, logger: silentLogger }) as unknown as Lambda;
   const badge = buildBadgeHandler({ badges: services.badges, clock, logger: silentLogger }) as unknown as Lambda;
-  const openapi = buildOpenApiHandler(document) as unknown as Lambda;
+  const openapi = buildOpenApiHandler(async () => document) as unknown as Lambda;
   /** The same dispatch as API Gateway's routes and functions/api/index.ts. */
   const lambdaFor = (path: string): [Lambda, 'ping' | 'api' | 'badge'] =>
     /^\/(api\/)?ping\//.test(path)

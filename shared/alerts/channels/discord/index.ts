@@ -1,11 +1,12 @@
-import * as z from 'zod';
+// zod's mini API: the notifier loads every channel's schema at cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
 import { clipText, tailText } from '../../../domain/plain-text';
 import { neutraliseFences, type RenderedAlert } from '../../render';
 import { httpUrl } from '../../settings';
 
-const settingsSchema = z.object({ url: httpUrl }).strict();
+const settingsSchema = z.strictObject({ url: httpUrl });
 export type DiscordSettings = z.infer<typeof settingsSchema>;
 
 /** Discord's embed limits: title 256, description 4096, 25 fields of 1024 characters. */

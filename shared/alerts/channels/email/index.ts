@@ -1,16 +1,16 @@
-import * as z from 'zod';
+// zod's mini API: the notifier loads every channel's schema at cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 import type { ChannelKind } from '../../channel';
 import { TransportError } from '../../../app/alert-ports';
 
-const settingsSchema = z
-  .object({
-    addresses: z
-      .array(z.string().trim().toLowerCase().pipe(z.email('must be an e-mail address')))
-      .min(1, 'must name at least one address')
-      .max(10, 'must name at most 10 addresses')
-      .transform((addresses) => [...new Set(addresses)]),
-  })
-  .strict();
+const settingsSchema = z.strictObject({
+  addresses: z.pipe(
+    z
+      .array(z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email('must be an e-mail address')))
+      .check(z.minLength(1, 'must name at least one address'), z.maxLength(10, 'must name at most 10 addresses')),
+    z.transform((addresses: string[]) => [...new Set(addresses)]),
+  ),
+});
 export type EmailSettings = z.infer<typeof settingsSchema>;
 
 /** E-mail with a text and an HTML part, through the injected Mailer (SES, SMTP or the local outbox). */

@@ -1,11 +1,12 @@
-import * as z from 'zod';
+// zod's mini API: the notifier loads every channel's schema at cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
 import { escapeHtml, type RenderedAlert } from '../../render';
 import { httpUrl } from '../../settings';
 import { clip } from '../clip';
 
-const settingsSchema = z.object({ url: httpUrl }).strict();
+const settingsSchema = z.strictObject({ url: httpUrl });
 export type GoogleChatSettings = z.infer<typeof settingsSchema>;
 
 /** Chat refuses messages over 32,000 bytes; these caps keep a card far below that. */

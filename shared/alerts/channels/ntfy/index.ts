@@ -1,25 +1,21 @@
-import * as z from 'zod';
+// zod's mini API: the notifier loads every channel's schema at cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
 import type { RenderedAlert } from '../../render';
 import { httpUrl } from '../../settings';
 import { clip } from '../clip';
 
-const settingsSchema = z
-  .object({
-    /** ntfy.sh or a self-hosted server (with its base path, if it has one). */
-    server: httpUrl.default('https://ntfy.sh'),
-    /** On a public server, whoever knows the topic reads it: it is a secret. */
-    topic: z
-      .string()
-      .trim()
-      .regex(/^[-_A-Za-z0-9]{1,64}$/, 'must be 1–64 letters, digits, - or _'),
-    /** An access token (`tk_…`) for a protected topic. */
-    token: z.string().trim().min(1).max(200).optional(),
-    /** ntfy's 1 (min) … 5 (max) for down alerts; recoveries go at 3 (default). */
-    priority: z.coerce.number().int().min(1, 'must be 1–5').max(5, 'must be 1–5').default(4),
-  })
-  .strict();
+const settingsSchema = z.strictObject({
+  /** ntfy.sh or a self-hosted server (with its base path, if it has one). */
+  server: z._default(httpUrl, 'https://ntfy.sh'),
+  /** On a public server, whoever knows the topic reads it: it is a secret. */
+  topic: z.string().check(z.trim(), z.regex(/^[-_A-Za-z0-9]{1,64}$/, 'must be 1–64 letters, digits, - or _')),
+  /** An access token (`tk_…`) for a protected topic. */
+  token: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  /** ntfy's 1 (min) … 5 (max) for down alerts; recoveries go at 3 (default). */
+  priority: z._default(z.coerce.number().check(z.int(), z.minimum(1, 'must be 1–5'), z.maximum(5, 'must be 1–5')), 4),
+});
 export type NtfySettings = z.infer<typeof settingsSchema>;
 
 /** ntfy keeps a message of up to 4096 bytes as text; a longer one would become an attachment. */

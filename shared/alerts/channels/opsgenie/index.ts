@@ -1,4 +1,5 @@
-import * as z from 'zod';
+// zod's mini API: the notifier loads every channel's schema at cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
 import { closesIncident, NOT_PAGED, opensNoIncident, type RenderedAlert } from '../../render';
@@ -9,16 +10,13 @@ import { vendorUrl } from '../vendor-url';
 export const OPSGENIE_API = { us: 'https://api.opsgenie.com', eu: 'https://api.eu.opsgenie.com' } as const;
 export const OPSGENIE_PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'] as const;
 
-const settingsSchema = z
-  .object({
-    api_key: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9-]{8,100}$/, 'must be the API key of an Opsgenie API integration'),
-    region: z.enum(['us', 'eu'], { message: 'must be us or eu' }).default('us'),
-    priority: z.enum(OPSGENIE_PRIORITIES).default('P3'),
-  })
-  .strict();
+const settingsSchema = z.strictObject({
+  api_key: z
+    .string()
+    .check(z.trim(), z.regex(/^[A-Za-z0-9-]{8,100}$/, 'must be the API key of an Opsgenie API integration')),
+  region: z._default(z.enum(['us', 'eu'], { message: 'must be us or eu' }), 'us'),
+  priority: z._default(z.enum(OPSGENIE_PRIORITIES), 'P3'),
+});
 export type OpsgenieSettings = z.infer<typeof settingsSchema>;
 
 /** The Alert API's documented limits. */

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+// zod's mini API: the notifier loads every channel's schema at cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
 import { closesIncident, NOT_PAGED, opensNoIncident, type RenderedAlert } from '../../render';
@@ -10,16 +11,16 @@ export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 export const PAGERDUTY_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 
-const settingsSchema = z
-  .object({
-    routing_key: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9]{32}$/, 'must be the 32-character integration key of an Events API v2 integration'),
-    /** The severity of a down alert; test messages are always `info`. */
-    severity: z.enum(PAGERDUTY_SEVERITIES).default('critical'),
-  })
-  .strict();
+const settingsSchema = z.strictObject({
+  routing_key: z
+    .string()
+    .check(
+      z.trim(),
+      z.regex(/^[A-Za-z0-9]{32}$/, 'must be the 32-character integration key of an Events API v2 integration'),
+    ),
+  /** The severity of a down alert; test messages are always `info`. */
+  severity: z._default(z.enum(PAGERDUTY_SEVERITIES), 'critical'),
+});
 export type PagerDutySettings = z.infer<typeof settingsSchema>;
 
 /** The documented limits: summary 1024 characters, source and dedup_key 255. */

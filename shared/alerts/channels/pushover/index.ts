@@ -1,4 +1,5 @@
-import * as z from 'zod';
+// zod's mini API: the notifier loads every channel's schema at cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
 import { closesIncident, type RenderedAlert } from '../../render';
@@ -11,25 +12,26 @@ export const PUSHOVER_MESSAGES_URL = 'https://api.pushover.net/1/messages.json';
 export const PUSHOVER_CANCEL_BY_TAG_URL = 'https://api.pushover.net/1/receipts/cancel_by_tag/';
 
 const key = (what: string) =>
-  z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9]{30}$/, `must be the 30-character ${what}`);
+  z.string().check(z.trim(), z.regex(/^[A-Za-z0-9]{30}$/, `must be the 30-character ${what}`));
 
-const settingsSchema = z
-  .object({
-    token: key("application's API token"),
-    user: key('user or group key'),
-    /** Pushover's -2 (silent) … 2 (emergency: repeats until acknowledged) for down alerts. */
-    priority: z.coerce.number().int().min(-2, 'must be -2 to 2').max(2, 'must be -2 to 2').default(1),
-    /** Send to these devices only (comma-separated names); all of the user's devices when absent. */
-    device: z
+const settingsSchema = z.strictObject({
+  token: key("application's API token"),
+  user: key('user or group key'),
+  /** Pushover's -2 (silent) … 2 (emergency: repeats until acknowledged) for down alerts. */
+  priority: z._default(
+    z.coerce.number().check(z.int(), z.minimum(-2, 'must be -2 to 2'), z.maximum(2, 'must be -2 to 2')),
+    1,
+  ),
+  /** Send to these devices only (comma-separated names); all of the user's devices when absent. */
+  device: z.optional(
+    z
       .string()
-      .trim()
-      .regex(/^[A-Za-z0-9_-]{1,25}(,[A-Za-z0-9_-]{1,25})*$/, 'must be device names separated by commas')
-      .optional(),
-  })
-  .strict();
+      .check(
+        z.trim(),
+        z.regex(/^[A-Za-z0-9_-]{1,25}(,[A-Za-z0-9_-]{1,25})*$/, 'must be device names separated by commas'),
+      ),
+  ),
+});
 export type PushoverSettings = z.infer<typeof settingsSchema>;
 
 /** The documented limits: message 1024 characters, title 250, url 512, url_title 100. */

@@ -1,11 +1,12 @@
-import * as z from 'zod';
+// zod's mini API: the notifier loads every channel's schema at cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
 import { clipText, tailText } from '../../../domain/plain-text';
 import { neutraliseFences, type RenderedAlert } from '../../render';
 import { httpUrl } from '../../settings';
 
-const settingsSchema = z.object({ url: httpUrl }).strict();
+const settingsSchema = z.strictObject({ url: httpUrl });
 export type SlackSettings = z.infer<typeof settingsSchema>;
 
 /** Slack allows at most 10 fields in a section and 3000 characters in a text object. */

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+// zod's mini API: the notifier loads every channel's schema at cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 import type { ChannelKind } from '../../channel';
 import { TransportError } from '../../../app/alert-ports';
 import type { RenderedAlert } from '../../render';
@@ -8,14 +9,14 @@ import { checkTopicAllowed } from './allowed-topics';
 /** Standard topics only: a FIFO topic would need a message group the user has not chosen. */
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
-const settingsSchema = z
-  .object({
-    topic_arn: z
-      .string()
-      .trim()
-      .regex(TOPIC_ARN, 'must be the ARN of a standard SNS topic: arn:aws:sns:<region>:<account>:<name>'),
-  })
-  .strict();
+const settingsSchema = z.strictObject({
+  topic_arn: z
+    .string()
+    .check(
+      z.trim(),
+      z.regex(TOPIC_ARN, 'must be the ARN of a standard SNS topic: arn:aws:sns:<region>:<account>:<name>'),
+    ),
+});
 export type SnsSettings = z.infer<typeof settingsSchema>;
 
 /** SNS subjects: ASCII, no line breaks, under 100 characters. */

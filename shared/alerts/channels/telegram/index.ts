@@ -1,4 +1,5 @@
-import * as z from 'zod';
+// zod's mini API: the notifier loads every channel's schema at cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
 import type { RenderedAlert } from '../../render';
@@ -9,21 +10,23 @@ export const TELEGRAM_API = 'https://api.telegram.org';
 /** sendMessage takes 1–4096 characters of text after entities are parsed. */
 export const TELEGRAM_MAX_TEXT = 4096;
 
-const settingsSchema = z
-  .object({
-    bot_token: z
-      .string()
-      .trim()
-      .regex(/^\d{1,20}:[A-Za-z0-9_-]{30,64}$/, 'must be a bot token from @BotFather, like 123456:ABC-DEF…'),
-    chat_id: z
-      .string()
-      .trim()
-      .regex(
+const settingsSchema = z.strictObject({
+  bot_token: z
+    .string()
+    .check(
+      z.trim(),
+      z.regex(/^\d{1,20}:[A-Za-z0-9_-]{30,64}$/, 'must be a bot token from @BotFather, like 123456:ABC-DEF…'),
+    ),
+  chat_id: z
+    .string()
+    .check(
+      z.trim(),
+      z.regex(
         /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/,
         'must be a numeric chat id (groups start with -) or a public @channelusername',
       ),
-  })
-  .strict();
+    ),
+});
 export type TelegramSettings = z.infer<typeof settingsSchema>;
 
 /** The message in Telegram HTML: the most important parts first, so a cut only loses the end of the output. */

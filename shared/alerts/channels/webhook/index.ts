@@ -1,22 +1,19 @@
-import * as z from 'zod';
+// zod's mini API: the notifier loads every channel's schema at cold start (shared/config.ts says why).
+import * as z from 'zod/mini';
 import type { ChannelKind } from '../../channel';
 import { post } from '../../http';
 import { httpUrl } from '../../settings';
 import { alertPayload } from './payload';
 import { SIGNATURE_HEADER, generateSigningSecret, signatureHeader } from './signature';
 
-const settingsSchema = z
-  .object({
-    url: httpUrl,
-    /** Generated when not given, so every webhook is signed; shown in full only in the create response. */
-    secret: z
-      .string()
-      .trim()
-      .min(16, 'must be at least 16 characters')
-      .max(200)
-      .default(() => generateSigningSecret()),
-  })
-  .strict();
+const settingsSchema = z.strictObject({
+  url: httpUrl,
+  /** Generated when not given, so every webhook is signed; shown in full only in the create response. */
+  secret: z._default(
+    z.string().check(z.trim(), z.minLength(16, 'must be at least 16 characters'), z.maxLength(200)),
+    () => generateSigningSecret(),
+  ),
+});
 
 export type WebhookSettings = z.infer<typeof settingsSchema>;
 
