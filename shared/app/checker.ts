@@ -34,6 +34,15 @@ export interface CheckerOptions {
   readonly intake?: { failing(now: number): Promise<boolean>; readonly recheckMs?: number };
 }
 
+/** One due job's judgement in a sweep: the state read, the step decided, the state to write. */
+interface SweepWrite {
+  readonly read: JobState;
+  readonly step: Transition;
+  /** `step.state`, with the publish lease taken when it records a notice nobody else is publishing. */
+  readonly state: JobState;
+  readonly leased: boolean;
+}
+
 /** Flipped jobs published together: one BatchGetItem of their profiles, PublishBatch requests of 10. */
 const PUBLISH_TOGETHER = 100;
 
@@ -79,22 +88,35 @@ export class Checker {
     // Their tidy-up writes (history records, notices out of the outbox) wait for the last flip.
     let flipsWritten!: () => void;
     const allFlipsWritten = new Promise<void>((resolve) => (flipsWritten = resolve));
-    const flipping = pMap(
-      states,
-      async (state) => {
-        // The index is eventually consistent and may be stale: the item is the truth.
-        if (state.wakeAt === undefined || state.wakeAt > now) return;
-        const step = await this.judgeDue(state, now, intakeFailing);
+    // Every due job is judged before any is written, so that the sweep's changes into a down status
+    // are counted in one grouped write per counter item before its first flip (the summary never
+    // hides a missing job), instead of a group per batch of flips in front of each.
+    const writes = await pMap(
+      // The index is eventually consistent and may be stale: the item is the truth.
+      states.filter((state) => state.wakeAt !== undefined && state.wakeAt <= now),
+      async (read): Promise<SweepWrite> => {
+        const step = await this.judgeDue(read, now, intakeFailing);
         // The write that records a notice also takes the publish lease: whoever wins it publishes.
-        const withLease = step.notice ? withPublishLease(step.state, state, now) : undefined;
+        const withLease = step.notice ? withPublishLease(step.state, read, now) : undefined;
+        return { read, step, state: withLease ?? step.state, leased: withLease !== undefined };
+      },
+      { concurrency: this.options.concurrency },
+    );
+    await this.jobs.countAhead(writes.map((write) => ({ state: write.state, basedOn: write.read })));
+    const unwritten = new Set(writes);
+    const flipping = pMap(
+      writes,
+      async (write) => {
+        unwritten.delete(write);
+        const { read: state, step } = write;
         try {
-          await this.jobs.saveState(withLease ?? step.state, state);
+          await this.jobs.saveState(write.state, state, { countedAhead: true });
         } catch (error) {
           if (error instanceof WriteConflictError) {
             report.lostRaces += 1;
             // A write that bumped only the version (the outbox's lease) leaves a phase key where it
             // was, now behind us: the next sweep must visit that phase again.
-            if (dueKeyOf(state)?.kind === 'phase') visitedUpTo = Math.min(visitedUpTo, state.wakeAt - 1);
+            if (dueKeyOf(state)?.kind === 'phase') visitedUpTo = Math.min(visitedUpTo, state.wakeAt! - 1);
             return;
           }
           throw error;
@@ -105,8 +127,8 @@ export class Checker {
         }
         if (step.notice.kind === 'flip') report.flipped += 1;
         else report.reminded += 1;
-        if (!withLease) return;
-        leased.push(withLease);
+        if (!write.leased) return;
+        leased.push(write.state);
         if (leased.length >= PUBLISH_TOGETHER) {
           // One chunk tidies up after the other, not all at once (a 10,000-job outage has 100).
           publishing.push(this.publishOrLeave(leased, now, true, Promise.all([allFlipsWritten, publishing.at(-1)])));
@@ -119,6 +141,8 @@ export class Checker {
       await flipping;
     } finally {
       flipsWritten();
+      // A failed write stopped the sweep: the writes it never made take back their counts.
+      if (unwritten.size > 0) await this.takeBackCounts([...unwritten]);
     }
     await this.jobs.savePhaseVisit(visitedUpTo);
     publishing.push(this.publishOrLeave(leased, now, true));
@@ -168,6 +192,18 @@ export class Checker {
     const times = [wake, outbox === undefined ? undefined : outbox + this.options.republishAfterMs];
     const known = times.filter((time): time is number => time !== undefined);
     return known.length ? Math.min(...known) : undefined;
+  }
+
+  /** Never throws: it runs while a failed sweep's error is on its way; a recount repairs what it leaves. */
+  private async takeBackCounts(writes: readonly SweepWrite[]): Promise<void> {
+    try {
+      await this.jobs.takeBackCountedAhead(writes.map((write) => ({ state: write.state, basedOn: write.read })));
+    } catch (error) {
+      this.logger.warn('taking back the counts of unwritten flips failed; the next recount repairs them', {
+        jobs: writes.length,
+        error: (error as Error)?.name ?? 'Error',
+      });
+    }
   }
 
   /** The state machine's judgement, held back when the job is inside a maintenance window. */

@@ -19,6 +19,8 @@ import { Checker } from '../../shared/app/checker';
 import { parseJobCreate } from '../../shared/app/job-input';
 import { readSettings } from '../../shared/config';
 import { MINUTE, SECOND } from '../../shared/domain/durations';
+import { countsOf } from '../../shared/storage/job-counters';
+import { allShards, keys, shardOf } from '../../shared/storage/keys';
 import { createServices } from '../../shared/wiring/services';
 import { checkSnsPublish, checkSnsPublishBatch } from '../support/aws-strict';
 import { silentLogger, successPing } from '../support/services';
@@ -66,10 +68,20 @@ beforeEach(() => {
 let closeStore: (() => void) | undefined;
 afterEach(() => closeStore?.());
 
-/** One store write of a sweep, in the order the store received them. */
-interface Write {
-  readonly kind: 'flip' | 'tidy-up';
-  readonly jobId: string;
+/**
+ * One store write of a sweep, in the order the store received them (a count write once the store
+ * has answered it, with what it added to `status#missing` on the counter item of `shard`).
+ */
+type Write =
+  | { readonly kind: 'flip' | 'tidy-up'; readonly jobId: string }
+  | { readonly kind: 'count'; readonly shard: string; readonly missing: number };
+
+/** What the store-call recorder can do to a sweep's flips, set by a test before it sweeps. */
+interface FlipHooks {
+  /** Runs before the flip of a job reaches the store (a racing ping). */
+  before?: (jobId: string) => Promise<void>;
+  /** Whether the flip's write, once landed, has its answer lost (a network fault). */
+  loseAnswer?: (jobId: string) => boolean;
 }
 
 /** Real services over a fresh table, the alerts topic behind the strict fake, and `jobs` minutely jobs pinged at T0. */
@@ -81,6 +93,8 @@ async function outage(store: StoreName, jobs = JOBS) {
   const writes: Write[] = [];
   const failHistoryOf = new Set<string>();
   const reads = { maintenance: 0 };
+  const flipHooks: FlipHooks = {};
+  const counterShards = new Map(allShards().map((shard) => [keys.jobCounts('outage', shard).pk, shard]));
   table.documents.middlewareStack.add(
     (next) => async (args) => {
       const input = args.input as {
@@ -91,13 +105,28 @@ async function outage(store: StoreName, jobs = JOBS) {
       const values = (args.input as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues;
       if (values?.[':prefix'] === 'MAINTENANCE#') reads.maintenance += 1;
       const jobId = String(input.Item?.pk ?? input.Key?.pk ?? '').replace(/^JOB#/, '');
-      if (input.Item?.sk === 'STATE' && input.Item.status === 'missing') writes.push({ kind: 'flip', jobId });
+      const flip = input.Item?.sk === 'STATE' && input.Item.status === 'missing';
+      if (flip) {
+        await flipHooks.before?.(jobId);
+        writes.push({ kind: 'flip', jobId });
+      }
       if (String(input.Item?.sk ?? '').startsWith('FLIP#')) {
         if (failHistoryOf.delete(jobId)) throw new Error('the process died before the flip was recorded');
         writes.push({ kind: 'tidy-up', jobId });
       }
       if (input.UpdateExpression?.startsWith('REMOVE #pending.#notice')) writes.push({ kind: 'tidy-up', jobId });
-      return next(args);
+      const answer = await next(args);
+      const shard = counterShards.get(String(input.Key?.pk));
+      if (shard !== undefined && input.UpdateExpression?.startsWith('ADD')) {
+        const names =
+          (args.input as { ExpressionAttributeNames?: Record<string, string> }).ExpressionAttributeNames ?? {};
+        const name = Object.keys(names).find((alias) => names[alias] === 'status#missing');
+        writes.push({ kind: 'count', shard, missing: name ? Number(values?.[name.replace('#', ':')] ?? 0) : 0 });
+      }
+      if (flip && flipHooks.loseAnswer?.(jobId)) {
+        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', $metadata: {} });
+      }
+      return answer;
     },
     { step: 'initialize', name: 'recordSweepWrites' },
   );
@@ -123,7 +152,7 @@ async function outage(store: StoreName, jobs = JOBS) {
   }
   const missingFlips = async (id: string) =>
     (await services.history.listFlips(id, 10)).items.filter((flip) => flip.to === 'missing');
-  return { services, ids, missingFlips, writes, failHistoryOf, reads };
+  return { services, ids, missingFlips, writes, failHistoryOf, reads, flipHooks };
 }
 
 describe.each(STORES)('a mass outage on %s', (store) => {
@@ -217,6 +246,95 @@ describe.each(STORES)('a mass outage on %s', (store) => {
         expect(await missingFlips(id)).toHaveLength(1);
         expect((await services.jobRepository.getState(id))?.pending).toEqual([]);
       }
+    },
+    SLOW,
+  );
+  /** The project's counts as stored, and as a tally of its jobs' states says they should be. */
+  async function countsAndTruth(services: Awaited<ReturnType<typeof outage>>['services'], ids: readonly string[]) {
+    const states = await services.jobRepository.getStates(ids);
+    return {
+      stored: (await services.jobRepository.counts('outage'))?.statuses,
+      truth: countsOf(states.map((state) => ({ status: state.status }))).statuses,
+    };
+  }
+
+  it(
+    "counts a sweep's changes into missing before its first flip, one count write per counter item touched",
+    async () => {
+      const jobs = 130;
+      const { services, ids, writes } = await outage(store, jobs);
+      await services.jobRepository.recount('outage', T0);
+      writes.length = 0;
+
+      const report = await services.checker.sweep(DEADLINE);
+      expect(report.flipped).toBe(jobs);
+      const counts = writes.filter((write) => write.kind === 'count');
+      // One grouped write per counter item (the project's status items, one per shard its jobs fall in),
+      // not one group per batch of flips.
+      const shards = new Set(ids.map(shardOf));
+      expect(counts).toHaveLength(shards.size);
+      expect(new Set(counts.map((write) => write.shard))).toEqual(shards);
+      // Every flip's count change had reached the store (its write answered) before the flip was sent.
+      const added = new Map<string, number>();
+      const flipped = new Map<string, number>();
+      for (const write of writes) {
+        if (write.kind === 'count') added.set(write.shard, (added.get(write.shard) ?? 0) + write.missing);
+        if (write.kind !== 'flip') continue;
+        const shard = shardOf(write.jobId);
+        flipped.set(shard, (flipped.get(shard) ?? 0) + 1);
+        expect(added.get(shard) ?? 0).toBeGreaterThanOrEqual(flipped.get(shard)!);
+      }
+      expect(writes.filter((write) => write.kind === 'flip')).toHaveLength(jobs);
+      const { stored, truth } = await countsAndTruth(services, ids);
+      expect(stored).toEqual(truth);
+      expect(stored).toMatchObject({ missing: jobs, healthy: 0 });
+    },
+    SLOW,
+  );
+
+  it(
+    'a flip lost to a ping that came in after the sweep counted it takes its count back: exact counts, one alert per flip',
+    async () => {
+      const { services, ids, flipHooks, missingFlips } = await outage(store);
+      await services.jobRepository.recount('outage', T0);
+      const pinged = ids[3]!;
+      flipHooks.before = async (jobId) => {
+        if (jobId !== pinged) return;
+        // The sweep counted this job missing already; the ping wins the race to its state.
+        await services.pings.record(successPing(pinged), DEADLINE);
+      };
+
+      const report = await services.checker.sweep(DEADLINE);
+      expect(report).toMatchObject({ flipped: JOBS - 1, lostRaces: 1 });
+      expect((await services.jobRepository.getState(pinged))?.status).toBe('healthy');
+      expect(await missingFlips(pinged)).toHaveLength(0);
+      expect(taken).toHaveLength(JOBS - 1);
+      expect(new Set(taken).size).toBe(JOBS - 1);
+      const { stored, truth } = await countsAndTruth(services, ids);
+      expect(stored).toEqual(truth);
+      expect(stored).toMatchObject({ missing: JOBS - 1, healthy: 1 });
+    },
+    SLOW,
+  );
+
+  it(
+    'a sweep stopped by a failed flip takes back the counts of the flips it never wrote',
+    async () => {
+      const jobs = 130;
+      const { services, ids, flipHooks, writes } = await outage(store, jobs);
+      await services.jobRepository.recount('outage', T0);
+      writes.length = 0;
+      // The tenth flip lands but its answer is lost: the sweep stops, with flips left unwritten
+      // (48 are under way at most, 130 to make).
+      let seen = 0;
+      flipHooks.loseAnswer = () => (seen += 1) === 10;
+
+      await expect(services.checker.sweep(DEADLINE)).rejects.toThrow('socket hang up');
+      const flips = writes.filter((write) => write.kind === 'flip').length;
+      expect(flips).toBeLessThan(jobs);
+      const { stored, truth } = await countsAndTruth(services, ids);
+      expect(truth.missing).toBe(flips);
+      expect(stored).toEqual(truth);
     },
     SLOW,
   );
