@@ -28,6 +28,18 @@ export interface CheckerOptions {
    * of each other are flipped by one sweep instead of one sweep each (flips stay within ~1 s).
    */
   readonly minGapMs: number;
+  /**
+   * How long the publish leases a sweep takes last (its flips', its republishes'). A mass outage's
+   * drain outlives the 30 s a single publish needs (10,000 jobs: 78 s on DynamoDB Local), and a
+   * lease that expires mid-drain lets a ping's recovery or another invocation take it over and
+   * publish the same notice a second time. Renewing every held lease would cost a conditional write
+   * per job (no batch write may update, and BatchWriteItem is refused to every role) on the very
+   * store the sweep is waiting for; a lease as long as the checker's Lambda timeout costs nothing,
+   * and outlives any drain of an invocation, which is stopped by then. Its price: a checker that
+   * crashes mid-sweep holds its notices back that long (90 s instead of 30 s) before the next
+   * invocation republishes them.
+   */
+  readonly sweepLeaseMs: number;
   /** Maintenance windows: asked only when a due job would alert (shared/domain/hold.ts). */
   readonly maintenance?: Pick<MaintenanceService, 'quietFor'>;
   /** The outage guard: asked once per sweep whether CronSentry's own ping intake is failing. */
@@ -43,6 +55,12 @@ interface SweepWrite {
   readonly leased: boolean;
 }
 
+/**
+ * The checker Lambda's timeout (infra/constructs/checker.ts: its one-minute window and 30 s for the
+ * last sweep to finish; test/infra/stack.test.ts keeps the two equal): no invocation runs longer.
+ */
+export const CHECKER_TIMEOUT_MS = 90_000;
+
 /** Flipped jobs published together: one BatchGetItem of their profiles, PublishBatch requests of 10. */
 const PUBLISH_TOGETHER = 100;
 
@@ -51,7 +69,12 @@ const PUBLISH_TOGETHER = 100;
  * flipped 1,000 jobs' alerts out in 0.59x the time of 16 on DynamoDB Local (docs/benchmarks.md), and
  * stays under the SDK's 50 sockets per client.
  */
-const DEFAULT_OPTIONS: CheckerOptions = { republishAfterMs: 5_000, concurrency: 48, minGapMs: 1_000 };
+const DEFAULT_OPTIONS: CheckerOptions = {
+  republishAfterMs: 5_000,
+  concurrency: 48,
+  minGapMs: 1_000,
+  sweepLeaseMs: CHECKER_TIMEOUT_MS,
+};
 
 /**
  * The missing-job checker. A sweep reads only the jobs whose wake-up time has passed (sparse,
@@ -97,7 +120,7 @@ export class Checker {
       async (read): Promise<SweepWrite> => {
         const step = await this.judgeDue(read, now, intakeFailing);
         // The write that records a notice also takes the publish lease: whoever wins it publishes.
-        const withLease = step.notice ? withPublishLease(step.state, read, now) : undefined;
+        const withLease = step.notice ? withPublishLease(step.state, read, now, this.options.sweepLeaseMs) : undefined;
         return { read, step, state: withLease ?? step.state, leased: withLease !== undefined };
       },
       { concurrency: this.options.concurrency },
@@ -230,7 +253,12 @@ export class Checker {
     if (states.length === 0) return 0;
     // Never rejects: it runs beside the sweep's flips, and what fails stays in the outbox anyway.
     const { published, failures } = await this.outbox
-      .publishMany(states, now, { leased, concurrency: this.options.concurrency, tidyAfter })
+      .publishMany(states, now, {
+        leased,
+        concurrency: this.options.concurrency,
+        leaseMs: this.options.sweepLeaseMs,
+        tidyAfter,
+      })
       .catch((error: unknown) => ({ published: 0, failures: states.map((state) => ({ jobId: state.id, error })) }));
     if (failures.length > 0) {
       this.logger.warn('publishing notices failed; they stay in the outbox', {

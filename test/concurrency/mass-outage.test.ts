@@ -16,6 +16,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SnsAlertBus } from '../../shared/adapters/sns-alert-bus';
 import type { AlertMessage } from '../../shared/app/alert-bus';
 import { Checker } from '../../shared/app/checker';
+import { LEASE_MS } from '../../shared/app/outbox';
 import { parseJobCreate } from '../../shared/app/job-input';
 import { readSettings } from '../../shared/config';
 import { MINUTE, SECOND } from '../../shared/domain/durations';
@@ -39,6 +40,12 @@ let taken: string[];
 let failing: Set<string>;
 /** The job names the batched messages carried (read from the profiles, 100 a BatchGetItem). */
 let names: string[];
+/** What SNS took, as `jobId event` (the job's outage, its recovery), in order. */
+let events: string[];
+const eventOf = (input: PublishCommandInput) => {
+  const message = JSON.parse(input.Message!) as AlertMessage;
+  return `${message.job.id} ${message.event}`;
+};
 const noticeIdOf = (input: PublishCommandInput) => (JSON.parse(input.Message!) as AlertMessage).notice.id;
 const jobIdOf = (input: PublishCommandInput) => (JSON.parse(input.Message!) as AlertMessage).job.id;
 
@@ -46,6 +53,7 @@ beforeEach(() => {
   sns.reset();
   taken = [];
   names = [];
+  events = [];
   failing = new Set();
   sns.on(PublishCommand).callsFake((input: PublishCommandInput) => {
     checkSnsPublish(input);
@@ -53,6 +61,7 @@ beforeEach(() => {
       throw Object.assign(new Error('internal'), { name: 'InternalError', $fault: 'server', $metadata: {} });
     }
     taken.push(noticeIdOf(input));
+    events.push(eventOf(input));
     return { MessageId: `m-${taken.length}` };
   });
   sns.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput) => {
@@ -60,6 +69,7 @@ beforeEach(() => {
       failing.has(jobIdOf(entry)) ? { Code: 'InternalError', SenderFault: false } : undefined,
     );
     taken.push(...accepted.map(noticeIdOf));
+    events.push(...accepted.map(eventOf));
     names.push(...accepted.map((entry) => (JSON.parse(entry.Message!) as AlertMessage).job.name));
     return output;
   });
@@ -82,6 +92,8 @@ interface FlipHooks {
   before?: (jobId: string) => Promise<void>;
   /** Whether the flip's write, once landed, has its answer lost (a network fault). */
   loseAnswer?: (jobId: string) => boolean;
+  /** Runs once, before the sweep's first tidy-up write reaches the store (racing publishers). */
+  beforeTidyUp?: () => Promise<void>;
 }
 
 /** Real services over a fresh table, the alerts topic behind the strict fake, and `jobs` minutely jobs pinged at T0. */
@@ -110,6 +122,12 @@ async function outage(store: StoreName, jobs = JOBS) {
         await flipHooks.before?.(jobId);
         writes.push({ kind: 'flip', jobId });
       }
+      const tidyUp =
+        String(input.Item?.sk ?? '').startsWith('FLIP#') ||
+        Boolean(input.UpdateExpression?.startsWith('REMOVE #pending.#notice'));
+      const racing = tidyUp ? flipHooks.beforeTidyUp : undefined;
+      flipHooks.beforeTidyUp = tidyUp ? undefined : flipHooks.beforeTidyUp;
+      await racing?.();
       if (String(input.Item?.sk ?? '').startsWith('FLIP#')) {
         if (failHistoryOf.delete(jobId)) throw new Error('the process died before the flip was recorded');
         writes.push({ kind: 'tidy-up', jobId });
@@ -338,4 +356,57 @@ describe.each(STORES)('a mass outage on %s', (store) => {
     },
     SLOW,
   );
+  describe.each([
+    { lease: 'as long as the invocation (the default)', sweepLeaseMs: undefined, twice: false },
+    { lease: 'of 30 s (the control: the race is real)', sweepLeaseMs: LEASE_MS, twice: true },
+  ])("a sweep's publish lease $lease, its drain outliving 30 s", ({ sweepLeaseMs, twice }) => {
+    it(
+      twice
+        ? 'expires mid-drain: a racing ping and invocation take it over and publish notices again'
+        : 'is kept: a racing ping and invocation leave every notice to it, each published once',
+      async () => {
+        const { services, ids, flipHooks } = await outage(store);
+        const checker = new Checker(
+          services.jobRepository,
+          services.outbox,
+          silentLogger,
+          sweepLeaseMs ? { sweepLeaseMs } : {},
+        );
+        const racer = new Checker(services.jobRepository, services.outbox, silentLogger);
+        const pinged = ids[0]!;
+        // The drain's tidy-up starts after a single publish's lease (30 s) would have run out.
+        const later = DEADLINE + LEASE_MS + SECOND;
+        let republished = -1;
+        flipHooks.beforeTidyUp = async () => {
+          await services.pings.record(successPing(pinged), later);
+          republished = (await racer.sweep(later)).republished;
+        };
+
+        expect((await checker.sweep(DEADLINE)).flipped).toBe(JOBS);
+        expect(republished).toBeGreaterThanOrEqual(0); // the racers ran, in the middle of the drain
+        if (twice) {
+          expect(taken.length).toBeGreaterThan(new Set(taken).size);
+          return;
+        }
+        expect(republished).toBe(0);
+        // One message per notice: every job's outage once, the pinged job's recovery once, after it.
+        expect(taken).toHaveLength(new Set(taken).size);
+        expect(taken).toHaveLength(JOBS + 1);
+        const outageEvent = events.find((event) => event.startsWith(`${ids[1]} `))!.split(' ')[1];
+        for (const id of ids.slice(1))
+          expect(events.filter((event) => event.startsWith(`${id} `))).toEqual([`${id} ${outageEvent}`]);
+        const ofPinged = events.filter((event) => event.startsWith(`${pinged} `));
+        expect(ofPinged).toHaveLength(2);
+        expect(ofPinged[0]).toBe(`${pinged} ${outageEvent}`);
+        expect(ofPinged[1]).not.toBe(`${pinged} ${outageEvent}`);
+        for (const id of ids) {
+          const state = await services.jobRepository.getState(id);
+          expect(state?.pending).toEqual([]);
+          expect(state?.publishLeaseUntil).toBeUndefined();
+        }
+        expect((await services.jobRepository.getState(pinged))?.status).toBe('healthy');
+      },
+      SLOW,
+    );
+  });
 });
