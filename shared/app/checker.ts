@@ -46,9 +46,12 @@ export interface CheckerOptions {
   readonly intake?: { failing(now: number): Promise<boolean>; readonly recheckMs?: number };
 }
 
+/** A state whose wake-up time has come. */
+type DueState = JobState & { readonly wakeAt: number };
+
 /** One due job's judgement in a sweep: the state read, the step decided, the state to write. */
 interface SweepWrite {
-  readonly read: JobState;
+  readonly read: DueState;
   readonly step: Transition;
   /** `step.state`, with the publish lease taken when it records a notice nobody else is publishing. */
   readonly state: JobState;
@@ -116,7 +119,7 @@ export class Checker {
     // hides a missing job), instead of a group per batch of flips in front of each.
     const writes = await pMap(
       // The index is eventually consistent and may be stale: the item is the truth.
-      states.filter((state) => state.wakeAt !== undefined && state.wakeAt <= now),
+      states.filter((state): state is DueState => state.wakeAt !== undefined && state.wakeAt <= now),
       async (read): Promise<SweepWrite> => {
         const step = await this.judgeDue(read, now, intakeFailing);
         // The write that records a notice also takes the publish lease: whoever wins it publishes.
@@ -125,6 +128,7 @@ export class Checker {
       },
       { concurrency: this.options.concurrency },
     );
+    // Should this fail part-way, the items it reached over-report until the daily recount: never under.
     await this.jobs.countAhead(writes.map((write) => ({ state: write.state, basedOn: write.read })));
     const unwritten = new Set(writes);
     const flipping = pMap(
@@ -139,7 +143,7 @@ export class Checker {
             report.lostRaces += 1;
             // A write that bumped only the version (the outbox's lease) leaves a phase key where it
             // was, now behind us: the next sweep must visit that phase again.
-            if (dueKeyOf(state)?.kind === 'phase') visitedUpTo = Math.min(visitedUpTo, state.wakeAt! - 1);
+            if (dueKeyOf(state)?.kind === 'phase') visitedUpTo = Math.min(visitedUpTo, state.wakeAt - 1);
             return;
           }
           throw error;
