@@ -6,7 +6,6 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { awsAlertTransports } from '../shared/wiring/aws-alert-transports';
 import {
   jsonLinesSink,
   recordAwsCalls,
@@ -15,15 +14,17 @@ import {
 } from '../shared/adapters/aws-call-recorder';
 import { SnsAlertBus } from '../shared/adapters/sns-alert-bus';
 import { SnsOperatorAlerts } from '../shared/adapters/sns-operator-alerts';
-import { createServices } from '../shared/wiring/services';
+import type { ServiceDeps } from '../shared/wiring/core';
 import { readSettings, type Settings } from '../shared/config';
 import { createDocumentClient } from '../shared/storage/document-client';
 
 /**
- * The AWS composition root, run once per Lambda container (module scope): settings are checked
- * and clients built at cold start, so a misconfigured function fails before its first request.
+ * What every AWS composition root starts from, run once per Lambda container (module scope):
+ * settings are checked and clients built at cold start, so a misconfigured function fails before
+ * its first request. Each function wires on it only the features it calls (its index.ts), so that
+ * it loads no more at cold start; `instrument` is for the clients a function adds itself.
  */
-export function awsServices(name: FunctionName) {
+export function awsDeps(name: FunctionName) {
   const settings = readSettings();
   const logger = new Logger({ serviceName: `cronsentry-${name}`, logLevel: settings.LOG_LEVEL });
   if (!settings.ALERTS_TOPIC_ARN) throw new Error('ALERTS_TOPIC_ARN must be set on AWS');
@@ -33,19 +34,18 @@ export function awsServices(name: FunctionName) {
   // is cold-start time, and only what publishes builds one.
   let sns: SNSClient | undefined;
   const stackTopics = () => (sns ??= instrument(new SNSClient({})));
-  const services = createServices({
+  const deps: ServiceDeps = {
     documents,
     settings,
     logger,
     // The api's role may not publish to the alerts topic (a channel test must never reach it), so
     // the notices an api request meets stay in the outbox for the checker's next sweep. Badges only read.
     bus: name === 'api' || name === 'badge' ? undefined : new SnsAlertBus(stackTopics(), settings.ALERTS_TOPIC_ARN),
-    alerts: awsAlertTransports(settings, instrument),
     ...(settings.OPERATOR_TOPIC_ARN
       ? { operator: new SnsOperatorAlerts(stackTopics(), settings.OPERATOR_TOPIC_ARN) }
       : {}),
-  });
-  return { settings, logger, services };
+  };
+  return { settings, logger, deps, instrument };
 }
 
 /**

@@ -4,10 +4,11 @@
  * Bundled with the same esbuild options as the real handlers, it is what "loads in 1.1× the floor"
  * is measured against. Not deployed anywhere.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../shared/storage/document-client';
 
-const documents = createDocumentClient();
+const documents = createDocumentClient(new DynamoDBClient({}));
 const tableName = process.env.TABLE_NAME!;
 
 export async function handler(): Promise<{ statusCode: number }> {

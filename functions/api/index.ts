@@ -1,4 +1,5 @@
-import { awsServices, withLambdaContext } from '../aws-wiring';
+import { awsServices } from '../aws-services';
+import { withLambdaContext } from '../aws-wiring';
 import type { HttpEvent } from '../http/responses';
 import { buildApiHandler } from './handler';
 import { buildOpenApiHandler, OPENAPI_PATH } from './openapi-handler';

@@ -1,4 +1,5 @@
-import { awsServices, withLambdaContext } from '../aws-wiring';
+import { awsServices } from '../aws-services';
+import { withLambdaContext } from '../aws-wiring';
 import { buildEventsHandler } from './handler';
 
 const { logger, services } = awsServices('events');

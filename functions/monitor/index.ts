@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createServices } from '../../shared/wiring/services';
 import { readSettings } from '../../shared/config';
 import { createDocumentClient } from '../../shared/storage/document-client';
@@ -9,7 +10,7 @@ const settings = readSettings();
 const logger = new Logger({ serviceName: 'cronsentry-monitor', logLevel: settings.LOG_LEVEL });
 // Creating, changing and deleting jobs flips nothing, so nothing is ever published here.
 const services = createServices({
-  documents: createDocumentClient(),
+  documents: createDocumentClient(new DynamoDBClient({})),
   settings,
   logger,
   bus: {

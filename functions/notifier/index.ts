@@ -1,6 +1,10 @@
-import { awsServices, withLambdaContext } from '../aws-wiring';
+import { awsDeps, withLambdaContext } from '../aws-wiring';
 import { buildNotifierHandler } from './handler';
+import { createAlertingFor } from '../../shared/wiring/alerting';
+import { awsAlertTransports } from '../../shared/wiring/aws-alert-transports';
+import { createCore } from '../../shared/wiring/core';
 
-const { logger, services } = awsServices('notifier');
+const { settings, logger, deps, instrument } = awsDeps('notifier');
+const alerts = createAlertingFor(createCore({ ...deps, alerts: awsAlertTransports(settings, instrument) }));
 
-export const handler = withLambdaContext(logger, buildNotifierHandler({ notifier: services.alerts.notifier, logger }));
+export const handler = withLambdaContext(logger, buildNotifierHandler({ notifier: alerts.notifier, logger }));

@@ -7,7 +7,7 @@ import { WriteConflictError } from '../errors';
 import type { JobStore } from './ports/job-store';
 import { withPublishLease, type OutboxPublisher } from './outbox';
 import type { Logger } from './logger';
-import type { MaintenanceService } from './maintenance-service';
+import type { MaintenanceCalendar } from './maintenance-calendar';
 
 export interface SweepReport {
   readonly due: number;
@@ -41,7 +41,7 @@ export interface CheckerOptions {
    */
   readonly sweepLeaseMs: number;
   /** Maintenance windows: asked only when a due job would alert (shared/domain/hold.ts). */
-  readonly maintenance?: Pick<MaintenanceService, 'quietFor'>;
+  readonly maintenance?: Pick<MaintenanceCalendar, 'quietFor'>;
   /** The outage guard: asked once per sweep whether CronSentry's own ping intake is failing. */
   readonly intake?: { failing(now: number): Promise<boolean>; readonly recheckMs?: number };
 }

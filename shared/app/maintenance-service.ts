@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Quiet } from '../domain/hold';
-import { quietUntil, type MaintenanceWindow } from '../domain/maintenance';
+import type { MaintenanceWindow } from '../domain/maintenance';
 import { NotFoundError, ValidationError } from '../errors';
 import type { JobStore } from './ports/job-store';
 import type { MaintenanceStore } from './ports/maintenance-store';
 import { requireWrite, type Principal } from './access';
+import type { MaintenanceCalendar } from './maintenance-calendar';
 import {
   MAINTENANCE_LIMITS,
   toPatchedWindowDraft,
@@ -15,21 +15,14 @@ import {
 } from './maintenance-input';
 
 /**
- * How long a process trusts the windows it read for a project. A window saved through another
- * process (the api Lambda, seen by the checker or the ping Lambda) takes effect within this
- * long; one saved through this process (the sandbox) at once.
+ * Maintenance windows: the `/api/maintenance` use cases. The lookup the state machine's callers
+ * make is the calendar's (./maintenance-calendar.ts), told here of every change.
  */
-export const WINDOW_CACHE_MS = 15_000;
-const CACHED_PROJECTS = 1_000;
-
-/** Maintenance windows: the `/api/maintenance` use cases, and the lookup the state machine's callers make. */
 export class MaintenanceService {
-  /** The read itself is kept, so a sweep asking for many jobs of one project at once reads once. */
-  private readonly cache = new Map<string, { windows: Promise<MaintenanceWindow[]>; readAt: number }>();
-
   constructor(
     private readonly windows: MaintenanceStore,
     private readonly jobs: Pick<JobStore, 'getProfile'>,
+    private readonly calendar: Pick<MaintenanceCalendar, 'forget'>,
   ) {}
 
   async list(principal: Principal): Promise<MaintenanceWindow[]> {
@@ -63,7 +56,7 @@ export class MaintenanceService {
       updatedAt: now,
     };
     await this.windows.create(window);
-    this.cache.delete(principal.projectId);
+    this.calendar.forget(principal.projectId);
     return window;
   }
 
@@ -80,7 +73,7 @@ export class MaintenanceService {
     await this.refuseUnknownJob(principal, draft);
     const next: MaintenanceWindow = { ...current, ...draft, updatedAt: now };
     if (!(await this.windows.replace(next))) throw new NotFoundError('maintenance window');
-    this.cache.delete(principal.projectId);
+    this.calendar.forget(principal.projectId);
     return next;
   }
 
@@ -88,32 +81,7 @@ export class MaintenanceService {
     requireWrite(principal);
     await this.get(principal, windowId);
     await this.windows.delete(principal.projectId, windowId);
-    this.cache.delete(principal.projectId);
-  }
-
-  /**
-   * The window a job is inside at `now`, if any. Asked only when a notice would alert (rarely), so
-   * the hot path pays nothing; the job's tags are read only when a tag window is active.
-   */
-  async quietFor(projectId: string, jobId: string, now: number): Promise<Quiet | undefined> {
-    const windows = await this.windowsOf(projectId, now);
-    if (windows.length === 0) return undefined;
-    const needsTags = windows.some((window) => window.scope.kind === 'tag');
-    const tags = needsTags ? ((await this.jobs.getProfile(projectId, jobId))?.tags ?? []) : [];
-    const found = quietUntil(windows, { jobId, tags }, now);
-    return found && { until: found.until, name: found.window.name };
-  }
-
-  private async windowsOf(projectId: string, now: number): Promise<MaintenanceWindow[]> {
-    const cached = this.cache.get(projectId);
-    if (cached && now - cached.readAt < WINDOW_CACHE_MS && cached.readAt <= now) return cached.windows;
-    const windows = this.windows.list(projectId);
-    if (this.cache.size >= CACHED_PROJECTS) this.cache.delete(this.cache.keys().next().value!);
-    const entry = { windows, readAt: now };
-    this.cache.set(projectId, entry);
-    // A failed read is not kept: the next caller reads again.
-    windows.catch(() => this.cache.get(projectId) === entry && this.cache.delete(projectId));
-    return windows;
+    this.calendar.forget(principal.projectId);
   }
 
   private async refuseUnknownJob(principal: Principal, draft: WindowDraft): Promise<void> {

@@ -11,7 +11,7 @@ import type { Logger } from './logger';
 import { PingRateGate } from './ping-rate';
 import { NotFoundError } from '../errors';
 import type { SlugDirectory, SlugPing } from './slugs';
-import type { MaintenanceService } from './maintenance-service';
+import type { MaintenanceCalendar } from './maintenance-calendar';
 import type { IngestCounter } from './ingest-counter';
 
 /** The job output kept per ping; more is cut off, never rejected (a job's ping must not fail). */
@@ -42,7 +42,7 @@ export interface PingServiceOptions {
   /** Counts every ping received, for the outage guard's volume watch. */
   readonly ingest?: Pick<IngestCounter, 'count'>;
   /** Maintenance windows; asked only when a ping would alert. */
-  readonly maintenance?: Pick<MaintenanceService, 'quietFor'>;
+  readonly maintenance?: Pick<MaintenanceCalendar, 'quietFor'>;
 }
 
 export class PingService {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { ValidationError } from '../errors';
 
 /** Ids CronSentry hands out (jobs, channels, keys) are lower-case random UUIDs. */

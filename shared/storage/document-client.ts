@@ -1,11 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type DeleteCommand, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
- * One document client per process. The endpoint comes from the SDK's own settings
- * (`AWS_ENDPOINT_URL_DYNAMODB`), so the same code talks to AWS, DynamoDB Local or dynalite.
+ * One document client per process, over the composition root's DynamoDB client (on AWS its
+ * endpoint comes from the SDK's own settings, `AWS_ENDPOINT_URL_DYNAMODB`, so the same code talks
+ * to AWS, DynamoDB Local or dynalite). The client is passed in, never built here: the repositories
+ * import this module, and the ping function loads some of them only on demand, which would make
+ * esbuild run the SDK's whole DynamoDB barrel (every command) at cold start (docs/benchmarks.md).
  */
-export function createDocumentClient(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
+export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+// zod's mini API, cheap to load at cold start (shared/config.ts says why); a bad cursor's message is ours.
+import * as z from 'zod/mini';
 import { INDEX_SHARDS } from './table-definition';
 
 /**
@@ -103,7 +104,10 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
  * else (an extra attribute, an index key, a number) would reach DynamoDB as ExclusiveStartKey and
  * come back as its ValidationException, so it is refused here, as the caller's mistake.
  */
-const cursorShape = z.object({ pk: z.string().min(1).max(256), sk: z.string().min(1).max(512) }).strict();
+const cursorShape = z.strictObject({
+  pk: z.string().check(z.minLength(1), z.maxLength(256)),
+  sk: z.string().check(z.minLength(1), z.maxLength(512)),
+});
 
 export function decodeCursor(cursor: string | undefined): { pk: string; sk: string } | undefined {
   if (!cursor) return undefined;

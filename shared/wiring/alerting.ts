@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '../app/logger';
+import type { Core } from './core';
 import { ChannelRepository } from '../storage/channel-repository';
 import { DeliveryRepository } from '../storage/delivery-repository';
 import type { HistoryRepository } from '../storage/history-repository';
@@ -61,4 +62,31 @@ export function createAlerting(deps: AlertingDeps) {
     notifier,
     channels: new ChannelService(channelRepository, deps.jobs, notifier, deps.rules, transports.destinations),
   };
+}
+
+/** The alerts feature over the core's stores, with this deployment's transports and channel rules. */
+export function createAlertingFor(core: Core) {
+  const { deps, settings } = core;
+  return createAlerting({
+    documents: deps.documents,
+    tableName: settings.TABLE_NAME,
+    jobs: core.jobRepository,
+    history: core.history,
+    logger: core.logger,
+    retentionMs: core.retentionMs,
+    transports: {
+      destinations: {
+        allowPrivate: settings.ALERT_ALLOW_PRIVATE_TARGETS,
+        allowLoopback: settings.CRONSENTRY_TEST_LOOPBACK_TARGETS,
+      },
+      ...deps.alerts,
+    },
+    rules: {
+      snsTopics: {
+        allowed: settings.SNS_CHANNEL_TOPICS,
+        reserved: settings.ALERTS_TOPIC_ARN ? [settings.ALERTS_TOPIC_ARN] : [],
+      },
+    },
+    deadClaimsBefore: deps.deadClaimsBefore,
+  });
 }

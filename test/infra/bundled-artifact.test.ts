@@ -532,6 +532,43 @@ describe('the bundled functions from a real cdk synth', () => {
     expect(mailed).toHaveLength(2);
   }, 120_000);
 
+  it('the ping function creates a job for a slug ping with ?create=1, loading job creation only then', async () => {
+    const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+    const apiEnv = lambdaEnvironment(bundles.api, snsEndpoint);
+    const project = (await invoke(
+      bundles.api,
+      httpEvent('PATCH', '/api/project', 'ANY /api/{proxy+}', auth, { create_on_ping: true }),
+      apiEnv,
+    )) as HttpResult;
+    expect(project.statusCode, project.body).toBe(200);
+    const pingKey = (JSON.parse(project.body!) as { ping_key: string }).ping_key;
+    const slug = `bundled-${Date.now().toString(36)}`;
+    const pingEnv = lambdaEnvironment(bundles.ping, snsEndpoint);
+    // Each invocation is a fresh process: the first is a cold start that must load the job use
+    // cases on demand (functions/ping/index.ts), the second finds the job it made.
+    const created = (await invoke(
+      bundles.ping,
+      httpEvent('GET', `/ping/${pingKey}/${slug}?create=1`, 'GET /ping/{proxy+}'),
+      pingEnv,
+    )) as HttpResult;
+    expect([created.statusCode, created.body]).toEqual([201, 'Created']);
+    const again = (await invoke(
+      bundles.ping,
+      httpEvent('GET', `/ping/${pingKey}/${slug}?create=1`, 'GET /ping/{proxy+}'),
+      pingEnv,
+    )) as HttpResult;
+    expect([again.statusCode, again.body]).toEqual([200, 'OK']);
+    const listed = (await invoke(
+      bundles.api,
+      httpEvent('GET', '/api/jobs', 'ANY /api/{proxy+}', auth),
+      apiEnv,
+    )) as HttpResult;
+    const jobs = (JSON.parse(listed.body!) as { jobs: { name: string; schedule: string; status: string }[] }).jobs;
+    expect(jobs.filter((job) => job.name === slug)).toEqual([
+      expect.objectContaining({ name: slug, schedule: 'every 1d', status: 'healthy' }),
+    ]);
+  }, 120_000);
+
   it('the badge function renders the SVG badge the api lists, and the api bundle carries no badge renderer', async () => {
     const auth = { authorization: `Bearer ${apiKey}` };
     const listed = (await invoke(
