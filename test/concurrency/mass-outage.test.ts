@@ -86,8 +86,8 @@ type Write =
   | { readonly kind: 'flip' | 'tidy-up'; readonly jobId: string }
   | { readonly kind: 'count'; readonly shard: string; readonly missing: number };
 
-/** What the store-call recorder can do to a sweep's flips, set by a test before it sweeps. */
-interface FlipHooks {
+/** What the store-call recorder does to a sweep's writes, set by a test before it sweeps. */
+interface SweepHooks {
   /** Runs before the flip of a job reaches the store (a racing ping). */
   before?: (jobId: string) => Promise<void>;
   /** Whether the flip's write, once landed, has its answer lost (a network fault). */
@@ -105,7 +105,7 @@ async function outage(store: StoreName, jobs = JOBS) {
   const writes: Write[] = [];
   const failHistoryOf = new Set<string>();
   const reads = { maintenance: 0 };
-  const flipHooks: FlipHooks = {};
+  const hooks: SweepHooks = {};
   const counterShards = new Map(allShards().map((shard) => [keys.jobCounts('outage', shard).pk, shard]));
   table.documents.middlewareStack.add(
     (next) => async (args) => {
@@ -119,14 +119,14 @@ async function outage(store: StoreName, jobs = JOBS) {
       const jobId = String(input.Item?.pk ?? input.Key?.pk ?? '').replace(/^JOB#/, '');
       const flip = input.Item?.sk === 'STATE' && input.Item.status === 'missing';
       if (flip) {
-        await flipHooks.before?.(jobId);
+        await hooks.before?.(jobId);
         writes.push({ kind: 'flip', jobId });
       }
       const tidyUp =
         String(input.Item?.sk ?? '').startsWith('FLIP#') ||
         Boolean(input.UpdateExpression?.startsWith('REMOVE #pending.#notice'));
-      const racing = tidyUp ? flipHooks.beforeTidyUp : undefined;
-      flipHooks.beforeTidyUp = tidyUp ? undefined : flipHooks.beforeTidyUp;
+      const racing = tidyUp ? hooks.beforeTidyUp : undefined;
+      hooks.beforeTidyUp = tidyUp ? undefined : hooks.beforeTidyUp;
       await racing?.();
       if (String(input.Item?.sk ?? '').startsWith('FLIP#')) {
         if (failHistoryOf.delete(jobId)) throw new Error('the process died before the flip was recorded');
@@ -141,7 +141,7 @@ async function outage(store: StoreName, jobs = JOBS) {
         const name = Object.keys(names).find((alias) => names[alias] === 'status#missing');
         writes.push({ kind: 'count', shard, missing: name ? Number(values?.[name.replace('#', ':')] ?? 0) : 0 });
       }
-      if (flip && flipHooks.loseAnswer?.(jobId)) {
+      if (flip && hooks.loseAnswer?.(jobId)) {
         throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', $metadata: {} });
       }
       return answer;
@@ -170,7 +170,7 @@ async function outage(store: StoreName, jobs = JOBS) {
   }
   const missingFlips = async (id: string) =>
     (await services.history.listFlips(id, 10)).items.filter((flip) => flip.to === 'missing');
-  return { services, ids, missingFlips, writes, failHistoryOf, reads, flipHooks };
+  return { services, ids, missingFlips, writes, failHistoryOf, reads, hooks };
 }
 
 describe.each(STORES)('a mass outage on %s', (store) => {
@@ -267,6 +267,7 @@ describe.each(STORES)('a mass outage on %s', (store) => {
     },
     SLOW,
   );
+
   /** The project's counts as stored, and as a tally of its jobs' states says they should be. */
   async function countsAndTruth(services: Awaited<ReturnType<typeof outage>>['services'], ids: readonly string[]) {
     const states = await services.jobRepository.getStates(ids);
@@ -313,10 +314,10 @@ describe.each(STORES)('a mass outage on %s', (store) => {
   it(
     'a flip lost to a ping that came in after the sweep counted it takes its count back: exact counts, one alert per flip',
     async () => {
-      const { services, ids, flipHooks, missingFlips } = await outage(store);
+      const { services, ids, hooks, missingFlips } = await outage(store);
       await services.jobRepository.recount('outage', T0);
       const pinged = ids[3]!;
-      flipHooks.before = async (jobId) => {
+      hooks.before = async (jobId) => {
         if (jobId !== pinged) return;
         // The sweep counted this job missing already; the ping wins the race to its state.
         await services.pings.record(successPing(pinged), DEADLINE);
@@ -339,13 +340,13 @@ describe.each(STORES)('a mass outage on %s', (store) => {
     'a sweep stopped by a failed flip takes back the counts of the flips it never wrote',
     async () => {
       const jobs = 130;
-      const { services, ids, flipHooks, writes } = await outage(store, jobs);
+      const { services, ids, hooks, writes } = await outage(store, jobs);
       await services.jobRepository.recount('outage', T0);
       writes.length = 0;
       // The tenth flip lands but its answer is lost: the sweep stops, with flips left unwritten
       // (48 are under way at most, 130 to make).
       let seen = 0;
-      flipHooks.loseAnswer = () => (seen += 1) === 10;
+      hooks.loseAnswer = () => (seen += 1) === 10;
 
       await expect(services.checker.sweep(DEADLINE)).rejects.toThrow('socket hang up');
       const flips = writes.filter((write) => write.kind === 'flip').length;
@@ -365,7 +366,7 @@ describe.each(STORES)('a mass outage on %s', (store) => {
         ? 'expires mid-drain: a racing ping and invocation take it over and publish notices again'
         : 'is kept: a racing ping and invocation leave every notice to it, each published once',
       async () => {
-        const { services, ids, flipHooks } = await outage(store);
+        const { services, ids, hooks } = await outage(store);
         const checker = new Checker(
           services.jobRepository,
           services.outbox,
@@ -377,7 +378,7 @@ describe.each(STORES)('a mass outage on %s', (store) => {
         // The drain's tidy-up starts after a single publish's lease (30 s) would have run out.
         const later = DEADLINE + LEASE_MS + SECOND;
         let republished = -1;
-        flipHooks.beforeTidyUp = async () => {
+        hooks.beforeTidyUp = async () => {
           await services.pings.record(successPing(pinged), later);
           republished = (await racer.sweep(later)).republished;
         };
