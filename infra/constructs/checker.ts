@@ -13,6 +13,8 @@ export const CHECKER_WINDOW = Duration.minutes(1);
 /**
  * Room after the window for the last sweep to finish its writes and publishes. The window holds six
  * 10-second sweeps; a timeout of window + margin lets the sixth complete instead of being killed.
+ * A sweep's publish leases last that long (CHECKER_TIMEOUT_MS, shared/app/checker.ts), so that no
+ * drain of an invocation outlives them: change the two together.
  */
 const CHECKER_MARGIN = Duration.seconds(30);
 

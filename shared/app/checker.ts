@@ -28,11 +28,41 @@ export interface CheckerOptions {
    * of each other are flipped by one sweep instead of one sweep each (flips stay within ~1 s).
    */
   readonly minGapMs: number;
+  /**
+   * How long the publish leases a sweep takes last (its flips', its republishes'). A mass outage's
+   * drain outlives the 30 s a single publish needs (10,000 jobs: 78 s on DynamoDB Local), and a
+   * lease that expires mid-drain lets a ping's recovery or another invocation take it over and
+   * publish the same notice a second time. Renewing every held lease would cost a conditional write
+   * per job (no batch write may update, and BatchWriteItem is refused to every role) on the very
+   * store the sweep is waiting for; a lease as long as the checker's Lambda timeout costs nothing,
+   * and outlives any drain of an invocation, which is stopped by then. Its price: a checker that
+   * crashes mid-sweep holds its notices back that long (90 s instead of 30 s) before the next
+   * invocation republishes them.
+   */
+  readonly sweepLeaseMs: number;
   /** Maintenance windows: asked only when a due job would alert (shared/domain/hold.ts). */
   readonly maintenance?: Pick<MaintenanceCalendar, 'quietFor'>;
   /** The outage guard: asked once per sweep whether CronSentry's own ping intake is failing. */
   readonly intake?: { failing(now: number): Promise<boolean>; readonly recheckMs?: number };
 }
+
+/** A state whose wake-up time has come. */
+type DueState = JobState & { readonly wakeAt: number };
+
+/** One due job's judgement in a sweep: the state read, the step decided, the state to write. */
+interface SweepWrite {
+  readonly read: DueState;
+  readonly step: Transition;
+  /** `step.state`, with the publish lease taken when it records a notice nobody else is publishing. */
+  readonly state: JobState;
+  readonly leased: boolean;
+}
+
+/**
+ * The checker Lambda's timeout (infra/constructs/checker.ts: its one-minute window and 30 s for the
+ * last sweep to finish; test/infra/stack.test.ts keeps the two equal): no invocation runs longer.
+ */
+export const CHECKER_TIMEOUT_MS = 90_000;
 
 /** Flipped jobs published together: one BatchGetItem of their profiles, PublishBatch requests of 10. */
 const PUBLISH_TOGETHER = 100;
@@ -42,7 +72,12 @@ const PUBLISH_TOGETHER = 100;
  * flipped 1,000 jobs' alerts out in 0.59x the time of 16 on DynamoDB Local (docs/benchmarks.md), and
  * stays under the SDK's 50 sockets per client.
  */
-const DEFAULT_OPTIONS: CheckerOptions = { republishAfterMs: 5_000, concurrency: 48, minGapMs: 1_000 };
+const DEFAULT_OPTIONS: CheckerOptions = {
+  republishAfterMs: 5_000,
+  concurrency: 48,
+  minGapMs: 1_000,
+  sweepLeaseMs: CHECKER_TIMEOUT_MS,
+};
 
 /**
  * The missing-job checker. A sweep reads only the jobs whose wake-up time has passed (sparse,
@@ -79,16 +114,30 @@ export class Checker {
     // Their tidy-up writes (history records, notices out of the outbox) wait for the last flip.
     let flipsWritten!: () => void;
     const allFlipsWritten = new Promise<void>((resolve) => (flipsWritten = resolve));
-    const flipping = pMap(
-      states,
-      async (state) => {
-        // The index is eventually consistent and may be stale: the item is the truth.
-        if (state.wakeAt === undefined || state.wakeAt > now) return;
-        const step = await this.judgeDue(state, now, intakeFailing);
+    // Every due job is judged before any is written, so that the sweep's changes into a down status
+    // are counted in one grouped write per counter item before its first flip (the summary never
+    // hides a missing job), instead of a group per batch of flips in front of each.
+    const writes = await pMap(
+      // The index is eventually consistent and may be stale: the item is the truth.
+      states.filter((state): state is DueState => state.wakeAt !== undefined && state.wakeAt <= now),
+      async (read): Promise<SweepWrite> => {
+        const step = await this.judgeDue(read, now, intakeFailing);
         // The write that records a notice also takes the publish lease: whoever wins it publishes.
-        const withLease = step.notice ? withPublishLease(step.state, state, now) : undefined;
+        const withLease = step.notice ? withPublishLease(step.state, read, now, this.options.sweepLeaseMs) : undefined;
+        return { read, step, state: withLease ?? step.state, leased: withLease !== undefined };
+      },
+      { concurrency: this.options.concurrency },
+    );
+    // Should this fail part-way, the items it reached over-report until the daily recount: never under.
+    await this.jobs.countAhead(writes.map((write) => ({ state: write.state, basedOn: write.read })));
+    const unwritten = new Set(writes);
+    const flipping = pMap(
+      writes,
+      async (write) => {
+        unwritten.delete(write);
+        const { read: state, step } = write;
         try {
-          await this.jobs.saveState(withLease ?? step.state, state);
+          await this.jobs.saveState(write.state, state, { countedAhead: true });
         } catch (error) {
           if (error instanceof WriteConflictError) {
             report.lostRaces += 1;
@@ -105,8 +154,8 @@ export class Checker {
         }
         if (step.notice.kind === 'flip') report.flipped += 1;
         else report.reminded += 1;
-        if (!withLease) return;
-        leased.push(withLease);
+        if (!write.leased) return;
+        leased.push(write.state);
         if (leased.length >= PUBLISH_TOGETHER) {
           // One chunk tidies up after the other, not all at once (a 10,000-job outage has 100).
           publishing.push(this.publishOrLeave(leased, now, true, Promise.all([allFlipsWritten, publishing.at(-1)])));
@@ -119,6 +168,8 @@ export class Checker {
       await flipping;
     } finally {
       flipsWritten();
+      // A failed write stopped the sweep: the writes it never made take back their counts.
+      if (unwritten.size > 0) await this.takeBackCounts([...unwritten]);
     }
     await this.jobs.savePhaseVisit(visitedUpTo);
     publishing.push(this.publishOrLeave(leased, now, true));
@@ -170,6 +221,18 @@ export class Checker {
     return known.length ? Math.min(...known) : undefined;
   }
 
+  /** Never throws: it runs while a failed sweep's error is on its way; a recount repairs what it leaves. */
+  private async takeBackCounts(writes: readonly SweepWrite[]): Promise<void> {
+    try {
+      await this.jobs.takeBackCountedAhead(writes.map((write) => ({ state: write.state, basedOn: write.read })));
+    } catch (error) {
+      this.logger.warn('taking back the counts of unwritten flips failed; the next recount repairs them', {
+        jobs: writes.length,
+        error: (error as Error)?.name ?? 'Error',
+      });
+    }
+  }
+
   /** The state machine's judgement, held back when the job is inside a maintenance window. */
   private async judgeDue(state: JobState, now: number, intakeFailing: boolean): Promise<Transition> {
     const context = { intakeFailing, recheckMs: this.options.intake?.recheckMs };
@@ -194,7 +257,12 @@ export class Checker {
     if (states.length === 0) return 0;
     // Never rejects: it runs beside the sweep's flips, and what fails stays in the outbox anyway.
     const { published, failures } = await this.outbox
-      .publishMany(states, now, { leased, concurrency: this.options.concurrency, tidyAfter })
+      .publishMany(states, now, {
+        leased,
+        concurrency: this.options.concurrency,
+        leaseMs: this.options.sweepLeaseMs,
+        tidyAfter,
+      })
       .catch((error: unknown) => ({ published: 0, failures: states.map((state) => ({ jobId: state.id, error })) }));
     if (failures.length > 0) {
       this.logger.warn('publishing notices failed; they stay in the outbox', {

@@ -14,8 +14,12 @@ import {
 } from './alert-bus';
 import type { DeadLetters } from './dead-letters';
 
-/** Long enough for a publish round trip; short enough that a crashed holder delays little. */
-const LEASE_MS = 30_000;
+/**
+ * Long enough for one job's publish round trip (a ping, an api change); short enough that a crashed
+ * holder delays little. A checker's sweep, whose drain of a mass outage can take longer, holds its
+ * leases for its whole invocation instead (`sweepLeaseMs`, checker.ts).
+ */
+export const LEASE_MS = 30_000;
 const ROUNDS = 4;
 /** Jobs drained together: one BatchGetItem of their profiles, PublishBatch requests of their alerts. */
 const DRAIN_CHUNK = 100;
@@ -44,9 +48,14 @@ export function mustPark(notice: Notice, failures: number, error: unknown, now: 
  * `read` shows someone else holding a live lease: they publish what is added (their removal of the
  * last notice fails on the moved version, so they look again).
  */
-export function withPublishLease(next: JobState, read: JobState, now: number): JobState | undefined {
+export function withPublishLease(
+  next: JobState,
+  read: JobState,
+  now: number,
+  leaseMs = LEASE_MS,
+): JobState | undefined {
   if (read.publishLeaseUntil !== undefined && read.publishLeaseUntil >= now) return undefined;
-  return { ...next, publishLeaseUntil: now + LEASE_MS };
+  return { ...next, publishLeaseUntil: now + leaseMs };
 }
 
 /** What publishing some jobs' outboxes came to: notices taken out, and the jobs whose publish failed. */
@@ -60,6 +69,11 @@ export interface PublishOptions {
   readonly leased?: boolean;
   /** Store calls made at once. */
   readonly concurrency?: number;
+  /**
+   * How long the leases this publisher takes last (default `LEASE_MS`): longer than its drain can
+   * take, or a publisher that takes an expired lease over publishes the same notice again.
+   */
+  readonly leaseMs?: number;
   /**
    * The writes that only tidy up after a publish (each flip's history record, each notice's
    * removal) wait for this, so that the caller's more urgent writes go first: a sweep's remaining
@@ -139,7 +153,7 @@ export class OutboxPublisher {
           waiting,
           async (state) => {
             try {
-              const leased = await this.lease(state, now, round);
+              const leased = await this.lease(state, now, round, options.leaseMs ?? LEASE_MS);
               if (leased === 'lost') lost.push(state.id);
               else if (leased) held.push(leased);
             } catch (error) {
@@ -179,13 +193,18 @@ export class OutboxPublisher {
   }
 
   /** The state with the job's lease taken; undefined when there is nothing to do; 'lost' to look again. */
-  private async lease(state: JobState, now: number, round: number): Promise<JobState | 'lost' | undefined> {
+  private async lease(
+    state: JobState,
+    now: number,
+    round: number,
+    leaseMs: number,
+  ): Promise<JobState | 'lost' | undefined> {
     if (state.pending.length === 0) {
       if (round === 0) await this.jobs.clearOutboxMarker(state);
       return undefined;
     }
     if (state.publishLeaseUntil !== undefined && state.publishLeaseUntil >= now) return undefined;
-    return (await this.jobs.acquirePublishLease(state, now + LEASE_MS, now)) ?? 'lost';
+    return (await this.jobs.acquirePublishLease(state, now + leaseMs, now)) ?? 'lost';
   }
 
   /**

@@ -11,6 +11,14 @@ export interface Counted {
   readonly tags?: readonly string[];
 }
 
+/** One job's move in the counts (absent: the job did not / does not exist). */
+export interface CountChange {
+  readonly projectId: string;
+  readonly jobId: string;
+  readonly before: Counted | undefined;
+  readonly after: Counted | undefined;
+}
+
 type CounterKey = { pk: string; sk: string };
 
 interface CounterGroup {
@@ -49,13 +57,32 @@ export class JobCounters {
 
   /** Moves the counts of job `jobId` from `before` to `after` (absent: the job did not / does not exist). */
   async record(projectId: string, jobId: string, before: Counted | undefined, after: Counted | undefined) {
-    const delta = countDelta(before, after);
-    const statuses = [...delta].filter(([name]) => name.startsWith(STATUS_PREFIX));
-    const tags = [...delta].filter(([name]) => name.startsWith(TAG_PREFIX));
-    await Promise.all([
-      statuses.length > 0 ? this.add(keys.jobCounts(projectId, shardOf(jobId)), statuses) : undefined,
-      tags.length > 0 ? this.add(keys.jobTagCounts(projectId), tags) : undefined,
-    ]);
+    await this.recordMany([{ projectId, jobId, before, after }]);
+  }
+
+  /**
+   * Moves the counts of many jobs at once: their changes summed per counter item, one `ADD` per
+   * item touched (a sweep about to flip a thousand jobs of one project writes its few status items).
+   */
+  async recordMany(changes: readonly CountChange[]) {
+    const byItem = new Map<string, { key: CounterKey; delta: Map<string, number> }>();
+    for (const { projectId, jobId, before, after } of changes) {
+      for (const [name, by] of countDelta(before, after)) {
+        const key = name.startsWith(STATUS_PREFIX)
+          ? keys.jobCounts(projectId, shardOf(jobId))
+          : keys.jobTagCounts(projectId);
+        const id = `${key.pk}\n${key.sk}`;
+        const item = byItem.get(id) ?? { key, delta: new Map<string, number>() };
+        byItem.set(id, item);
+        item.delta.set(name, (item.delta.get(name) ?? 0) + by);
+      }
+    }
+    await Promise.all(
+      [...byItem.values()].map(({ key, delta }) => {
+        const entries = [...delta].filter(([, by]) => by !== 0);
+        return entries.length > 0 ? this.add(key, entries) : undefined;
+      }),
+    );
   }
 
   /**

@@ -7,7 +7,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { JobCounts, JobStore, RecountOptions } from '../app/ports/job-store';
+import type { JobCounts, JobStore, RecountOptions, StateWrite } from '../app/ports/job-store';
 import type { Page } from '../app/ports/page';
 import { pagesOf } from '../app/pages';
 import { DOWN_STATUSES, type JobProfile, type JobState, type Notice, type StoredStatus } from '../domain/job';
@@ -21,7 +21,7 @@ import { dueAttributes, DueIndex, wakeFromItem } from './due-index';
 import { phaseVisitStart } from '../domain/wake-phase';
 import { batchGetAll } from './bulk-reads';
 import { isConditionFailure } from './document-client';
-import { countsOf, JobCounters, type Counted } from './job-counters';
+import { countsOf, JobCounters, type CountChange, type Counted } from './job-counters';
 import { CountUpkeep } from './count-upkeep';
 import { jobIdsInStatuses } from './status-index';
 
@@ -218,14 +218,21 @@ export class JobRepository implements JobStore {
    * A change into a down status (missing, failed, overrunning) is counted *before* the state is
    * written, and taken back if the write loses its race: a summary that no longer finds the job in
    * the checker's backlog then always finds it in the counts, so it may show a down job one refresh
-   * early but never hides one. Every other change is counted after its write.
+   * early but never hides one. Every other change is counted after its write. `countedAhead`: the
+   * caller already counted this change with `countAhead` (a sweep counts all its flips in one group
+   * before the first); a lost race still takes it back.
    */
-  async saveState(state: JobState, basedOn: Pick<JobState, 'version' | 'status'>): Promise<void> {
+  async saveState(
+    state: JobState,
+    basedOn: Pick<JobState, 'version' | 'status'>,
+    { countedAhead = false }: { readonly countedAhead?: boolean } = {},
+  ): Promise<void> {
     const readStatus = basedOn.status;
     const change = (from: StoredStatus, to: StoredStatus) =>
       this.counters.record(state.projectId, state.id, { status: from }, { status: to });
-    const countedFirst = readStatus !== state.status && DOWN_STATUSES.includes(state.status);
-    if (countedFirst) await change(readStatus, state.status);
+    const countedFirst = isCountedFirst({ state, basedOn });
+    // `countedAhead`: the caller counted it with `countAhead`, with the other writes of its sweep.
+    if (countedFirst && !countedAhead) await change(readStatus, state.status);
     try {
       await this.documents.send(
         new PutCommand({
@@ -242,6 +249,18 @@ export class JobRepository implements JobStore {
       throw new WriteConflictError({ cause: error });
     }
     if (!countedFirst && readStatus !== state.status) await change(readStatus, state.status);
+  }
+
+  async countAhead(writes: readonly StateWrite[]): Promise<void> {
+    await this.counters.recordMany(
+      writes.filter(isCountedFirst).map(({ state, basedOn }) => statusChange(state, basedOn.status, state.status)),
+    );
+  }
+
+  async takeBackCountedAhead(writes: readonly StateWrite[]): Promise<void> {
+    await this.counters.recordMany(
+      writes.filter(isCountedFirst).map(({ state, basedOn }) => statusChange(state, state.status, basedOn.status)),
+    );
   }
 
   /**
@@ -727,4 +746,13 @@ function fromProfileItem(item: ProfileItem): JobProfile {
 function earliestOf(times: readonly (number | undefined)[]): number | undefined {
   const known = times.filter((time): time is number => time !== undefined);
   return known.length ? Math.min(...known) : undefined;
+}
+
+/** A change into a down status is counted before its write (see `saveState`); every other one after. */
+function isCountedFirst({ state, basedOn }: StateWrite): boolean {
+  return basedOn.status !== state.status && DOWN_STATUSES.includes(state.status);
+}
+
+function statusChange(state: StateWrite['state'], from: StoredStatus, to: StoredStatus): CountChange {
+  return { projectId: state.projectId, jobId: state.id, before: { status: from }, after: { status: to } };
 }

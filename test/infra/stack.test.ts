@@ -4,6 +4,7 @@ import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER, viewerAddress } from '../../functions/ping/viewer-address';
 import { DEFAULT_THROTTLE } from '../../infra/settings';
+import { CHECKER_TIMEOUT_MS } from '../../shared/app/checker';
 import { TABLE_DEFINITION } from '../../shared/storage/table-definition';
 import { asArray, removeSynthFolders, statementsOfRole, synthStack, type Synthesized } from './support';
 
@@ -439,6 +440,8 @@ describe('checker', () => {
     expect(fn.Environment.Variables.CHECKER_WINDOW_SECONDS).toBe('60');
     expect(fn.Timeout).toBeGreaterThan(60);
     expect(fn.Timeout).toBeLessThanOrEqual(120);
+    // A sweep's publish leases last as long as an invocation can run, so that no drain outlives them.
+    expect(fn.Timeout * 1000).toBe(CHECKER_TIMEOUT_MS);
     s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: checker },
       MaximumRetryAttempts: 0,

@@ -114,9 +114,9 @@ describe.each(STORES)('due index phase keys on %s', (store) => {
     const repository = services.jobRepository;
     const racing: JobStore = Object.create(repository, {
       saveState: {
-        value: async (...[state, expected]: Parameters<JobStore['saveState']>) => {
+        value: async (...[state, expected, options]: Parameters<JobStore['saveState']>) => {
           await repository.releasePublishLease(state.id);
-          return repository.saveState(state, expected);
+          return repository.saveState(state, expected, options);
         },
       },
     });

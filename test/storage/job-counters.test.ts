@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { JobCounters } from '../../shared/storage/job-counters';
-import { keys } from '../../shared/storage/keys';
+import { keys, shardOf } from '../../shared/storage/keys';
 import { freshTable, STORES } from '../support/stores';
 
 /** The document client, counting the `UpdateItem` calls that reach the store (and failing some on demand). */
@@ -54,5 +54,21 @@ describe.each(STORES)('job counters on %s', (store) => {
     await counters.record('p-1', 'd', undefined, { tags: ['db'] });
     const after = await documents.send(new GetCommand({ TableName: tableName, Key: keys.jobTagCounts('p-1') }));
     expect(after.Item?.['tag#db']).toBe(4 - failed);
+  });
+  it('record many jobs’ changes with one write per counter item touched, summed', async () => {
+    const { documents, tableName } = await freshTable(store);
+    const { client, seen } = countingUpdates(documents);
+    const counters = new JobCounters(client, tableName);
+    const jobs = Array.from({ length: 60 }, (_, i) => `job-${i}`);
+    const shards = new Set(jobs.map(shardOf));
+    await counters.recordMany(
+      jobs.map((jobId) => ({ projectId: 'p-1', jobId, before: { status: 'healthy' }, after: { status: 'missing' } })),
+    );
+    expect(seen.updates).toBe(shards.size);
+    for (const shard of shards) {
+      const inShard = jobs.filter((id) => shardOf(id) === shard).length;
+      const item = await documents.send(new GetCommand({ TableName: tableName, Key: keys.jobCounts('p-1', shard) }));
+      expect(item.Item).toMatchObject({ 'status#missing': inShard, 'status#healthy': -inShard, changes: 1 });
+    }
   });
 });

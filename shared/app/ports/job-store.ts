@@ -27,6 +27,12 @@ export class StatusIndexMissingError extends Error {
   }
 }
 
+/** A state write about to be made: the state to write and the state it is based on. */
+export interface StateWrite {
+  readonly state: Pick<JobState, 'id' | 'projectId' | 'status'>;
+  readonly basedOn: Pick<JobState, 'status'>;
+}
+
 /**
  * Jobs as the use cases need them stored: the small hot state (what a ping reads and writes) and
  * the profile. Implemented by shared/storage/job-repository.ts.
@@ -47,7 +53,20 @@ export interface JobStore {
    * its status is the one replaced: a change into a down status is counted before it is written, so
    * that the summary never hides a down job (job-repository.ts).
    */
-  saveState(state: JobState, basedOn: Pick<JobState, 'version' | 'status'>): Promise<void>;
+  saveState(
+    state: JobState,
+    basedOn: Pick<JobState, 'version' | 'status'>,
+    options?: { readonly countedAhead?: boolean },
+  ): Promise<void>;
+  /**
+   * Counts the changes into a down status among `writes` before any of them is written, one grouped
+   * write per counter item touched: a sweep about to flip many jobs pays a few count writes instead
+   * of one group per batch of flips. Each write is then made with `saveState(..., { countedAhead:
+   * true })`, which takes its count back if it loses its race; one never attempted is taken back
+   * with `takeBackCountedAhead`.
+   */
+  countAhead(writes: readonly StateWrite[]): Promise<void>;
+  takeBackCountedAhead(writes: readonly StateWrite[]): Promise<void>;
   /** The state with the publish lease taken until `until`, or undefined when someone else holds it. */
   acquirePublishLease(state: JobState, until: number, now: number): Promise<JobState | undefined>;
   releasePublishLease(jobId: string): Promise<void>;
