@@ -11,6 +11,6 @@ import { createJobs } from '../../shared/wiring/jobs';
  */
 const { logger, deps } = awsDeps('badge');
 const core = createCore(deps);
-const badges = new BadgeService(core.access.projects, createJobs(core, core.channels));
+const badges = new BadgeService(core.access.projects, createJobs(core));
 
 export const handler = withLambdaContext(logger, buildBadgeHandler({ badges, clock: Date.now, logger }));

@@ -13,9 +13,7 @@ const core = createCore(deps);
  */
 let slugJobs: Promise<import('../../shared/wiring/jobs').SlugJobs> | undefined;
 function loadSlugJobs() {
-  slugJobs ??= import('../../shared/wiring/jobs').then(({ createJobs, slugJobsOf }) =>
-    slugJobsOf(createJobs(core, core.channels)),
-  );
+  slugJobs ??= import('../../shared/wiring/jobs').then(({ createJobs, slugJobsOf }) => slugJobsOf(createJobs(core)));
   // A failed load is not kept: the next ping that asks loads again.
   slugJobs.catch(() => (slugJobs = undefined));
   return slugJobs;

@@ -90,7 +90,7 @@ export class HandlerFunction extends Construct {
       // Stack traces point at our TypeScript through the linked map (SourceMapMode.DEFAULT), read only
       // when a trace is formatted (functions/source-mapped-stacks.ts). Not NODE_OPTIONS=--enable-source-maps:
       // that parses the whole map at every cold start (`npm run bench -- coldstart`, docs/benchmarks.md).
-      environment: { ...props.environment },
+      environment: props.environment,
       bundling: {
         format: OutputFormat.ESM,
         target: ESBUILD_TARGET,

@@ -29,6 +29,7 @@ export const TALLY_ENTRIES_PER_READ = 2_000;
 /** The recount marks a status counter item carries while its recount is under way. */
 interface CounterItem {
   readonly pk: string;
+  readonly sk: string;
   readonly changes?: number;
   readonly recountedAt?: number;
   /** `changes` when the recount began: any counter write after it makes the tally worthless. */
@@ -54,7 +55,7 @@ export type RecountStep = 'watch' | 'tally' | 'apply';
  * - `apply`: a settle period after the tally, and still no counter write, replace the counts by it.
  * A counter write in between sends the item back to `watch`, at most once per settle period.
  */
-export function recountStepOf(item: CounterItem, now: number): RecountStep | undefined {
+export function recountStepOf(item: Omit<CounterItem, 'pk' | 'sk'>, now: number): RecountStep | undefined {
   const spoiled = item.recountSeen !== item.changes;
   if (item.recountTalliedAt !== undefined) {
     if (now < item.recountTalliedAt + RECOUNT_SETTLE_MS) return undefined;
@@ -187,7 +188,7 @@ export class CountUpkeep {
       this.documents,
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: item.pk, sk: 'COUNTS' },
+        Key: { pk: item.pk, sk: item.sk },
         UpdateExpression: update,
         ...condition,
         ConditionExpression: sinceWatch

@@ -68,9 +68,7 @@ export class JobCounters {
     const byItem = new Map<string, { key: CounterKey; delta: Map<string, number> }>();
     for (const { projectId, jobId, before, after } of changes) {
       for (const [name, by] of countDelta(before, after)) {
-        const key = name.startsWith(STATUS_PREFIX)
-          ? keys.jobCounts(projectId, shardOf(jobId))
-          : keys.jobTagCounts(projectId);
+        const key = counterKeyOf(projectId, jobId, name);
         const id = `${key.pk}\n${key.sk}`;
         const item = byItem.get(id) ?? { key, delta: new Map<string, number>() };
         byItem.set(id, item);
@@ -132,9 +130,7 @@ export class JobCounters {
     const tallies = new Map<string, Map<string, number>>(counterKeys(projectId).map((key) => [key.pk, new Map()]));
     for (const job of jobs) {
       for (const [name, by] of countDelta(undefined, job)) {
-        const key = name.startsWith(STATUS_PREFIX)
-          ? keys.jobCounts(projectId, shardOf(job.id))
-          : keys.jobTagCounts(projectId);
+        const key = counterKeyOf(projectId, job.id, name);
         const tally = tallies.get(key.pk)!;
         tally.set(name, (tally.get(name) ?? 0) + by);
       }
@@ -243,6 +239,11 @@ export function countsOf(jobs: readonly Counted[]): JobCounts {
   const tally: Record<string, number> = {};
   for (const job of jobs) for (const [name, by] of countDelta(undefined, job)) tally[name] = (tally[name] ?? 0) + by;
   return sumCounts([tally]);
+}
+
+/** The counter item a job's count `name` lives on: its shard's status item, or the project's tag item. */
+function counterKeyOf(projectId: string, jobId: string, name: string): CounterKey {
+  return name.startsWith(STATUS_PREFIX) ? keys.jobCounts(projectId, shardOf(jobId)) : keys.jobTagCounts(projectId);
 }
 
 function counterKeys(projectId: string) {

@@ -228,8 +228,7 @@ export class JobRepository implements JobStore {
     { countedAhead = false }: { readonly countedAhead?: boolean } = {},
   ): Promise<void> {
     const readStatus = basedOn.status;
-    const change = (from: StoredStatus, to: StoredStatus) =>
-      this.counters.record(state.projectId, state.id, { status: from }, { status: to });
+    const change = (from: StoredStatus, to: StoredStatus) => this.counters.recordMany([statusChange(state, from, to)]);
     const countedFirst = isCountedFirst({ state, basedOn });
     // `countedAhead`: the caller counted it with `countAhead`, with the other writes of its sweep.
     if (countedFirst && !countedAhead) await change(readStatus, state.status);

@@ -73,14 +73,13 @@ export function createCore(deps: ServiceDeps) {
     settings,
     logger,
     publicUrl,
-    retentionMs,
     jobRepository,
     history,
     deliveries,
     access: accessStores(documents, table),
     slots: new JobSlotRepository(documents, table),
     awsSources: new AwsSourceRepository(documents, table),
-    /** The channels jobs are linked to (the alerts feature reads them through its own, ./alerting.ts). */
+    /** Alert channels: what jobs link to, what the notifier sends through. */
     channels: new ChannelRepository(documents, table),
     intake: new IntakeRepository(documents, table),
     maintenanceWindows,

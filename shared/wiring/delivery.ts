@@ -1,8 +1,7 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '../app/logger';
 import type { Core } from './core';
-import { ChannelRepository } from '../storage/channel-repository';
-import { DeliveryRepository } from '../storage/delivery-repository';
+import type { ChannelRepository } from '../storage/channel-repository';
+import type { DeliveryRepository } from '../storage/delivery-repository';
 import type { HistoryRepository } from '../storage/history-repository';
 import type { JobRepository } from '../storage/job-repository';
 import type { AlertTransports, ChannelRules } from '../alerts/channel';
@@ -13,13 +12,11 @@ import type { RetryPolicy } from '../alerts/send';
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 
 export interface AlertingDeps {
-  readonly documents: DynamoDBDocumentClient;
-  readonly tableName: string;
+  readonly channels: ChannelRepository;
+  readonly deliveries: DeliveryRepository;
   readonly jobs: JobRepository;
   readonly history: HistoryRepository;
   readonly logger: Logger;
-  /** How long delivery records are kept. */
-  readonly retentionMs: number;
   /** Mailer and topic publisher of this place (AWS, sandbox, test); HTTP channels go through http.ts. */
   readonly transports?: Partial<AlertTransports>;
   readonly clock?: () => number;
@@ -42,8 +39,7 @@ export function createDelivery(deps: AlertingDeps) {
     clock: deps.clock ?? Date.now,
     ...deps.transports,
   };
-  const channelRepository = new ChannelRepository(deps.documents, deps.tableName);
-  const deliveries = new DeliveryRepository(deps.documents, deps.tableName, deps.retentionMs);
+  const { channels: channelRepository, deliveries } = deps;
   const notifier = new Notifier({
     channels: channelRepository,
     deliveries,
@@ -62,12 +58,11 @@ export function createDelivery(deps: AlertingDeps) {
 export function alertingDepsOf(core: Core): AlertingDeps {
   const { deps, settings } = core;
   return {
-    documents: deps.documents,
-    tableName: settings.TABLE_NAME,
+    channels: core.channels,
+    deliveries: core.deliveries,
     jobs: core.jobRepository,
     history: core.history,
     logger: core.logger,
-    retentionMs: core.retentionMs,
     transports: {
       destinations: {
         allowPrivate: settings.ALERT_ALLOW_PRIVATE_TARGETS,

@@ -1,14 +1,13 @@
 import type { Core } from './core';
-import type { ChannelStore } from '../app/ports/channel-store';
 import { channelDirectoryOf } from '../app/channel-directory';
 import { JobsService } from '../app/jobs-service';
 import { ProjectLedger } from '../app/project-ledger';
 import { autoCreatedJob, type CreateJobForSlug, type RemoveJob } from '../app/slugs';
 
 /** The job use cases (create, change, list, pause, delete) over the core's stores. */
-export function createJobs(core: Core, channels: ChannelStore) {
+export function createJobs(core: Core) {
   const { settings } = core;
-  return new JobsService(core.jobRepository, core.history, core.outbox, channelDirectoryOf(channels), {
+  return new JobsService(core.jobRepository, core.history, core.outbox, channelDirectoryOf(core.channels), {
     minimumMs: settings.CRONSENTRY_MIN_SECONDS * 1000,
     maxJobsPerProject: settings.MAX_JOBS_PER_PROJECT,
     ledger: new ProjectLedger({

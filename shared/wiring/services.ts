@@ -20,7 +20,7 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(deps: ServiceDeps) {
   const core = createCore(deps);
   const alerts = createAlertingFor(core);
-  const jobs = createJobs(core, core.channels);
+  const jobs = createJobs(core);
   const pings = createPingIntake(core, slugJobsOf(jobs));
   const { checker, intakeGuard } = createChecker(core);
   return {

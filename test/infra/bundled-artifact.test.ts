@@ -558,17 +558,15 @@ describe('the bundled functions from a real cdk synth', () => {
     const pingEnv = lambdaEnvironment(bundles.ping, snsEndpoint);
     // Each invocation is a fresh process: the first is a cold start that must load the job use
     // cases on demand (functions/ping/index.ts), the second finds the job it made.
-    const created = (await invoke(
-      bundles.ping,
-      httpEvent('GET', `/ping/${pingKey}/${slug}?create=1`, 'GET /ping/{proxy+}'),
-      pingEnv,
-    )) as HttpResult;
+    const pingWithCreate = async () =>
+      (await invoke(
+        bundles.ping,
+        httpEvent('GET', `/ping/${pingKey}/${slug}?create=1`, 'GET /ping/{proxy+}'),
+        pingEnv,
+      )) as HttpResult;
+    const created = await pingWithCreate();
     expect([created.statusCode, created.body]).toEqual([201, 'Created']);
-    const again = (await invoke(
-      bundles.ping,
-      httpEvent('GET', `/ping/${pingKey}/${slug}?create=1`, 'GET /ping/{proxy+}'),
-      pingEnv,
-    )) as HttpResult;
+    const again = await pingWithCreate();
     expect([again.statusCode, again.body]).toEqual([200, 'OK']);
     const listed = (await invoke(
       bundles.api,

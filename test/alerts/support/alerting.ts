@@ -1,6 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAlerting } from '../../../shared/wiring/alerting';
 import type { AlertTransports } from '../../../shared/alerts/channel';
+import { ChannelRepository } from '../../../shared/storage/channel-repository';
+import { DeliveryRepository } from '../../../shared/storage/delivery-repository';
 import { HistoryRepository } from '../../../shared/storage/history-repository';
 import { JobRepository } from '../../../shared/storage/job-repository';
 import { T0, quietLogger, recordingSleep, transports } from './fixtures';
@@ -13,12 +15,11 @@ export function alertingOver(
   const clock = { now: T0 };
   const { waits, sleep } = recordingSleep();
   const alerting = createAlerting({
-    documents: table.documents,
-    tableName: table.tableName,
+    channels: new ChannelRepository(table.documents, table.tableName),
+    deliveries: new DeliveryRepository(table.documents, table.tableName, 86_400_000),
     jobs: new JobRepository(table.documents, table.tableName),
     history: new HistoryRepository(table.documents, table.tableName, 86_400_000),
     logger: quietLogger,
-    retentionMs: 86_400_000,
     transports: transports({ clock: () => clock.now, ...overrides }),
     clock: () => clock.now,
     sleep,
