@@ -18,6 +18,9 @@ import type { ServiceDeps } from '../shared/wiring/core';
 import { readSettings, type Settings } from '../shared/config';
 import { createDocumentClient } from '../shared/storage/document-client';
 
+/** The functions whose role may publish to the alerts topic (infra/constructs: http-api.ts, checker.ts, aws-events.ts). */
+const ALERT_PUBLISHERS: readonly FunctionName[] = ['ping', 'checker', 'events'];
+
 /**
  * What every AWS composition root starts from, run once per Lambda container (module scope):
  * settings are checked and clients built at cold start, so a misconfigured function fails before
@@ -38,9 +41,10 @@ export function awsDeps(name: FunctionName) {
     documents,
     settings,
     logger,
-    // The api's role may not publish to the alerts topic (a channel test must never reach it), so
-    // the notices an api request meets stay in the outbox for the checker's next sweep. Badges only read.
-    bus: name === 'api' || name === 'badge' ? undefined : new SnsAlertBus(stackTopics(), settings.ALERTS_TOPIC_ARN),
+    // Only these roles may publish to the alerts topic: the api's may not (a channel test must never
+    // reach it), so the notices an api request meets stay in the outbox for the checker's next sweep;
+    // badges only read; the notifier is denied it (it delivers what the topic hands it).
+    bus: ALERT_PUBLISHERS.includes(name) ? new SnsAlertBus(stackTopics(), settings.ALERTS_TOPIC_ARN) : undefined,
     ...(settings.OPERATOR_TOPIC_ARN
       ? { operator: new SnsOperatorAlerts(stackTopics(), settings.OPERATOR_TOPIC_ARN) }
       : {}),
